@@ -1,0 +1,29 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'web/dist/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The domain is pure: no I/O, no clock, nothing from the adapters around it.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'http', 'crypto'], message: 'src/domain does no I/O: no node modules.' },
+          { group: ['**/store/**', '**/app/**', '**/server/**', '**/cli/**', '**/web/**'], message: 'src/domain imports nothing from the adapters around it.' },
+        ],
+      }],
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'No clock reads in the domain: time arrives on the event.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'No clock reads in the domain: time arrives on the event.' },
+        { selector: "MemberExpression[object.name='process']", message: 'No process access in the domain.' },
+      ],
+    },
+  },
+);
