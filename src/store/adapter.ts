@@ -1,0 +1,39 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { DialectName } from './migrations/types.js';
+
+/** What a live subscriber is told after a commit: the project's new head. */
+export interface HeadNotice {
+  projectId: string;
+  headSeq: number;
+}
+
+export type Unlisten = () => Promise<void>;
+
+/**
+ * The few things that differ between databases. Everything else (append,
+ * verify, reads) is written once in event-store.ts over Kysely. Each
+ * implementation lives in its own folder, like Kysely's dialects.
+ */
+export interface StoreAdapter {
+  readonly dialect: DialectName;
+  readonly db: Kysely<Database>;
+  /**
+   * A write transaction. SQLite: BEGIN IMMEDIATE (takes the write lock up
+   * front, so two processes never deadlock upgrading a read lock).
+   * PostgreSQL: READ COMMITTED; per-project serialisation is lockProject's job.
+   */
+  transaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: read the project's head and hold it until commit so
+   * no other writer can append to the project meanwhile.
+   */
+  lockProject(tx: Transaction<Database>, projectId: string): Promise<{ head_seq: number; head_hash: string } | undefined>;
+  /** Inside the append transaction: announce the new head (delivered on commit). */
+  notifyInTx(tx: Transaction<Database>, notice: HeadNotice): Promise<void>;
+  /** After commit (for adapters whose database does not deliver notices itself). */
+  afterCommit(notice: HeadNotice): void;
+  listen(projectId: string, cb: (notice: HeadNotice) => void): Promise<Unlisten>;
+  isUniqueViolation(err: unknown): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,351 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { HeadNotice, StoreAdapter, Unlisten } from './adapter.js';
+import { canonicalJson } from './canonical.js';
+import { ConcurrencyError, DuplicateEventError, ProjectExistsError, ProjectNotFoundError } from './errors.js';
+import { GENESIS_HASH, hashEvent, personalDigest, sealPersonal, type PersonalEnvelope } from './hash.js';
+import { migrate } from './migrations/index.js';
+import type { DialectName } from './migrations/types.js';
+import type { Database, EventRow, ProjectRow } from './schema.js';
+
+export type EventStatus = 'accepted' | 'rejected';
+
+/** An event as the domain hands it to the store. */
+export interface NewEvent {
+  /** The domain's id; unique within the project (a retry of the same event fails with DuplicateEventError). */
+  eventId: string;
+  type: string;
+  /** The event's own time. Stored as ISO-8601 UTC with ms; an epoch-ms number or a Date is converted. */
+  at: string | number | Date;
+  recordedBy?: string | null;
+  /** The event's body WITHOUT personal fields (JSON value). */
+  payload: unknown;
+  /** Personal fields (name, phone, ...) kept apart so they can be erased; only a salted digest is hashed. */
+  personal?: unknown;
+  /** Default 'accepted'. Rejected attempts are logged too: the log records what was tried. */
+  status?: EventStatus;
+  rejectionCode?: string | null;
+}
+
+export interface StoredEvent {
+  projectId: string;
+  seq: number;
+  eventId: string;
+  type: string;
+  at: string;
+  recordedAt: string;
+  recordedBy: string | null;
+  payload: unknown;
+  /** The personal data, or null when there was none or it was erased. */
+  personal: unknown;
+  personalDigest: string | null;
+  /** True when the event had personal data that has since been erased. */
+  personalErased: boolean;
+  status: EventStatus;
+  rejectionCode: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface Project {
+  projectId: string;
+  name: string;
+  timezone: string;
+  createdAt: string;
+  headSeq: number;
+  headHash: string;
+}
+
+export interface Head {
+  seq: number;
+  hash: string;
+}
+
+export type VerifyResult =
+  | { ok: true; count: number; head: Head }
+  | {
+      ok: false;
+      /** First seq whose link is broken. */
+      seq: number;
+      expected: string;
+      found: string;
+      reason: 'gap' | 'prev_hash' | 'hash' | 'payload' | 'personal_digest' | 'head';
+    };
+
+export interface ReadRange {
+  fromSeq?: number;
+  toSeq?: number;
+  /** Rows fetched per query. Default 500. */
+  batchSize?: number;
+}
+
+/** Callback run inside the append transaction to update projections. */
+export type ApplyProjections = (tx: Transaction<Database>, stored: readonly StoredEvent[]) => Promise<void>;
+
+export interface EventStore {
+  readonly dialect: DialectName;
+  /** The query builder for projections (same API on both databases). */
+  readonly db: Kysely<Database>;
+  /** Migration versions applied when this store was opened (empty when the schema was current). */
+  readonly migrationsApplied: readonly number[];
+  /** Applies pending migrations; returns the versions applied now. Idempotent. */
+  migrate(): Promise<number[]>;
+
+  createProject(projectId: string, name: string, timezone?: string): Promise<Project>;
+  getProject(projectId: string): Promise<Project | undefined>;
+  listProjects(): Promise<Project[]>;
+
+  /**
+   * Appends events atomically. In one transaction: lock the project, check
+   * head_seq === expectedHeadSeq (else ConcurrencyError, nothing written),
+   * assign seq/prev_hash/hash, insert, move the head, run applyProjections
+   * with the same transaction, announce the new head, commit.
+   */
+  append(projectId: string, expectedHeadSeq: number, events: readonly NewEvent[], applyProjections?: ApplyProjections): Promise<StoredEvent[]>;
+  /** Events in seq order, fetched in batches (constant memory for long logs). */
+  readEvents(projectId: string, range?: ReadRange): AsyncIterable<StoredEvent>;
+  head(projectId: string): Promise<Head>;
+  /** Recomputes every hash and link; reports the first broken one. */
+  verifyChain(projectId: string): Promise<VerifyResult>;
+  /** Sets `personal` to NULL on the given events (the one UPDATE the database allows). Returns rows blanked. */
+  erasePersonal(projectId: string, seqs: readonly number[]): Promise<number>;
+  /** A write transaction for work that is not an append (e.g. projection rebuilds). */
+  transaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** Called after each committed append to projectId (PostgreSQL: from any process, via LISTEN). */
+  listen(projectId: string, cb: (notice: HeadNotice) => void): Promise<Unlisten>;
+  close(): Promise<void>;
+}
+
+export interface EventStoreOptions {
+  /** Clock for recorded_at/created_at (tests). */
+  now?: () => Date;
+}
+
+/** ISO-8601 UTC with milliseconds: the one time format in the store. */
+export function toIsoTime(value: string | number | Date): string {
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) throw new TypeError(`invalid time ${String(value)}`);
+  return d.toISOString();
+}
+
+function toProject(r: ProjectRow): Project {
+  return { projectId: r.project_id, name: r.name, timezone: r.timezone, createdAt: r.created_at, headSeq: Number(r.head_seq), headHash: r.head_hash };
+}
+
+export function toStoredEvent(r: EventRow): StoredEvent {
+  const envelope = r.personal === null ? null : (JSON.parse(r.personal) as PersonalEnvelope);
+  return {
+    projectId: r.project_id,
+    seq: Number(r.seq),
+    eventId: r.event_id,
+    type: r.type,
+    at: r.at,
+    recordedAt: r.recorded_at,
+    recordedBy: r.recorded_by,
+    payload: JSON.parse(r.payload) as unknown,
+    personal: envelope ? envelope.data : null,
+    personalDigest: r.personal_digest,
+    personalErased: r.personal_digest !== null && r.personal === null,
+    status: r.status,
+    rejectionCode: r.rejection_code,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+const CHUNK = 400;
+
+export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOptions = {}): Promise<EventStore> {
+  const now = () => (opts.now ? opts.now() : new Date()).toISOString();
+  const { db } = adapter;
+  const doMigrate = () => migrate(adapter.transaction.bind(adapter) as never, adapter.dialect);
+  const migrationsApplied = await doMigrate();
+
+  const store: EventStore = {
+    dialect: adapter.dialect,
+    db,
+    migrationsApplied,
+    migrate: doMigrate,
+
+    async createProject(projectId, name, timezone = 'Asia/Shanghai') {
+      if (!projectId) throw new TypeError('projectId is required');
+      try {
+        const row = { project_id: projectId, name, timezone, created_at: now(), head_seq: 0, head_hash: GENESIS_HASH };
+        await adapter.transaction((tx) => tx.insertInto('projects').values(row).execute());
+        return toProject(row);
+      } catch (err) {
+        if (adapter.isUniqueViolation(err)) throw new ProjectExistsError(projectId);
+        throw err;
+      }
+    },
+
+    async getProject(projectId) {
+      const r = await db.selectFrom('projects').selectAll().where('project_id', '=', projectId).executeTakeFirst();
+      return r ? toProject(r) : undefined;
+    },
+
+    async listProjects() {
+      const rows = await db.selectFrom('projects').selectAll().orderBy('project_id').execute();
+      return rows.map(toProject);
+    },
+
+    async append(projectId, expectedHeadSeq, events, applyProjections) {
+      if (events.length === 0) throw new TypeError('append: no events');
+      const ids = new Set<string>();
+      for (const e of events) {
+        if (ids.has(e.eventId)) throw new DuplicateEventError(projectId, `${e.eventId} twice in one append`);
+        ids.add(e.eventId);
+        if ((e.status ?? 'accepted') === 'accepted' && e.rejectionCode != null) {
+          throw new TypeError(`append: accepted event ${e.eventId} has a rejection code`);
+        }
+      }
+      const recordedAt = now();
+      let stored: StoredEvent[] = [];
+      try {
+        stored = await adapter.transaction(async (tx) => {
+          const head = await adapter.lockProject(tx, projectId);
+          if (!head) throw new ProjectNotFoundError(projectId);
+          const headSeq = Number(head.head_seq);
+          if (headSeq !== expectedHeadSeq) throw new ConcurrencyError(projectId, expectedHeadSeq, headSeq);
+
+          let prev = head.head_hash;
+          const rows: EventRow[] = events.map((e, i) => {
+            const seq = headSeq + i + 1;
+            const sealed = e.personal === undefined || e.personal === null ? null : sealPersonal(e.personal);
+            const payloadText = canonicalJson(e.payload ?? null);
+            const row: EventRow = {
+              project_id: projectId,
+              seq,
+              event_id: e.eventId,
+              type: e.type,
+              at: toIsoTime(e.at),
+              recorded_at: recordedAt,
+              recorded_by: e.recordedBy ?? null,
+              payload: payloadText,
+              personal: sealed ? canonicalJson(sealed.envelope) : null,
+              personal_digest: sealed ? sealed.digest : null,
+              status: e.status ?? 'accepted',
+              rejection_code: e.rejectionCode ?? null,
+              prev_hash: prev,
+              hash: '',
+            };
+            // Hash the payload as read back from its stored text, so write and
+            // verify see exactly the same value.
+            row.hash = hashEvent({ ...row, payload: JSON.parse(payloadText) as unknown });
+            prev = row.hash;
+            return row;
+          });
+
+          for (let i = 0; i < rows.length; i += CHUNK) {
+            await tx.insertInto('events').values(rows.slice(i, i + CHUNK)).execute();
+          }
+          const last = rows[rows.length - 1]!;
+          const upd = await tx.updateTable('projects')
+            .set({ head_seq: last.seq, head_hash: last.hash })
+            .where('project_id', '=', projectId).where('head_seq', '=', headSeq)
+            .executeTakeFirst();
+          // Cannot happen while lockProject holds the lock; kept as a tripwire.
+          if (Number(upd.numUpdatedRows) !== 1) throw new ConcurrencyError(projectId, expectedHeadSeq, -1);
+
+          const out = rows.map(toStoredEvent);
+          if (applyProjections) await applyProjections(tx, out);
+          await adapter.notifyInTx(tx, { projectId, headSeq: last.seq });
+          return out;
+        });
+      } catch (err) {
+        if (adapter.isUniqueViolation(err)) throw new DuplicateEventError(projectId, String((err as Error).message));
+        throw err;
+      }
+      adapter.afterCommit({ projectId, headSeq: stored[stored.length - 1]!.seq });
+      return stored;
+    },
+
+    async *readEvents(projectId, range = {}) {
+      const batch = Math.max(1, range.batchSize ?? 500);
+      let after = (range.fromSeq ?? 1) - 1;
+      const to = range.toSeq;
+      for (;;) {
+        let q = db.selectFrom('events').selectAll()
+          .where('project_id', '=', projectId).where('seq', '>', after);
+        if (to !== undefined) q = q.where('seq', '<=', to);
+        const rows = await q.orderBy('seq').limit(batch).execute();
+        for (const r of rows) yield toStoredEvent(r);
+        if (rows.length < batch) return;
+        after = Number(rows[rows.length - 1]!.seq);
+      }
+    },
+
+    async head(projectId) {
+      const r = await db.selectFrom('projects').select(['head_seq', 'head_hash']).where('project_id', '=', projectId).executeTakeFirst();
+      if (!r) throw new ProjectNotFoundError(projectId);
+      return { seq: Number(r.head_seq), hash: r.head_hash };
+    },
+
+    async verifyChain(projectId) {
+      // Snapshot of the head first: appends landing during verification are
+      // beyond it and ignored, so a live project verifies without a lock.
+      const head = await store.head(projectId);
+      let expectedSeq = 1;
+      let prev = GENESIS_HASH;
+      let count = 0;
+      const batch = 1000;
+      let after = 0;
+      for (;;) {
+        const rows = await db.selectFrom('events').selectAll()
+          .where('project_id', '=', projectId).where('seq', '>', after).where('seq', '<=', head.seq)
+          .orderBy('seq').limit(batch).execute();
+        for (const r of rows) {
+          const seq = Number(r.seq);
+          if (seq !== expectedSeq) return { ok: false, seq: expectedSeq, expected: `seq ${expectedSeq}`, found: `seq ${seq}`, reason: 'gap' };
+          if (r.prev_hash !== prev) return { ok: false, seq, expected: prev, found: r.prev_hash, reason: 'prev_hash' };
+          let payload: unknown;
+          try {
+            payload = JSON.parse(r.payload);
+          } catch {
+            return { ok: false, seq, expected: 'JSON payload', found: r.payload.slice(0, 80), reason: 'payload' };
+          }
+          const recomputed = hashEvent({ ...r, seq, payload });
+          if (recomputed !== r.hash) return { ok: false, seq, expected: recomputed, found: r.hash, reason: 'hash' };
+          if (r.personal !== null) {
+            let digest: string | null = null;
+            try {
+              const env = JSON.parse(r.personal) as PersonalEnvelope;
+              digest = personalDigest(env.salt, env.data);
+            } catch {
+              digest = null;
+            }
+            if (digest !== r.personal_digest) {
+              return { ok: false, seq, expected: String(r.personal_digest), found: String(digest), reason: 'personal_digest' };
+            }
+          }
+          prev = r.hash;
+          expectedSeq++;
+          count++;
+        }
+        if (rows.length < batch) break;
+        after = Number(rows[rows.length - 1]!.seq);
+      }
+      if (count !== head.seq) return { ok: false, seq: expectedSeq, expected: `seq ${expectedSeq}`, found: 'end of log', reason: 'gap' };
+      if (prev !== head.hash) return { ok: false, seq: head.seq, expected: prev, found: head.hash, reason: 'head' };
+      return { ok: true, count, head };
+    },
+
+    async erasePersonal(projectId, seqs) {
+      let n = 0;
+      await adapter.transaction(async (tx) => {
+        for (let i = 0; i < seqs.length; i += CHUNK) {
+          const r = await tx.updateTable('events').set({ personal: null })
+            .where('project_id', '=', projectId).where('seq', 'in', seqs.slice(i, i + CHUNK))
+            .where('personal', 'is not', null)
+            .executeTakeFirst();
+          n += Number(r.numUpdatedRows);
+        }
+      });
+      return n;
+    },
+
+    transaction: (fn) => adapter.transaction(fn),
+    listen: (projectId, cb) => adapter.listen(projectId, cb),
+    close: () => adapter.close(),
+  };
+  return store;
+}

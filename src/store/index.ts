@@ -1,0 +1,46 @@
+/**
+ * Guishu storage layer: one Kysely query layer over SQLite (embedded default)
+ * or PostgreSQL (when DATABASE_URL is set), an append-only hash-chained event
+ * log, and projection tables. See docs/store.md.
+ */
+import type { StoreAdapter } from './adapter.js';
+import { createEventStore, type EventStore, type EventStoreOptions } from './event-store.js';
+import { openPostgresAdapter, type PostgresStoreConfig } from './postgres/index.js';
+import { openSqliteAdapter, type SqliteStoreConfig } from './sqlite/index.js';
+
+export type StoreConfig = (SqliteStoreConfig | PostgresStoreConfig) & EventStoreOptions;
+
+/** DATABASE_URL set → PostgreSQL; otherwise SQLite in GUISHU_DATA (default ./data). */
+export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): StoreConfig {
+  const url = env.DATABASE_URL?.trim();
+  if (url) return { kind: 'postgres', url };
+  return { kind: 'sqlite', dataDir: env.GUISHU_DATA?.trim() || './data' };
+}
+
+/** Opens the store and applies pending migrations before returning it. */
+export async function openStore(config: StoreConfig = storeConfigFromEnv()): Promise<EventStore> {
+  const adapter: StoreAdapter = config.kind === 'postgres' ? await openPostgresAdapter(config) : openSqliteAdapter(config);
+  try {
+    return await createEventStore(adapter, config);
+  } catch (err) {
+    await adapter.close().catch(() => {});
+    throw err;
+  }
+}
+
+export type {
+  ApplyProjections, EventStatus, EventStore, EventStoreOptions, Head, NewEvent, Project, ReadRange, StoredEvent, VerifyResult,
+} from './event-store.js';
+export { toIsoTime } from './event-store.js';
+export type { HeadNotice, StoreAdapter, Unlisten } from './adapter.js';
+export { canonicalJson, sha256Hex } from './canonical.js';
+export { GENESIS_HASH, hashEvent, personalDigest, sealPersonal, type HashedFields, type PersonalEnvelope } from './hash.js';
+export { ConcurrencyError, DuplicateEventError, ProjectExistsError, ProjectNotFoundError, StoreError } from './errors.js';
+export { isRetryable, withRetry, type RetryOptions } from './retry.js';
+export { candidateMaskKeys, maskKey } from './masks.js';
+export { MIGRATIONS, migrate, type DialectName, type Migration } from './migrations/index.js';
+export { PROJECT_TABLES } from './schema.js';
+export type * from './schema.js';
+export type { SqliteStoreConfig } from './sqlite/index.js';
+export type { PostgresStoreConfig } from './postgres/index.js';
+export { PostgresJsDialect } from './postgres/dialect.js';

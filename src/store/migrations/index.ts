@@ -1,0 +1,69 @@
+import { sql, type Kysely } from 'kysely';
+import type { DialectName, Migration } from './types.js';
+import { m0001_initial } from './0001_initial.js';
+
+export type { DialectName, Migration } from './types.js';
+
+/**
+ * The one migration history, in order. Append new migrations at the end with
+ * the next version number; never edit or reorder a landed one.
+ */
+export const MIGRATIONS: readonly Migration[] = [m0001_initial];
+
+/** Runs `fn` in a transaction that serialises migrators (the adapter supplies it). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type MigrationTx = <T>(fn: (tx: Kysely<any>) => Promise<T>) => Promise<T>;
+
+/**
+ * Applies every pending migration, each in its own transaction together with
+ * its schema_migrations row, so a crash leaves either all of a step or none
+ * (both SQLite and PostgreSQL have transactional DDL). Concurrent boots are
+ * serialised: SQLite by BEGIN IMMEDIATE, PostgreSQL by an advisory lock.
+ * Returns the versions applied by this call (empty when up to date).
+ */
+export async function migrate(
+  inTx: MigrationTx,
+  dialect: DialectName,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  checkOrder(migrations);
+  const applied: number[] = [];
+  for (const m of migrations) {
+    const didApply = await inTx(async (tx) => {
+      if (dialect === 'postgres') {
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':guishu_migrations'))`.execute(tx);
+      }
+      await tx.schema.createTable('schema_migrations').ifNotExists()
+        .addColumn('version', 'integer', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('applied_at', 'text', (c) => c.notNull())
+        .execute();
+      const rows = await tx.selectFrom('schema_migrations').select(['version', 'name']).execute() as { version: number; name: string }[];
+      const newest = Math.max(0, ...rows.map((r) => Number(r.version)));
+      const known = new Set(migrations.map((x) => x.version));
+      const unknown = rows.filter((r) => !known.has(Number(r.version)));
+      if (unknown.length > 0) {
+        // A database migrated by newer code: refuse rather than run old code on it.
+        throw new Error(`guishu store: database has migrations this code does not know: ${unknown.map((r) => `${r.version} ${r.name}`).join(', ')} (newest ${newest})`);
+      }
+      if (rows.some((r) => Number(r.version) === m.version)) return false;
+      await m.up(tx, dialect);
+      await tx.insertInto('schema_migrations')
+        .values({ version: m.version, name: m.name, applied_at: new Date().toISOString() })
+        .execute();
+      return true;
+    });
+    if (didApply) applied.push(m.version);
+  }
+  return applied;
+}
+
+function checkOrder(migrations: readonly Migration[]): void {
+  let prev = 0;
+  for (const m of migrations) {
+    if (!Number.isInteger(m.version) || m.version <= prev) {
+      throw new Error(`guishu store: migrations out of order at version ${m.version}`);
+    }
+    prev = m.version;
+  }
+}

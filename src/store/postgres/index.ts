@@ -1,0 +1,94 @@
+import postgres from 'postgres';
+import { Kysely, sql as ksql, type Transaction } from 'kysely';
+import type { StoreAdapter, HeadNotice, Unlisten } from '../adapter.js';
+import type { Database } from '../schema.js';
+import { PostgresJsDialect } from './dialect.js';
+
+export interface PostgresStoreConfig {
+  kind: 'postgres';
+  /** postgres://user@host:port/db */
+  url: string;
+  /**
+   * Schema to use (created if missing) instead of the connection's default.
+   * Lets tests and several installs share one database.
+   */
+  schema?: string;
+  /** Pool size. Default 10. */
+  maxConnections?: number;
+  /** LISTEN/NOTIFY channel. Default `guishu_events`. */
+  channel?: string;
+}
+
+export const DEFAULT_CHANNEL = 'guishu_events';
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<StoreAdapter> {
+  const schema = config.schema;
+  if (schema !== undefined && !IDENT.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
+  const channel = config.channel ?? DEFAULT_CHANNEL;
+  const client = postgres(config.url, {
+    max: config.maxConnections ?? 10,
+    idle_timeout: 30,
+    // IF NOT EXISTS and friends send NOTICEs; they are not worth a console line.
+    onnotice: () => {},
+    // count(*) and other int8 results as numbers, like SQLite returns them
+    // (the schema itself uses int4 only).
+    types: { int8: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } },
+    ...(schema ? { connection: { search_path: schema } } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresJsDialect(client) });
+  if (schema) await ksql.raw(`create schema if not exists "${schema}"`).execute(db);
+
+  // One LISTEN connection per store, fanned out in-process by project id.
+  const subscribers = new Map<string, Set<(n: HeadNotice) => void>>();
+  let listening: Promise<{ unlisten(): Promise<void> }> | undefined;
+  const onNotify = (payload: string) => {
+    let n: HeadNotice;
+    try {
+      const p = JSON.parse(payload) as { project_id?: unknown; head_seq?: unknown };
+      if (typeof p.project_id !== 'string' || typeof p.head_seq !== 'number') return;
+      n = { projectId: p.project_id, headSeq: p.head_seq };
+    } catch {
+      return;
+    }
+    for (const cb of subscribers.get(n.projectId) ?? []) cb(n);
+  };
+
+  return {
+    dialect: 'postgres',
+    db,
+    transaction: (fn) => db.transaction().execute(fn),
+    async lockProject(tx: Transaction<Database>, projectId: string) {
+      // Row lock on the stream row: concurrent appends to one project queue
+      // here; under READ COMMITTED the row returned after the wait is the
+      // latest committed one, so the head check below it is exact.
+      return tx.selectFrom('projects').select(['head_seq', 'head_hash'])
+        .where('project_id', '=', projectId).forUpdate().executeTakeFirst();
+    },
+    async notifyInTx(tx, notice) {
+      // NOTIFY is transactional: delivered on commit, dropped on rollback.
+      const payload = JSON.stringify({ project_id: notice.projectId, head_seq: notice.headSeq });
+      await ksql`select pg_notify(${channel}, ${payload})`.execute(tx);
+    },
+    afterCommit() {},
+    async listen(projectId, cb): Promise<Unlisten> {
+      listening ??= client.listen(channel, onNotify);
+      await listening;
+      let set = subscribers.get(projectId);
+      if (!set) subscribers.set(projectId, (set = new Set()));
+      set.add(cb);
+      return async () => {
+        set.delete(cb);
+        if (set.size === 0) subscribers.delete(projectId);
+      };
+    },
+    isUniqueViolation(err) {
+      return (err as { code?: unknown } | null)?.code === '23505';
+    },
+    async close() {
+      subscribers.clear();
+      if (listening) await (await listening).unlisten().catch(() => {});
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Kysely table types, shared by both databases. Only TEXT and INTEGER columns
+ * are used so a value reads back with the same JS type on SQLite and
+ * PostgreSQL: timestamps are ISO-8601 UTC strings (`2025-01-02T03:04:05.000Z`,
+ * they sort lexicographically), JSON columns are JSON text (parse on read).
+ * Every primary key leads with project_id: one project is one tenant/stream.
+ */
+
+/** JSON held as text. The alias documents intent; the value is a string. */
+export type JsonText = string;
+/** ISO-8601 UTC timestamp with milliseconds and `Z`. */
+export type IsoTime = string;
+
+export interface ProjectsTable {
+  project_id: string;
+  name: string;
+  timezone: ColumnType<string, string | undefined, string>;
+  created_at: IsoTime;
+  /** Optimistic-concurrency version: the seq of the last event, 0 when empty. */
+  head_seq: ColumnType<number, number | undefined, number>;
+  /** hash of the last event, GENESIS_HASH when empty. */
+  head_hash: ColumnType<string, string | undefined, string>;
+}
+
+export interface EventsTable {
+  project_id: string;
+  seq: number;
+  event_id: string;
+  type: string;
+  at: IsoTime;
+  recorded_at: IsoTime;
+  recorded_by: string | null;
+  payload: JsonText;
+  /** JSON {salt, data} or null (none, or erased). */
+  personal: JsonText | null;
+  personal_digest: string | null;
+  status: 'accepted' | 'rejected';
+  rejection_code: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface CustomersTable {
+  project_id: string;
+  phone: string;
+  name: string | null;
+  owner: string | null;
+  status: string;
+  protected_until: IsoTime | null;
+  basis_clause: string | null;
+  /** JSON array of the event ids/seqs the ruling rests on. */
+  basis_events: ColumnType<JsonText, JsonText | undefined, JsonText>;
+  updated_seq: number;
+}
+
+export interface RotationTable {
+  project_id: string;
+  state: JsonText;
+  updated_seq: number;
+}
+
+export interface ReportsTable {
+  project_id: string;
+  report_id: string;
+  /** Full phone or a masked one like 138****8888 (see report_masks). */
+  phone_or_mask: string;
+  agent: string;
+  status: string;
+  expires_at: IsoTime | null;
+  updated_seq: number;
+}
+
+export interface ReportMasksTable {
+  project_id: string;
+  /** `prefix|hiddenCount|suffix`, e.g. `138|3|88888`; see masks.ts. */
+  mask_key: string;
+  report_id: string;
+}
+
+export interface DealsTable {
+  project_id: string;
+  deal_id: string;
+  customers: JsonText;
+  unit: string | null;
+  stage: string;
+  performance: JsonText | null;
+  commission: JsonText | null;
+  basis: JsonText | null;
+  updated_seq: number;
+}
+
+export interface UnitsTable {
+  project_id: string;
+  unit: string;
+  deal_id: string | null;
+}
+
+export interface AlertsTable {
+  project_id: string;
+  alert_id: string;
+  kind: string;
+  customer: string | null;
+  due_at: IsoTime | null;
+  payload: ColumnType<JsonText, JsonText | undefined, JsonText>;
+}
+
+export interface PoliciesTable {
+  project_id: string;
+  version: number;
+  effective_at: IsoTime;
+  preset: string | null;
+  /** The rule set (JSON). `set` is an SQL keyword; Kysely always quotes it. */
+  set: JsonText;
+  created_at: IsoTime;
+}
+
+export interface StaffTable {
+  project_id: string;
+  staff_id: string;
+  name: string;
+  team: string | null;
+  role: string | null;
+  agency: string | null;
+  left_at: IsoTime | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: IsoTime;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  events: EventsTable;
+  customers: CustomersTable;
+  rotation: RotationTable;
+  reports: ReportsTable;
+  report_masks: ReportMasksTable;
+  deals: DealsTable;
+  units: UnitsTable;
+  alerts: AlertsTable;
+  policies: PoliciesTable;
+  staff: StaffTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+/** Tables that hold project data (all but the migration ledger). */
+export const PROJECT_TABLES = [
+  'projects', 'events', 'customers', 'rotation', 'reports', 'report_masks',
+  'deals', 'units', 'alerts', 'policies', 'staff',
+] as const satisfies readonly (keyof Database)[];
+
+export type ProjectRow = Selectable<ProjectsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type NewEventRow = Insertable<EventsTable>;
+export type CustomerRow = Selectable<CustomersTable>;
+export type CustomerUpdate = Updateable<CustomersTable>;

@@ -1,0 +1,97 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
+import type { StoreAdapter, HeadNotice, Unlisten } from '../adapter.js';
+import type { Database } from '../schema.js';
+
+export interface SqliteStoreConfig {
+  kind: 'sqlite';
+  /** Folder holding guishu.db. Default: $GUISHU_DATA or ./data. */
+  dataDir?: string;
+  /** Full path of the database file; overrides dataDir. ':memory:' works for throwaway use. */
+  file?: string;
+  /** How long a writer waits for another process's lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+export const SQLITE_FILE_NAME = 'guishu.db';
+
+/**
+ * Kysely's SQLite driver begins with a plain BEGIN (deferred). A deferred
+ * transaction that reads and then writes can fail with SQLITE_BUSY when another
+ * process wrote in between, even with busy_timeout; BEGIN IMMEDIATE takes the
+ * write lock first and waits for it under busy_timeout instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+export function sqliteFilePath(config: SqliteStoreConfig, env: NodeJS.ProcessEnv = process.env): string {
+  if (config.file) return config.file;
+  const dir = resolve(config.dataDir ?? env.GUISHU_DATA ?? './data');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, SQLITE_FILE_NAME);
+}
+
+export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
+  const file = sqliteFilePath(config);
+  const raw = new BetterSqlite3(file);
+  // WAL: readers never block the writer. synchronous=FULL: a committed append
+  // survives power loss (the log is the system of record; NORMAL could lose the
+  // last commits). foreign_keys is off by default in SQLite.
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(config.busyTimeoutMs ?? 5000))}`);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  // In-process fan-out: SQLite has no LISTEN/NOTIFY. Other processes writing
+  // the same file are not seen; the server is the only writer in practice.
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+
+  return {
+    dialect: 'sqlite',
+    db,
+    transaction: (fn) => db.transaction().execute(fn),
+    async lockProject(tx: Transaction<Database>, projectId: string) {
+      // BEGIN IMMEDIATE already holds the database write lock: a plain read is stable.
+      return tx.selectFrom('projects').select(['head_seq', 'head_hash']).where('project_id', '=', projectId).executeTakeFirst();
+    },
+    async notifyInTx() {},
+    afterCommit(notice: HeadNotice) {
+      emitter.emit('head', notice);
+    },
+    async listen(projectId, cb): Promise<Unlisten> {
+      const handler = (n: HeadNotice) => {
+        if (n.projectId === projectId) cb(n);
+      };
+      emitter.on('head', handler);
+      return async () => {
+        emitter.off('head', handler);
+      };
+    },
+    isUniqueViolation(err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+    },
+    async close() {
+      emitter.removeAllListeners();
+      await db.destroy();
+    },
+  };
+}
