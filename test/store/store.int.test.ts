@@ -17,6 +17,9 @@ import {
 } from '../../src/store/index.js';
 
 const PG_URL = process.env.DATABASE_URL;
+if (!PG_URL) {
+  console.warn('[store int] PostgreSQL cases SKIPPED: DATABASE_URL is not set (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)');
+}
 
 interface Target {
   name: 'sqlite' | 'postgres';

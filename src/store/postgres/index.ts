@@ -37,7 +37,14 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
     ...(schema ? { connection: { search_path: schema } } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresJsDialect(client) });
-  if (schema) await ksql.raw(`create schema if not exists "${schema}"`).execute(db);
+  if (schema) {
+    // CREATE SCHEMA IF NOT EXISTS is not safe against itself: two processes
+    // booting at once can both miss it and one fails on a unique index.
+    await db.transaction().execute(async (tx) => {
+      await ksql`select pg_advisory_xact_lock(hashtext(${`guishu_schema:${schema}`}))`.execute(tx);
+      await ksql.raw(`create schema if not exists "${schema}"`).execute(tx);
+    });
+  }
 
   // One LISTEN connection per store, fanned out in-process by project id.
   const subscribers = new Map<string, Set<(n: HeadNotice) => void>>();
