@@ -3,7 +3,7 @@
  * run only when DATABASE_URL is set; each PostgreSQL store lives in a fresh
  * schema and each SQLite store in a fresh temp dir, so reruns start clean.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -108,6 +108,18 @@ for (const target of targets) {
       const p = pid('mig');
       await first.createProject(p, 'Migrated');
       expect((await second.getProject(p))?.name).toBe('Migrated');
+    });
+
+    it.runIf(target.name === 'sqlite')('opens guishu.db in the data folder with the durability pragmas', async () => {
+      const config = target.freshConfig();
+      const s = await open(config);
+      const dir = config.kind === 'sqlite' ? config.dataDir ?? '' : '';
+      expect(existsSync(join(dir, 'guishu.db'))).toBe(true);
+      const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(s.db)).rows[0] as object)[0] as unknown;
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('synchronous')).toBe(2); // FULL
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(Number(await pragma('busy_timeout'))).toBeGreaterThan(0);
     });
 
     it('creates, lists and guards projects', async () => {

@@ -1,0 +1,435 @@
+// The front desk's question: a customer walks in — who receives them, whose
+// customer are they, and does it use a rotation turn? `judgeArrival` answers
+// without recording anything; visit registration settles the same answer
+// with the consultant who actually received.
+import type { Says } from '../events.ts';
+import type { Policy } from '../policy/schema.ts';
+import { localDay } from '../time.ts';
+import { holdingOwner, ownerView, type OwnerView } from './ownership.ts';
+import { findValidReport } from './reports.ts';
+import { availabilityOf, firstOfTeam, isOnSite, lastInRotation, nextUp } from './rotation.ts';
+import { type Basis, type Customer, type OfficeState, type OwnershipVia, basis } from './state.ts';
+
+export interface Arrival {
+  /** Normalised phone of the customer registered. */
+  phone: string;
+  /** Normalised phones of companions (同行). */
+  party: readonly string[];
+  says: Says;
+  at: number;
+  purpose?: 'tour' | 'deposit' | 'sign';
+  group?: boolean;
+  recognizedBy?: string;
+}
+
+/** Who has a claim on the arriving customer, before anyone receives them. */
+export interface Claim {
+  kind:
+    | 'owner' // a registered owner whose protection holds
+    | 'assigned' // the manager assigned the customer before first contact
+    | 'report' // a valid channel report
+    | 'referral'
+    | 'staff-relation'
+    | 'designated' // the customer names a consultant
+    | 'invited' // invited by a consultant's phone call
+    | 'appointment'
+    | 'party' // a companion's consultant
+    | 'none';
+  staff: string | null;
+  via: OwnershipVia;
+  basis: Basis;
+  /** Receiving this customer uses the claimant's rotation turn. */
+  claimantTurn: boolean;
+  reportId?: string;
+  /** Set when the claim comes from a designation never received before (site-draft-one-month.5b). */
+  designatedOnly?: boolean;
+}
+
+export interface Reception {
+  receiver: string | null;
+  receiverBasis: Basis;
+  /** The owner after this reception. */
+  owner: string | null;
+  ownerBasis: Basis;
+  countsAsTurn: boolean;
+  claim: Claim;
+  /** Ownership changes hands (a new owner or a new claim), with how it was acquired. */
+  newOwnership?: { via: OwnershipVia; designatedOnly?: boolean; previousOwner?: string | null; referralWindow?: boolean };
+  /** The receiver stands in for an absent or busy owner. */
+  helperFor?: string;
+  /** A second consultant shares the credit (internal-jieding-06.1.3, 2.1b). */
+  coClaim?: { staff: string; basis: Basis };
+  /** The receiver is the office's consultant for a channel customer. */
+  reportId?: string;
+  view: OwnerView;
+}
+
+const NONE_CLAIM = (b: Basis): Claim => ({ kind: 'none', staff: null, via: 'visit', basis: b, claimantTurn: true });
+
+function customerOf(state: OfficeState, phone: string): Customer | undefined {
+  return state.customers.get(phone);
+}
+
+function isAgent(state: OfficeState, staff: string): boolean {
+  const role = state.staff.get(staff)?.role;
+  return role === 'channel' || role === 'outreach';
+}
+
+function isStaff(state: OfficeState, id: string | undefined): id is string {
+  return id !== undefined && state.staff.has(id) && state.staff.get(id)?.leftAt === undefined;
+}
+
+function hadContactWith(customer: Customer | undefined, staff: string): boolean {
+  if (!customer) return false;
+  if (customer.firstContact?.staff === staff || customer.lastVisit?.receiver === staff) return true;
+  if (customer.calls?.some((c) => c.staff === staff)) return true;
+  return customer.ownership?.owner === staff || customer.ownership?.previousOwner === staff;
+}
+
+/** The consultant a referrer's introduction leads to, through the chain (裙带). */
+function referrersConsultant(state: OfficeState, referrer: string, at: number): string | null {
+  const seen = new Set<string>();
+  let phone: string | undefined = referrer;
+  while (phone && !seen.has(phone)) {
+    seen.add(phone);
+    const c = customerOf(state, phone);
+    const owner = holdingOwner(ownerView(state, c, at));
+    if (owner) return owner;
+    phone = c?.referral?.referrer;
+  }
+  return null;
+}
+
+function appointmentFor(customer: Customer | undefined, at: number, timezone: string): { staff: string; eventId: string } | null {
+  if (!customer?.calls) return null;
+  const today = localDay(at, timezone);
+  for (let i = customer.calls.length - 1; i >= 0; i--) {
+    const call = customer.calls[i]!;
+    if (call.appointment !== undefined && call.at <= at && localDay(call.appointment, timezone) >= today - 1) return { staff: call.staff, eventId: call.eventId };
+  }
+  return null;
+}
+
+/** Whose customer is this, apart from the consultant who happens to receive them. */
+export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): { claim: Claim; view: OwnerView } {
+  const p = policy.parameters;
+  const c = policy.clauses;
+  const customer = customerOf(state, arrival.phone);
+  const view = ownerView(state, customer, arrival.at);
+  const holder = holdingOwner(view);
+  if (holder) {
+    const o = view.ownership!;
+    if (o.via === 'ruling' && (customer?.visits ?? 0) === 0) {
+      return { view, claim: { kind: 'assigned', staff: holder, via: 'ruling', basis: basis(c.managerAssignment, ...o.basis.events), claimantTurn: true } };
+    }
+    const clause = o.closed ? c.closedPermanent : c.returningOwner;
+    return { view, claim: { kind: 'owner', staff: holder, via: o.via, basis: basis(clause, ...o.basis.events), claimantTurn: false, designatedOnly: o.designatedOnly } };
+  }
+
+  // A valid channel report: the reporting agent owns (channel-sms-report.2a, 3a).
+  const report = findValidReport(state, arrival.phone, arrival.at);
+  if (report) {
+    return { view, claim: { kind: 'report', staff: report.agent, via: 'report', basis: basis(c.reportConverted, report.id), claimantTurn: false, reportId: report.id } };
+  }
+  const says = arrival.says;
+  // A customer naming the agent who brought them, with no report on file (channel-sms-report.2b).
+  if (isStaff(state, says.invitedBy) && isAgent(state, says.invitedBy)) {
+    return { view, claim: { kind: 'report', staff: says.invitedBy, via: 'report', basis: basis(p.channel_report_rules.clause), claimantTurn: false } };
+  }
+
+  const referral = customer?.referral ?? (says.referredBy ? { referrer: says.referredBy.phone, accompanied: false, at: arrival.at, eventId: undefined as string | undefined } : undefined);
+  const referrerInParty = referral !== undefined && arrival.party.includes(referral.referrer);
+  const companions = arrival.party;
+  if (referral) {
+    const r = p.referral_window_days;
+    const consultant = referrersConsultant(state, referral.referrer, arrival.at) ?? (isStaff(state, customer?.referral?.consultant) ? customer!.referral!.consultant! : null);
+    const accompanied = referral.accompanied || referrerInParty;
+    const named = says.consultant !== undefined && says.consultant === consultant;
+    const introducedFirst = customer?.referral !== undefined && customer.referral.at <= arrival.at && !customer.firstVisit;
+    const ev = customer?.referral?.eventId;
+    if (consultant) {
+      switch (r.value.rule) {
+        case 'chain':
+          if (accompanied || named || introducedFirst) {
+            return { view, claim: { kind: 'referral', staff: consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: false } };
+          }
+          break;
+        case 'named_or_accompanied':
+          if (accompanied) {
+            return { view, claim: { kind: 'referral', staff: consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: r.value.accompanied_counts_as_turn } };
+          }
+          if (named || arrival.recognizedBy === consultant) {
+            return { view, claim: { kind: 'referral', staff: consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: r.value.named_counts_as_turn } };
+          }
+          break;
+        case 'window':
+          if (accompanied || named || introducedFirst) {
+            return { view, claim: { kind: 'referral', staff: consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: false } };
+          }
+          break;
+        case 'no_prior_contact':
+          if (!customer?.firstContact) {
+            return { view, claim: { kind: 'referral', staff: consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: false } };
+          }
+          break;
+        case 'deal_day_recognition':
+          break;
+        default: {
+          const _exhaustive: never = r.value.rule;
+          return _exhaustive;
+        }
+      }
+    }
+    // Alone and naming another consultant, under the named-or-rotation rule.
+    if (r.value.rule === 'named_or_accompanied' && isStaff(state, says.consultant) && says.consultant !== consultant) {
+      return { view, claim: { kind: 'designated', staff: says.consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: r.value.named_counts_as_turn } };
+    }
+  }
+
+  // A consultant's own relative or friend (attribution-definition.1.2b, resource-template-3month.2.2).
+  const relation = customer?.staffRelations?.find((s) => s.at <= arrival.at && isStaff(state, s.staff));
+  if (relation) {
+    const rule = p.staff_relative_priority;
+    const beforeFirstContact = !customer?.firstContact || relation.at <= customer.firstContact.at;
+    if (rule.value === 'unconditional' || rule.value === 'referral_beats_staff_relationship' || (rule.value === 'if_first_contact_or_prior_record' && beforeFirstContact)) {
+      return { view, claim: { kind: 'staff-relation', staff: relation.staff, via: 'staff-relation', basis: basis(rule.clause, relation.eventId), claimantTurn: false } };
+    }
+  }
+
+  // The customer names a consultant (指定).
+  if (isStaff(state, says.consultant) && !isAgent(state, says.consultant)) {
+    const d = p.designation;
+    const named = says.consultant;
+    const prior = hadContactWith(customer, named);
+    if (d.value.new_customer_naming === 'owns' || (d.value.new_customer_naming === 'prior_contact_only' && prior)) {
+      return { view, claim: { kind: 'designated', staff: named, via: 'designation', basis: basis(d.clause, customer?.firstContact?.eventId), claimantTurn: d.value.counts_as_turn && !prior, designatedOnly: !prior } };
+    }
+    if (d.value.new_customer_naming === 'receives_only' && isOnSite(state, named, arrival.at)) {
+      return { view, claim: { kind: 'designated', staff: named, via: 'designation', basis: basis(d.clause), claimantTurn: d.value.counts_as_turn } };
+    }
+  }
+
+  // Invited by a consultant's call (电话邀约).
+  if (isStaff(state, says.invitedBy)) {
+    const inviter = says.invitedBy;
+    const call = customer?.calls?.findLast((x) => x.staff === inviter);
+    return { view, claim: { kind: 'invited', staff: inviter, via: 'invitation', basis: basis(c.invitation, call?.eventId), claimantTurn: false } };
+  }
+
+  // An appointment a consultant made on the phone (reception-ab-split.7, sales-dept-first-visit.2.2b).
+  const appointment = appointmentFor(customer, arrival.at, state.timezone);
+  if (appointment && isStaff(state, appointment.staff)) {
+    return { view, claim: { kind: 'appointment', staff: appointment.staff, via: 'call', basis: basis(p.call_protection_days.clause, appointment.eventId), claimantTurn: false } };
+  }
+
+  // Companions who are already someone's customers bring the party with them (consultant-rotation-detail.11).
+  for (const companion of companions) {
+    const cv = ownerView(state, customerOf(state, companion), arrival.at);
+    const owner = holdingOwner(cv);
+    if (owner) {
+      if (isAgent(state, owner) && !p.channel_report_rules.value.party_follows_reporter) continue;
+      const clause = isAgent(state, owner) ? p.channel_report_rules.clause : c.partyOneTurn;
+      return { view, claim: { kind: 'party', staff: owner, via: isAgent(state, owner) ? 'report' : 'party', basis: basis(clause, ...(cv.basis?.events ?? [])), claimantTurn: false } };
+    }
+  }
+  const referralRotation = referral && p.referral_window_days.value.rule === 'named_or_accompanied' ? basis(p.referral_window_days.clause) : null;
+  if (view.status === 'lapsed') return { view, claim: NONE_CLAIM(basis(c.lapse, ...(view.basis?.events ?? []))) };
+  if (view.status === 'public') return { view, claim: NONE_CLAIM(basis(view.basis?.clause ?? c.departed, ...(view.basis?.events ?? []))) };
+  return { view, claim: NONE_CLAIM(referralRotation ?? basis(c.firstVisitOwner)) };
+}
+
+/** Who stands in for an owner who is not on site. */
+function standIn(state: OfficeState, owner: string, at: number, policy: Policy): { staff: string | null; basis: Basis } {
+  const rule = policy.parameters.absent_owner_receiver;
+  const exclude = new Set([owner]);
+  const b = basis(rule.clause);
+  switch (rule.value) {
+    case 'last_in_rotation':
+      return { staff: lastInRotation(state, at, exclude), basis: b };
+    case 'last_in_rotation_if_notified': {
+      const notified = appointmentFor(state.customers.get(owner), at, state.timezone) !== null;
+      return { staff: notified ? lastInRotation(state, at, exclude) : nextUp(state, at, policy, exclude).staff, basis: b };
+    }
+    case 'first_in_queue':
+    case 'on_rotation_rep':
+    case 'on_duty_person':
+    case 'whoever_is_receiving_any_colleague':
+      return { staff: nextUp(state, at, policy, exclude).staff, basis: b };
+    case 'same_team_colleague_then_other_team': {
+      const team = state.staff.get(owner)?.team;
+      return { staff: firstOfTeam(state, team, at, exclude) ?? firstOfTeam(state, undefined, at, exclude), basis: b };
+    }
+    default: {
+      const _exhaustive: never = rule.value;
+      return _exhaustive;
+    }
+  }
+}
+
+/** When everyone is receiving, a consultant serving a customer who already bought may attend (sales-dept-first-visit.2.2g). */
+function overflowReceiver(state: OfficeState, at: number, policy: Policy): { staff: string | null; basis: Basis } {
+  for (const staff of state.rotation.order) {
+    if (availabilityOf(state, staff, at) !== 'busy') continue;
+    const last = state.lastReception.get(staff);
+    const served = last ? state.customers.get(last.phone) : undefined;
+    if (served?.ownership?.closed && !served.complaint) return { staff, basis: basis(policy.clauses.allBusy) };
+  }
+  return { staff: null, basis: basis(policy.clauses.allBusy) };
+}
+
+function newCustomerReceiver(state: OfficeState, at: number, policy: Policy): { staff: string | null; basis: Basis } {
+  const up = nextUp(state, at, policy);
+  if (up.staff) return { staff: up.staff, basis: up.basis };
+  return overflowReceiver(state, at, policy);
+}
+
+const VALID_ABSENCES = new Set(['busy', 'sick', 'off', 'not-on-duty', 'away-business']);
+
+/**
+ * Settles a reception. `receivedBy` is the consultant who actually received
+ * (a registration); without it the engine picks as the front desk should.
+ */
+export function receive(state: OfficeState, arrival: Arrival, policy: Policy, receivedBy?: string): Reception {
+  const p = policy.parameters;
+  const c = policy.clauses;
+  const { claim, view } = claimOn(state, arrival, policy);
+  const says = arrival.says;
+  const base = { claim, view };
+
+  if (arrival.group) {
+    // A tour group does not move the rotation; the team manager places it (xx-site-mingyuan.2.4).
+    const receiver = receivedBy ?? null;
+    const owner = claim.staff ?? receiver;
+    return { ...base, receiver, receiverBasis: basis(c.groupVisit), owner, ownerBasis: claim.staff ? claim.basis : basis(c.groupVisit), countsAsTurn: false, newOwnership: claim.staff || !owner ? undefined : { via: 'visit' } };
+  }
+
+  if (claim.kind === 'owner' && claim.staff) {
+    const owner = claim.staff;
+    const onSite = isOnSite(state, owner, arrival.at);
+    const ownerIsAgent = isAgent(state, owner);
+
+    if (arrival.purpose === 'deposit' || arrival.purpose === 'sign') {
+      // Coming only to pay or sign: whoever handles it is obliged to help and gains nothing (sales-dept-first-visit.2.2e).
+      const receiver = receivedBy ?? (onSite ? owner : standIn(state, owner, arrival.at, policy).staff);
+      return { ...base, receiver, receiverBasis: basis(c.depositVisitAssist), owner, ownerBasis: claim.basis, countsAsTurn: false, helperFor: receiver !== owner ? owner : undefined };
+    }
+
+    const recognized = arrival.recognizedBy === owner;
+    if (p.returning_unrecognized_outcome.value === 'new_consultant_gets_credit' && !recognized && !ownerIsAgent) {
+      const rule = p.returning_unrecognized_outcome;
+      const customer = state.customers.get(arrival.phone);
+      const callOnly = (customer?.visits ?? 0) === 0 && claim.via === 'call';
+      if (callOnly) {
+        const named = says.invitedBy === owner || says.consultant === owner;
+        if (!named) {
+          // Phone-invited, but the customer cannot say who called: the receiver, shared 5:5 on the call record (internal-jieding-06.2.1a/b).
+          const r = receivedBy ?? newCustomerReceiver(state, arrival.at, policy).staff;
+          const callEvent = customer?.calls?.findLast((x) => x.staff === owner)?.eventId;
+          return {
+            ...base,
+            receiver: r,
+            receiverBasis: basis(c.rotation),
+            owner: r,
+            ownerBasis: basis(c.invitation, callEvent),
+            countsAsTurn: r !== null,
+            newOwnership: r ? { via: 'visit', previousOwner: owner } : undefined,
+            coClaim: r && r !== owner ? { staff: owner, basis: basis(c.invitation, callEvent) } : undefined,
+          };
+        }
+      } else if (says.firstVisit === true || (says.avoid !== undefined && says.avoid === owner)) {
+        const r = receivedBy && receivedBy !== owner ? receivedBy : newCustomerReceiver(state, arrival.at, policy).staff;
+        if (r && r !== owner) {
+          if (onSite || says.avoid === owner) {
+            // Denied or refused, and not recognised by the original who is there: a new customer of the receiver (1.2, 1.6).
+            return { ...base, receiver: r, receiverBasis: basis(c.rotation), owner: r, ownerBasis: basis(rule.clause, ...claim.basis.events), countsAsTurn: true, newOwnership: { via: 'visit', previousOwner: owner } };
+          }
+          // The original is away but knows the customer: a cooperative reception, shared 5:5 (1.3).
+          return { ...base, receiver: r, receiverBasis: basis(c.rotation), owner, ownerBasis: claim.basis, countsAsTurn: true, coClaim: { staff: r, basis: basis(p.split_ratios.clause, ...claim.basis.events) } };
+        }
+      }
+    }
+
+    if (says.avoid !== undefined && says.avoid === owner) {
+      // The customer refuses their consultant: served by the rotation, the claim stands until the manager handles the complaint.
+      const r = receivedBy ?? nextUp(state, arrival.at, policy, new Set([owner])).staff;
+      return { ...base, receiver: r, receiverBasis: basis(c.rotation), owner, ownerBasis: claim.basis, countsAsTurn: false, helperFor: r ?? undefined };
+    }
+
+    const unsure = says.consultant === 'unknown' || (says.consultants !== undefined && says.consultants.length > 1 && says.consultant === undefined);
+    if (unsure && p.returning_unrecognized_outcome.value === 'original_within_file_validity_10d') {
+      // Names several or none: the rotation receives; the register decides the owner (sales-dept1-rotation.2.2.3).
+      const r = receivedBy ?? nextUp(state, arrival.at, policy, new Set([owner])).staff;
+      const rule = p.returning_unrecognized_outcome;
+      return { ...base, receiver: r, receiverBasis: basis(rule.clause), owner, ownerBasis: basis(rule.clause, ...claim.basis.events), countsAsTurn: false, helperFor: r !== owner ? owner : undefined };
+    }
+
+    if (ownerIsAgent) {
+      // A channel customer returns: the office's consultant of record receives.
+      const customer = state.customers.get(arrival.phone);
+      const consultant = customer?.lastVisit?.receiver;
+      const r = receivedBy ?? (consultant && isOnSite(state, consultant, arrival.at) ? consultant : newCustomerReceiver(state, arrival.at, policy).staff);
+      return { ...base, receiver: r, receiverBasis: basis(c.returningOwner), owner, ownerBasis: claim.basis, countsAsTurn: false };
+    }
+
+    if (receivedBy === undefined ? onSite : receivedBy === owner) {
+      return { ...base, receiver: owner, receiverBasis: basis(c.returningOwner, ...claim.basis.events), owner, ownerBasis: claim.basis, countsAsTurn: false };
+    }
+
+    // The owner is not there (or someone else received): a stand-in.
+    const absence = availabilityOf(state, owner, arrival.at);
+    if (p.absent_owner_credit.value === 'helper_becomes_owner' && !VALID_ABSENCES.has(absence) && absence !== 'available') {
+      // Away for a reason the rulebook does not excuse: the customer goes to the rotation consultant, on their turn (sales-dept-first-visit.2.2d).
+      const r = receivedBy ?? newCustomerReceiver(state, arrival.at, policy).staff;
+      const b = basis(p.absent_owner_credit.clause, ...claim.basis.events);
+      return { ...base, receiver: r, receiverBasis: b, owner: r, ownerBasis: b, countsAsTurn: r !== null, newOwnership: r ? { via: 'visit', previousOwner: owner } : undefined };
+    }
+    const stand = receivedBy !== undefined ? { staff: receivedBy, basis: basis(p.absent_owner_receiver.clause) } : standIn(state, owner, arrival.at, policy);
+    const helperTurn = stand.staff !== null && p.helper_counts_as_rotation_turn.value;
+    return { ...base, receiver: stand.staff, receiverBasis: stand.basis, owner, ownerBasis: claim.basis, countsAsTurn: helperTurn, helperFor: stand.staff ? owner : undefined };
+  }
+
+  if (claim.staff) {
+    // A claim by someone other than a holding owner: assignment, report, referral, relation, designation, invitation, appointment, party.
+    const claimant = claim.staff;
+    if (claim.kind === 'report' || isAgent(state, claimant)) {
+      // The agent owns; the office's rotation receives the customer as a new one.
+      const r = receivedBy ? { staff: receivedBy, basis: basis(c.rotation) } : newCustomerReceiver(state, arrival.at, policy);
+      return { ...base, receiver: r.staff, receiverBasis: r.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: r.staff !== null, newOwnership: { via: 'report' }, reportId: claim.reportId };
+    }
+    const onSite = isOnSite(state, claimant, arrival.at);
+    const newOwnership = claim.kind === 'assigned' ? undefined : { via: claim.via, designatedOnly: claim.designatedOnly, previousOwner: view.owner, referralWindow: claim.kind === 'referral' };
+    if (receivedBy === undefined ? onSite : receivedBy === claimant) {
+      return { ...base, receiver: claimant, receiverBasis: claim.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: claim.claimantTurn, newOwnership };
+    }
+    if (claim.kind === 'designated' && p.designation.value.new_customer_naming === 'receives_only') {
+      const r = receivedBy ? { staff: receivedBy, basis: basis(c.rotation) } : newCustomerReceiver(state, arrival.at, policy);
+      return { ...base, receiver: r.staff, receiverBasis: r.basis, owner: r.staff, ownerBasis: basis(c.firstVisitOwner), countsAsTurn: r.staff !== null, newOwnership: r.staff ? { via: 'visit' } : undefined };
+    }
+    const absence = availabilityOf(state, claimant, arrival.at);
+    if ((claim.kind === 'appointment' || claim.kind === 'designated' || claim.kind === 'invited') && p.absent_owner_credit.value === 'helper_becomes_owner' && !VALID_ABSENCES.has(absence) && absence !== 'available') {
+      const r = receivedBy ?? newCustomerReceiver(state, arrival.at, policy).staff;
+      const b = basis(p.absent_owner_credit.clause, ...claim.basis.events);
+      return { ...base, receiver: r, receiverBasis: b, owner: r, ownerBasis: b, countsAsTurn: r !== null, newOwnership: r ? { via: 'visit' } : undefined };
+    }
+    const stand = receivedBy !== undefined ? { staff: receivedBy, basis: basis(p.absent_owner_receiver.clause) } : standIn(state, claimant, arrival.at, policy);
+    const helperTurn = stand.staff !== null && p.helper_counts_as_rotation_turn.value;
+    return { ...base, receiver: stand.staff, receiverBasis: stand.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: helperTurn, helperFor: stand.staff ? claimant : undefined, newOwnership };
+  }
+
+  // A new customer (or one whose protection ran out): the rotation's, and the receiver's.
+  const r = receivedBy ? { staff: receivedBy, basis: basis(c.rotation) } : newCustomerReceiver(state, arrival.at, policy);
+  return {
+    ...base,
+    receiver: r.staff,
+    receiverBasis: r.basis,
+    owner: r.staff,
+    ownerBasis: claim.basis,
+    countsAsTurn: r.staff !== null,
+    newOwnership: r.staff ? { via: 'visit', previousOwner: view.owner } : undefined,
+  };
+}
+
+/** The front desk's question, answered without recording anything. */
+export function judgeArrival(state: OfficeState, arrival: Arrival, policy: Policy): Reception {
+  return receive(state, arrival, policy);
+}

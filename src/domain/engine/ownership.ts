@@ -1,0 +1,52 @@
+// Whose customer this is at an instant. Protection is computed from the log,
+// never swept by a clock: status is a function of the ownership record and
+// the time asked about.
+import { endOfPeriod, localDay } from '../time.ts';
+import type { Basis, Customer, OfficeState, Ownership } from './state.ts';
+
+export type OwnerStatus = 'protected' | 'lapsed' | 'public' | 'closed';
+
+export interface OwnerView {
+  owner: string | null;
+  status: OwnerStatus | 'none';
+  /** The last instant of protection; null when it does not run out. */
+  protectedUntil: number | null;
+  basis: Basis | null;
+  ownership: Ownership | null;
+}
+
+const NONE: OwnerView = { owner: null, status: 'none', protectedUntil: null, basis: null, ownership: null };
+
+/** The last local day the ownership is protected, or null for no expiry. */
+export function lastProtectedDay(o: Ownership, customer: Customer | undefined): number | null {
+  let last: number | null = null;
+  const take = (day: number) => {
+    last = last === null ? day : Math.min(last, day);
+  };
+  if (o.protectionDays !== null) take((o.renews ? o.lastContactDay : o.startDay) + o.protectionDays);
+  if (o.gapDays !== null) take(o.lastContactDay + o.gapDays);
+  if (o.firstDueDay !== null && !o.firstCallbackDone) take(o.firstDueDay);
+  if (last !== null && customer?.noContactUntil !== undefined) {
+    // A customer who asked not to be called cannot be followed up: the gap does not run (consultant-rotation-detail.9b).
+    if (customer.noContactUntil === null) return null;
+    return Math.max(last, customer.noContactUntilDay ?? last);
+  }
+  return last;
+}
+
+export function ownerView(state: OfficeState, customer: Customer | undefined, at: number): OwnerView {
+  const o = customer?.ownership;
+  if (!o) return NONE;
+  if (o.owner === null) return { owner: null, status: 'public', protectedUntil: null, basis: o.basis, ownership: o };
+  if (o.closed) return { owner: o.owner, status: 'closed', protectedUntil: null, basis: o.basis, ownership: o };
+  const last = lastProtectedDay(o, customer);
+  if (last === null) return { owner: o.owner, status: 'protected', protectedUntil: null, basis: o.basis, ownership: o };
+  const until = endOfPeriod(last, 0, state.timezone);
+  const status = localDay(at, state.timezone) <= last ? 'protected' : 'lapsed';
+  return { owner: o.owner, status, protectedUntil: until, basis: o.basis, ownership: o };
+}
+
+/** An owner whose claim still holds: protected, or closed (成交: the owner keeps the customer). */
+export function holdingOwner(view: OwnerView): string | null {
+  return view.status === 'protected' || view.status === 'closed' ? view.owner : null;
+}

@@ -1,0 +1,238 @@
+// What the engine knows about one office after replaying its log. Mutable
+// maps for speed (a million events a replay); `evolve` is the only writer.
+import type { PresenceState, RelationKind, StaffRole } from '../events.ts';
+import type { Policy } from '../policy/schema.ts';
+import type { PhoneMask } from '../phone.ts';
+
+/** Why: a clause of shared/rulebooks.yaml and the events the outcome rests on. */
+export interface Basis {
+  readonly clause: string;
+  readonly events: readonly string[];
+}
+
+export interface StaffMember {
+  id: string;
+  name?: string;
+  team?: string;
+  role: StaffRole;
+  agency?: string;
+  leftAt?: number;
+}
+
+export interface Presence {
+  state: PresenceState;
+  /** In force until this instant (end of the local day when no `until` was given). */
+  until: number;
+  eventId: string;
+}
+
+export interface MakeUp {
+  reason: 'company-business' | 'own-customer' | 'handover' | 'skipped-while-present';
+  basis: Basis;
+  at: number;
+}
+
+export interface RotationState {
+  order: string[];
+  rosterDay: number;
+  rosterEventId: string | null;
+  /** Index in `order` of the next consultant up, before presence is applied. */
+  pointer: number;
+  lastTaker: string | null;
+  lastTakerOrder: string[];
+  makeUps: Map<string, MakeUp[]>;
+  /** Turns a consultant took out of order; they pass their next turn. */
+  debts: Map<string, number>;
+  turns: Map<string, number>;
+  /** Skips without make-up (for the fairness ledger). */
+  skips: Map<string, number>;
+}
+
+export type OwnershipVia =
+  | 'visit'
+  | 'call'
+  | 'outreach'
+  | 'report'
+  | 'referral'
+  | 'ruling'
+  | 'complaint'
+  | 'staff-relation'
+  | 'designation'
+  | 'party'
+  | 'deal'
+  | 'invitation';
+
+export interface Ownership {
+  /** Staff id, or null for the public pool (公客池). */
+  owner: string | null;
+  via: OwnershipVia;
+  since: number;
+  startDay: number;
+  lastContactDay: number;
+  protectionDays: number | null;
+  gapDays: number | null;
+  firstDueDay: number | null;
+  firstCallbackDone: boolean;
+  renews: boolean;
+  closed: boolean;
+  basis: Basis;
+  /** The previous owner, when this ownership replaced one (complaints, lapses, rulings). */
+  previousOwner?: string | null;
+  /** The ownership came from a designation the owner never received (site-draft-one-month.5b). */
+  designatedOnly?: boolean;
+}
+
+export interface Contact {
+  kind: 'visit' | 'call' | 'outreach' | 'followup' | 'report';
+  staff: string;
+  at: number;
+  day: number;
+  eventId: string;
+}
+
+export interface Helper {
+  staff: string;
+  owner: string;
+  at: number;
+  day: number;
+  eventId: string;
+  basis: Basis;
+}
+
+export interface CoClaim {
+  staff: string;
+  basis: Basis;
+}
+
+export interface Customer {
+  phone: string;
+  name?: string;
+  firstContact?: Contact;
+  firstVisit?: Contact;
+  lastVisit?: Contact & { receiver: string };
+  visits: number;
+  ownership: Ownership | null;
+  referral?: { referrer: string; consultant?: string; accompanied: boolean; at: number; eventId: string };
+  staffRelations?: { staff: string; kind: 'relative' | 'friend'; at: number; eventId: string }[];
+  relations?: { other: string; kind: RelationKind; at: number; eventId: string }[];
+  /** Customers seen together in one party (同行). */
+  party?: { other: string; at: number; eventId: string }[];
+  recognitions?: { staff: string; at: number; day: number; eventId: string }[];
+  helpers?: Helper[];
+  coClaims?: CoClaim[];
+  calls?: { staff: string; direction: 'in' | 'out'; at: number; appointment?: number; eventId: string }[];
+  complaint?: { against: string; reassignTo?: string; fault: 'service' | 'other'; at: number; eventId: string; basis: Basis };
+  /** The customer asked not to be called until then (null: until further notice). */
+  noContactUntil?: number | null;
+  noContactUntilDay?: number;
+  reportFailures: number;
+  publicLead?: Basis;
+  deals?: string[];
+}
+
+export type ReportStatus = 'valid' | 'converted' | 'expired' | 'duplicate' | 'late' | 'public';
+
+export interface Report {
+  id: string;
+  agent: string;
+  /** The full phone when reported in full, else undefined. */
+  phone?: string;
+  mask?: PhoneMask;
+  name?: string;
+  at: number;
+  day: number;
+  expectedAt?: number;
+  validUntil: number;
+  convertedBy?: { eventId: string; phone: string; at: number };
+  /** Phones known when filed that a masked number could be (more than one: ambiguous). */
+  candidates?: string[];
+  basis: Basis;
+}
+
+export interface Deal {
+  id: string;
+  customers: string[];
+  closedBy: string;
+  stage: 'deposit' | 'contract';
+  unit?: string;
+  at: number;
+  day: number;
+  eventIds: string[];
+  /** The owner of the primary buyer when the deal was made. */
+  ownerAtDeal: string | null;
+  ruling?: { performance?: Map<string, import('../shares.ts').Share>; commission?: Map<string, import('../shares.ts').Share>; basis: Basis };
+}
+
+export interface Alert {
+  kind: 'call-to-colleagues-customer' | 'all-busy' | 'ambiguous-report' | 'unit-contention' | 'team-decides' | 'recognition-after-deal';
+  at: number;
+  customer?: string;
+  staff?: string;
+  basis: Basis;
+  message: string;
+}
+
+export interface OfficeState {
+  timezone: string;
+  policies: Policy[];
+  staff: Map<string, StaffMember>;
+  presence: Map<string, Presence>;
+  lastReception: Map<string, { at: number; day: number; ownCustomer: boolean; phone: string }>;
+  rotation: RotationState;
+  customers: Map<string, Customer>;
+  reports: Map<string, Report>;
+  reportsByPhone: Map<string, string[]>;
+  reportsByMask: Map<string, string[]>;
+  maskShapes: Set<string>;
+  deals: Map<string, Deal>;
+  units: Map<string, string>;
+  campaigns: { from: number; until: number; eventId: string }[];
+  alerts: Alert[];
+  applied: number;
+}
+
+export function createOfficeState(timezone: string, initialPolicy: Policy): OfficeState {
+  return {
+    timezone,
+    policies: [initialPolicy],
+    staff: new Map(),
+    presence: new Map(),
+    lastReception: new Map(),
+    rotation: {
+      order: [],
+      rosterDay: Number.NEGATIVE_INFINITY,
+      rosterEventId: null,
+      pointer: 0,
+      lastTaker: null,
+      lastTakerOrder: [],
+      makeUps: new Map(),
+      debts: new Map(),
+      turns: new Map(),
+      skips: new Map(),
+    },
+    customers: new Map(),
+    reports: new Map(),
+    reportsByPhone: new Map(),
+    reportsByMask: new Map(),
+    maskShapes: new Set(),
+    deals: new Map(),
+    units: new Map(),
+    campaigns: [],
+    alerts: [],
+    applied: 0,
+  };
+}
+
+/** The policy version in force at an instant. */
+export function policyAt(state: OfficeState, at: number): Policy {
+  let current = state.policies[0]!;
+  for (const p of state.policies) {
+    if (p.effectiveAt <= at) current = p;
+    else break;
+  }
+  return current;
+}
+
+export function basis(clause: string, ...events: (string | undefined)[]): Basis {
+  return { clause, events: events.filter((e): e is string => e !== undefined) };
+}

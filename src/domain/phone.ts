@@ -1,0 +1,86 @@
+// Phones. A customer's identity is their normalised 11-digit mainland mobile
+// number; people write it with spaces, dashes, +86 or 0086, and channel agents
+// report it masked (138***88888: first 3 and last 5, one * per hidden digit).
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+const CANONICAL = /^1\d{10}$/;
+const MASK = /^(\d+)(\*+)(\d+)$/;
+
+/**
+ * Validity of a mainland mobile is a property of its number segment (号段, the
+ * first seven digits), so the library is asked once per segment: replaying a
+ * million registrations does not re-parse a million numbers.
+ */
+const segmentValidity = new Map<string, boolean>();
+
+function libraryMobile(text: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(text, 'CN');
+  if (!parsed || parsed.countryCallingCode !== '86' || !parsed.isValid()) return undefined;
+  const type = parsed.getType();
+  if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return undefined;
+  const national = String(parsed.nationalNumber);
+  return CANONICAL.test(national) ? national : undefined;
+}
+
+/** The 11-digit mobile number, or undefined when the text is not a valid mainland mobile. */
+export function normalizePhone(text: string): string | undefined {
+  if (CANONICAL.test(text)) {
+    const segment = text.slice(0, 7);
+    let valid = segmentValidity.get(segment);
+    if (valid === undefined) {
+      valid = libraryMobile(text) === text;
+      segmentValidity.set(segment, valid);
+    }
+    return valid ? text : undefined;
+  }
+  return libraryMobile(text);
+}
+
+/** Display form for people who may not see the number: 138****8000. */
+export function maskPhone(phone: string): string {
+  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '*'.repeat(phone.length);
+}
+
+export interface PhoneMask {
+  /** Visible leading digits. */
+  readonly prefix: string;
+  /** How many digits are hidden. */
+  readonly hidden: number;
+  /** Visible trailing digits. */
+  readonly suffix: string;
+}
+
+/** Reads a masked report phone (`138***88888`, `138****8888`); undefined if it is not one. */
+export function parseMask(text: string): PhoneMask | undefined {
+  const compact = text.replace(/[\s-]/g, '').replace(/^(\+86|0086)/, '');
+  const m = MASK.exec(compact);
+  if (!m) return undefined;
+  const [, prefix = '', stars = '', suffix = ''] = m;
+  if (prefix.length + stars.length + suffix.length !== 11 || !prefix.startsWith('1')) return undefined;
+  return { prefix, hidden: stars.length, suffix };
+}
+
+/** An index key for a mask shape: a full phone is looked up under every shape in use. */
+export function maskKey(mask: PhoneMask): string {
+  return `${mask.prefix}|${mask.hidden}|${mask.suffix}`;
+}
+
+/** The key a full phone has under a given shape (prefix length, hidden count). */
+export function maskKeyOf(phone: string, prefixLength: number, hidden: number): string {
+  return `${phone.slice(0, prefixLength)}|${hidden}|${phone.slice(prefixLength + hidden)}`;
+}
+
+export function maskMatches(mask: PhoneMask, phone: string): boolean {
+  return phone.length === 11 && phone.startsWith(mask.prefix) && phone.endsWith(mask.suffix);
+}
+
+export function formatMask(mask: PhoneMask): string {
+  return `${mask.prefix}${'*'.repeat(mask.hidden)}${mask.suffix}`;
+}
+
+/** All known phones a mask could be; more than one is an ambiguous report. */
+export function matchMask(mask: PhoneMask, phones: Iterable<string>): string[] {
+  const found: string[] = [];
+  for (const phone of phones) if (maskMatches(mask, phone)) found.push(phone);
+  return found;
+}

@@ -1,0 +1,197 @@
+// The policy: one typed value for every parameter of the rulebook catalogue
+// (shared/rulebooks.yaml `parameters:`), each with the clause it comes from.
+// Keys are the catalogue's parameter ids, so a scenario's `policy.set` and a
+// manager's edit speak the same names as the catalogue.
+import { z } from 'zod';
+
+const days = z.number().int().min(0).max(3650);
+const ratio = z.tuple([z.number().int().min(0).max(10), z.number().int().min(0).max(10)]);
+
+export const callRule = z.strictObject({
+  /** Does a phone contact make the consultant the owner? */
+  ownership: z.enum(['always', 'appointment', 'never']),
+  /** How long a call alone protects; null = no expiry stated. */
+  days: days.nullable(),
+  /** Who takes an enquiry call when calls give no ownership. */
+  allocation: z.enum(['first-contact', 'rotation', 'manager']),
+  /** A caller asking the way and coming straight over is new on arrival. */
+  directions_call_owns: z.boolean(),
+});
+
+export const followUpRule = z.strictObject({
+  /** Longest gap without a follow-up before a visitor's owner lapses; null = none. */
+  visit: days.nullable(),
+  /** The same for customers who only called. */
+  call: days.nullable(),
+  /** A first callback due N days after the first visit (callback-direct-kin.4). */
+  first_callback_due_days: days.nullable(),
+  /** Whether an effective contact restarts the protection period. */
+  renews_protection: z.boolean(),
+});
+
+export const referralRule = z.strictObject({
+  rule: z.enum([
+    'chain', // introduced by A's customer → A, transitively, if asked for A or introduced first
+    'named_or_accompanied', // accompanied → referrer's rep; alone: named rep, else rotation
+    'window', // referrer's rep for window_days, then whoever receives
+    'no_prior_contact', // referrer's rep unless the newcomer already had contact (first registrant)
+    'deal_day_recognition', // rotation; credit back to the buyer's rep if recognised by the deal day
+  ]),
+  window_days: days.nullable(),
+  named_counts_as_turn: z.boolean(),
+  accompanied_counts_as_turn: z.boolean(),
+});
+
+export const dailyRules = z.strictObject({
+  /** Registrations after this local time count towards the next day ("18:00"); null = midnight. */
+  daily_cutoff: z.string().regex(/^\d{2}:\d{2}$/).nullable(),
+  /** The rotation carries on next day from where it stopped (vs restarting at the head). */
+  rotation_carry_over: z.boolean(),
+  /** Absent-owner commission sharing only for a deal on the day of the helped visit. */
+  split_only_if_deal_same_day: z.boolean(),
+  /** At a marketing event, another's customer is shared only if identified that day (internal-jieding-06.3.2). */
+  event_day_identification: z.boolean(),
+});
+
+export const channelRules = z.strictObject({
+  /** A report is valid for days 0..N after it is filed. */
+  validity_days: days,
+  /** After this many consecutive lapsed reports the customer is a public lead (公号). */
+  max_consecutive_reports: z.number().int().min(1).max(100),
+  /** Mask shape a report must use, or null to accept a full number or any mask. */
+  masked_phone: z.strictObject({ first: z.number().int().min(1).max(5), last: z.number().int().min(1).max(8) }).nullable(),
+  /** The report record beats an agent who merely escorts the customer. */
+  report_beats_escort: z.boolean(),
+  /** The customer's name (or surname) and an expected arrival time are required. */
+  require_name_and_time: z.boolean(),
+  /** The whole party of a reported customer belongs to the reporting agent. */
+  party_follows_reporter: z.boolean(),
+  /** An outreach registration needs the place and company (channel-sms-report.1). */
+  outreach_form_required: z.boolean(),
+});
+
+export const skippedTurnRule = z.strictObject({
+  /** Make-up turns owed for a turn missed on personal business. */
+  personal: z.number().int().min(0).max(5),
+  /** Make-up turns owed for a turn missed on company business (因公). */
+  business: z.number().int().min(0).max(5),
+});
+
+export const splitRatios = z.strictObject({
+  /** Absent owner vs helper, commission (reception-ab-split.4d, site-draft-one-month.5b). */
+  absent_owner_commission: ratio,
+  /** Original vs new consultant when credit is shared (internal-jieding-06: cooperation, event day, phone invitation). */
+  cooperative_performance: ratio,
+  /** Serving vs original consultant after a complaint reassignment. */
+  complaint_commission: ratio,
+  /** Serving vs original on later referrals of a reassigned customer (callback-direct-kin.6.2b). */
+  complaint_referral_commission: ratio,
+  /** The two consultants of one household. */
+  family_cross: ratio,
+});
+
+export const designationRule = z.strictObject({
+  /** A new customer who names a consultant belongs to them; `prior_contact_only` needs an earlier record. */
+  new_customer_naming: z.enum(['owns', 'prior_contact_only', 'receives_only']),
+  /** Receiving a customer who named you uses your rotation turn. */
+  counts_as_turn: z.boolean(),
+});
+
+const clauseId = z.string().regex(/^[a-z0-9-]+\.[0-9A-Za-z.]+$/);
+
+function param<T extends z.ZodType>(value: T) {
+  return z.strictObject({ value, clause: clauseId, note: z.string().optional() });
+}
+
+export const policyParameters = z.strictObject({
+  visit_protection_days: param(days.nullable()),
+  call_protection_days: param(callRule),
+  follow_up_max_gap_days: param(followUpRule),
+  lapse_effect: param(z.enum(['new_customer', 'developing_rep', 'credit_only_if_other_closes'])),
+  referral_window_days: param(referralRule),
+  absent_owner_receiver: param(
+    z.enum(['last_in_rotation', 'last_in_rotation_if_notified', 'first_in_queue', 'on_rotation_rep', 'same_team_colleague_then_other_team', 'on_duty_person', 'whoever_is_receiving_any_colleague']),
+  ),
+  helper_counts_as_rotation_turn: param(z.boolean()),
+  absent_owner_credit: param(
+    z.enum(['owner_100_helper_0', 'performance_owner_commission_5_5', 'performance_helper_commission_5_5', 'performance_5_5', 'team_decides', 'helper_becomes_owner']),
+  ),
+  split_ratios: param(splitRatios),
+  returning_unrecognized_outcome: param(
+    z.enum(['treat_as_new', 'new_consultant_gets_credit', 'split_5_5', 'original_within_1_month_else_second_receiver', 'original_within_file_validity_10d', 'look_up_in_crm']),
+  ),
+  family_cross_rule: param(
+    z.enum(['performance_5_5', 'performance_first_registrant_commission_5_5', 'first_receiver_of_party', 'kinship_priority', 'owner_of_buyer', 'whole_party_to_reporting_agent', 'team_decides', 'closer_wins']),
+  ),
+  call_vs_visit_precedence: param(z.enum(['call_first_if_same_day', 'earliest_contact_either_channel', 'visit_rotation_unless_appointment'])),
+  daily_cutoff_and_deadlines: param(dailyRules),
+  channel_report_rules: param(channelRules),
+  own_customer_at_own_turn: param(z.enum(['make_up', 'keep_place', 'no_make_up', 'fill_in_after_next'])),
+  skipped_turn_make_up: param(skippedTurnRule),
+  complaint_outcome: param(z.enum(['designee_gets_all', 'commission_5_5_then_7_3', 'original_keeps_unless_service_fault', 'agent_reassigned'])),
+  staff_relative_priority: param(z.enum(['if_first_contact_or_prior_record', 'unconditional', 'referral_beats_staff_relationship', 'none'])),
+  registration_required_fields: param(z.array(z.enum(['name', 'phone'])).min(1)),
+  penalties: param(z.array(z.string())),
+  first_question_set: param(
+    z.array(z.enum(['first_visit', 'prior_receiver', 'relatives_visited', 'phone_invited', 'prior_contact', 'knows_a_rep', 'received_flyer', 'referred_by'])),
+  ),
+  departed_staff: param(z.enum(['public_pool', 'not_stated'])),
+  /** Not a catalogue parameter: how a new customer who names a consultant is handled. */
+  designation: param(designationRule),
+});
+
+export type PolicyParameters = z.infer<typeof policyParameters>;
+export type ParameterId = keyof PolicyParameters;
+export type ParameterValue<K extends ParameterId> = PolicyParameters[K]['value'];
+export const PARAMETER_IDS = Object.keys(policyParameters.shape) as ParameterId[];
+
+/**
+ * Rules every office applies, each cited by the clause of the preset's own
+ * rulebook that states it (or, where the rulebook is silent, the clause the
+ * standard policy takes it from).
+ */
+export const DECISIONS = [
+  'rotation', // a new customer goes to the consultant up in the rotation
+  'firstVisitOwner', // the first recorded reception makes the owner
+  'registration', // a registration needs its required fields
+  'callOwner', // a phone contact registers the customer
+  'outreachOwner', // an outreach registration registers the customer
+  'returningOwner', // a registered customer goes back to their owner
+  'ownCustomerNotATurn', // receiving one's own customer uses no turn
+  'partyOneTurn', // a party counts as one turn and follows its receiver
+  'recognizedHandover', // the original consultant recognises the customer: handed over, not a turn
+  'depositVisitAssist', // a visit only to pay or sign is obligatory help
+  'lapse', // protection ran out: the next contact decides
+  'closedPermanent', // a customer who bought stays with the consultant
+  'closingOthersCustomer', // closing a colleague's customer returns the credit
+  'eventDayShared', // at an event, another's customer identified that day: shared
+  'eventDayCloser', // at an event, the original did not react: the closer
+  'unitContention', // the first deposit on a unit wins
+  'ruling', // a manager's ruling decides a dispute
+  'managerAssignment', // a manager assigns a customer before first contact
+  'departed', // a departed consultant's customers
+  'reportConverted', // a reported customer arrives inside the validity
+  'reportDuplicate', // a customer already validly reported
+  'reportLate', // reported after the first visit
+  'reportExpired', // the validity passed without a visit
+  'reportPublic', // too many lapsed reports: public lead
+  'correction', // a registration corrected afterwards, the original kept
+  'noContact', // the customer asked not to be called
+  'invitation', // a customer invited by phone
+  'colleagueCall', // calling a colleague's customer
+  'allBusy', // everyone is receiving: who may attend the newcomer
+  'groupVisit', // a tour group is placed outside the rotation
+] as const;
+export type DecisionKey = (typeof DECISIONS)[number];
+export type DecisionClauses = Readonly<Record<DecisionKey, string>>;
+
+/** A resolved policy: a preset with its overrides, as in force from `effectiveAt`. */
+export interface Policy {
+  readonly preset: string;
+  readonly version: number;
+  readonly effectiveAt: number;
+  readonly parameters: PolicyParameters;
+  readonly clauses: DecisionClauses;
+  /** Clause ids the preset declares software cannot enforce, each with a reason. */
+  readonly notEnforceable: Readonly<Record<string, string>>;
+}

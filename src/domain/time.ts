@@ -1,0 +1,86 @@
+// Local time for an office. Every rule that says "N days" counts local
+// calendar days in the office's time zone (Asia/Shanghai by default); the
+// zone arithmetic comes from @date-fns/tz, never a hand-written offset.
+import { TZDate, tzOffset } from '@date-fns/tz';
+
+export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+const MS_PER_DAY = 86_400_000;
+const OFFSET_BUCKET_MS = 15 * 60_000; // zone offsets change on quarter-hour boundaries at the finest
+
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** Offsets are looked up once per quarter hour per zone: replaying a million events must not call the zone database a million times. */
+const offsetCache = new Map<string, Map<number, number>>();
+function offsetMinutes(timezone: string, ms: number): number {
+  let zone = offsetCache.get(timezone);
+  if (!zone) offsetCache.set(timezone, (zone = new Map()));
+  const bucket = Math.floor(ms / OFFSET_BUCKET_MS);
+  let minutes = zone.get(bucket);
+  if (minutes === undefined) {
+    minutes = tzOffset(timezone, new Date(bucket * OFFSET_BUCKET_MS));
+    if (zone.size > 50_000) zone.clear();
+    zone.set(bucket, minutes);
+  }
+  return minutes;
+}
+
+export function isValidTimezone(timezone: string): boolean {
+  return !Number.isNaN(tzOffset(timezone, new Date(0)));
+}
+
+/**
+ * Reads a wall-clock time as people write it in the office ("2024-07-03 09:35",
+ * a date alone means 00:00) or an ISO instant with an offset. Returns epoch ms,
+ * or undefined when the text is not a time.
+ */
+export function parseLocalTime(text: string, timezone: string): number | undefined {
+  const m = LOCAL_TIME.exec(text.trim());
+  if (m) {
+    const [, y, mo, d, h, mi, s] = m;
+    const date = new TZDate(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), timezone);
+    const ms = date.getTime();
+    // Reject rolled-over dates such as 2024-02-31.
+    return Number.isNaN(ms) || new TZDate(ms, timezone).getDate() !== Number(d) ? undefined : ms;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text.trim())) {
+    const ms = Date.parse(text);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+/** The local calendar day of an instant, as a day number (days since 1970-01-01 local). */
+export function localDay(ms: number, timezone: string): number {
+  return Math.floor((ms + offsetMinutes(timezone, ms) * 60_000) / MS_PER_DAY);
+}
+
+/** The instant a local day starts. */
+export function startOfLocalDay(day: number, timezone: string): number {
+  const utc = new Date(day * MS_PER_DAY);
+  return new TZDate(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), 0, 0, 0, timezone).getTime();
+}
+
+/**
+ * The last instant of protection that covers local days 0..N after `startDay`:
+ * "15 days" from a registration on day 0 protects through the end of day 15.
+ */
+export function endOfPeriod(startDay: number, days: number, timezone: string): number {
+  return startOfLocalDay(startDay + days + 1, timezone) - 1;
+}
+
+/** "YYYY-MM-DD HH:mm" in the office's zone. */
+export function formatLocalTime(ms: number, timezone: string): string {
+  const d = new TZDate(ms, timezone);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export function formatLocalDate(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** Minutes since local midnight (for a daily cut-off such as 18:00). */
+export function localMinuteOfDay(ms: number, timezone: string): number {
+  const local = ms + offsetMinutes(timezone, ms) * 60_000;
+  return Math.floor((((local % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 60_000);
+}
