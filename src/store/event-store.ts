@@ -31,7 +31,10 @@ export interface StoredEvent {
   seq: number;
   eventId: string;
   type: string;
+  /** ISO-8601 UTC, as stored. */
   at: string;
+  /** The same instant as epoch ms (the domain's representation). */
+  atMs: number;
   recordedAt: string;
   recordedBy: string | null;
   payload: unknown;
@@ -139,6 +142,7 @@ export function toStoredEvent(r: EventRow): StoredEvent {
     eventId: r.event_id,
     type: r.type,
     at: r.at,
+    atMs: Date.parse(r.at),
     recordedAt: r.recorded_at,
     recordedBy: r.recorded_by,
     payload: JSON.parse(r.payload) as unknown,

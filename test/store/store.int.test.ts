@@ -158,6 +158,7 @@ for (const target of targets) {
       expect(read[1]).toMatchObject({ status: 'rejected', rejectionCode: 'ALREADY_OWNED', recordedBy: null, personal: null, personalDigest: null });
       expect(read[0]!.at).toBe('2025-03-02T02:00:00.000Z');
       expect(read[2]!.at).toBe('2025-01-02T03:04:05.000Z');
+      expect(read[2]!.atMs).toBe(Date.UTC(2025, 0, 2, 3, 4, 5));
 
       expect((await all(s.readEvents(p, { fromSeq: 2, toSeq: 4 }))).map((e) => e.seq)).toEqual([2, 3, 4]);
       expect(await s.head(p)).toEqual({ seq: 5, hash: stored[4]!.hash });
