@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateMaskKeys, canonicalJson, GENESIS_HASH, hashEvent, maskKey, personalDigest, sealPersonal, storeConfigFromEnv, withRetry, ConcurrencyError } from '../../src/store/index.js';
+import { candidateMaskKeys, canonicalJson, GENESIS_HASH, hashEvent, maskKey, personalDigest, sealPersonal, storeConfigFromEnv, withRetry, ConcurrencyError } from './index.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth, no whitespace', () => {

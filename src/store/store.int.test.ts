@@ -14,7 +14,7 @@ import {
   ConcurrencyError, DuplicateEventError, GENESIS_HASH, MIGRATIONS, PROJECT_TABLES, ProjectExistsError, ProjectNotFoundError,
   candidateMaskKeys, hashEvent, maskKey, openStore, withRetry,
   type EventStore, type HeadNotice, type NewEvent, type StoreConfig, type StoredEvent,
-} from '../../src/store/index.js';
+} from './index.js';
 
 const PG_URL = process.env.DATABASE_URL;
 if (!PG_URL) {
@@ -236,6 +236,22 @@ for (const target of targets) {
       expect(res2).toMatchObject({ ok: false, seq: 3, reason: 'prev_hash', expected: forged, found: stored[1]!.hash });
     });
 
+    it('verifyChain finds a deleted row and a truncated tail', async () => {
+      const s = await open(target.freshConfig()); // own database: this test drops a trigger
+      const p = pid('gap');
+      const q = pid('tail');
+      await s.createProject(p, 'Gap');
+      await s.createProject(q, 'Tail');
+      await s.append(p, 0, [ev(1), ev(2), ev(3)]);
+      const qs = await s.append(q, 0, [ev(1), ev(2)]);
+      await sql.raw(target.name === 'postgres' ? 'drop trigger events_no_delete on events' : 'drop trigger events_no_delete').execute(s.db);
+      await sql`delete from events where project_id = ${p} and seq = 2`.execute(s.db);
+      expect(await s.verifyChain(p)).toEqual({ ok: false, seq: 2, expected: 'seq 2', found: 'seq 3', reason: 'gap' });
+      await sql`delete from events where project_id = ${q} and seq = 2`.execute(s.db);
+      expect(await s.verifyChain(q)).toMatchObject({ ok: false, seq: 2, reason: 'gap', found: 'end of log' });
+      expect(qs).toHaveLength(2);
+    });
+
     it('a stale expectedHeadSeq throws ConcurrencyError and writes nothing', async () => {
       const s = await store();
       const p = pid('stale');
@@ -411,6 +427,21 @@ for (const target of targets) {
       await s.append(p, 2, [ev(4)]);
       await new Promise((r) => setTimeout(r, 200));
       expect(seen).toEqual([{ projectId: p, headSeq: 2 }]);
+    });
+
+    it.runIf(target.name === 'postgres')('delivers notices to other connections (LISTEN/NOTIFY)', async () => {
+      const config = target.freshConfig();
+      const writer = await open(config);
+      const reader = await open(config);
+      const p = pid('fanout');
+      await writer.createProject(p, 'Fan-out');
+      const got = new Promise<HeadNotice>((resolve) => {
+        void reader.listen(p, resolve).then(async () => {
+          await writer.append(p, 0, [ev(1), ev(2), ev(3)]);
+        });
+      });
+      const notice = await Promise.race([got, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+      expect(notice).toEqual({ projectId: p, headSeq: 3 });
     });
 
     it('finds a masked report from a full phone by indexed equality', async () => {
