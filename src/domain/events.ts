@@ -83,6 +83,8 @@ export const callEvent = z.strictObject({
   appointment: instant.optional(),
   /** A caller nearby asking the way (sales-dept1-rotation.2.1.5): creates no ownership. */
   directions: z.boolean().optional(),
+  /** The consultant gave their own name before checking whether the caller was new (devco-conduct-ch7.7.1.1): no claim. */
+  leftOwnName: z.boolean().optional(),
 });
 
 export const visitEvent = z.strictObject({
@@ -190,6 +192,8 @@ export const rulingEvent = z.strictObject({
   commission: z.record(staffId, shareValue).optional(),
   by: staffId,
   reason: z.string().min(1).max(2000),
+  /** The rule the manager applied, when it is a clause of the catalogue (e.g. devco-conduct-ch7.7.1.3). */
+  clause: z.string().regex(/^[a-z0-9-]+\.[0-9A-Za-z.]+$/).optional(),
 });
 
 export const correctionEvent = z.strictObject({

@@ -69,7 +69,6 @@ function skipOf(state: OfficeState, staff: string, reason: Availability, at: num
     case 'off':
     case 'not-on-duty':
     case 'left':
-    case 'debt':
       return { staff, reason, makeUps: 0, basis: basis(p.skipped_turn_make_up.clause) };
     default: {
       const _exhaustive: never = reason;

@@ -1,0 +1,56 @@
+// The `guishu` command: thin adapters over the domain and the app layer.
+import { parseArgs } from 'node:util';
+import { simulate } from './simulate.ts';
+
+const USAGE = `guishu — 客户归属 customer attribution for sales offices
+
+  guishu simulate PATH... [--json] [--server URL]   replay scenario files and check them
+  guishu explain FILE --customer ID [--at TIME] [--lang en]
+  guishu whatif FILE --policy PRESET [--set key=value ...]
+  guishu generate --customers N --days D --consultants K --seed S
+  guishu start                                      the office server (port 3000)`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const write = (line: string) => process.stdout.write(line + '\n');
+  switch (command) {
+    case 'simulate': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean', default: false }, server: { type: 'string' } } });
+      if (positionals.length === 0) {
+        process.stderr.write('guishu simulate: name at least one scenario file or folder\n');
+        return 2;
+      }
+      return simulate(positionals, { json: values.json ?? false, server: values.server, write });
+    }
+    case 'explain': {
+      const { explainCommand } = await import('./explain.ts');
+      return explainCommand(rest, write);
+    }
+    case 'whatif': {
+      const { whatifCommand } = await import('./whatif.ts');
+      return whatifCommand(rest, write);
+    }
+    case 'generate': {
+      const { generateCommand } = await import('./generate.ts');
+      return generateCommand(rest, write);
+    }
+    case 'start': {
+      const { startCommand } = await import('./start.ts');
+      return startCommand(rest);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      write(USAGE);
+      return 0;
+    default: {
+      const { runStoreCommand } = await import('./store-commands.ts').catch(() => ({ runStoreCommand: undefined }));
+      if (runStoreCommand) {
+        const code = await runStoreCommand(command, rest, write);
+        if (code !== undefined) return code;
+      }
+      process.stderr.write(`guishu: unknown command "${command}"\n${USAGE}\n`);
+      return 2;
+    }
+  }
+}

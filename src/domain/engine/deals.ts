@@ -1,0 +1,227 @@
+// How a deal's performance credit (业绩) and commission (佣金) are split.
+// Computed from the recorded facts whenever asked, so a fact learned after
+// the deal (a recognition that day, a household link, a ruling) counts.
+import type { Policy } from '../policy/schema.ts';
+import { type Share, type Split, share, splitOf } from '../shares.ts';
+import { holdingOwner, ownerView } from './ownership.ts';
+import { type Basis, type Customer, type Deal, type OfficeState, basis, policyAt } from './state.ts';
+
+export interface DealSplit {
+  performance: Split;
+  commission: Split;
+  performanceBasis: Basis;
+  commissionBasis: Basis;
+}
+
+function one(staff: string): Split {
+  return new Map([[staff, share(1)]]);
+}
+
+function ratioSplit(a: string, b: string, ratio: readonly [number, number]): Split {
+  return splitOf([
+    [a, ratio[0]],
+    [b, ratio[1]],
+  ]);
+}
+
+const FAMILY = new Set(['spouse', 'parent', 'child']);
+const KIN_ORDER = ['spouse', 'parent', 'child', 'sibling', 'relative'] as const;
+
+function inCampaign(state: OfficeState, at: number): { eventId: string } | undefined {
+  return state.campaigns.find((c) => c.from <= at && at <= c.until);
+}
+
+function recognisedBy(customer: Customer | undefined, staff: string, day: number, orEarlier: boolean): { eventId: string } | undefined {
+  return customer?.recognitions?.find((r) => r.staff === staff && (orEarlier ? r.day <= day : r.day === day));
+}
+
+/** The owner side of a deal, before household rules. */
+function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
+  const p = policy.parameters;
+  const c = policy.clauses;
+  const customer = state.customers.get(deal.customers[0]!);
+  const owner = deal.ownerAtDeal;
+  const closer = deal.closedBy;
+  const dealEvent = deal.eventIds[0]!;
+  const same = (s: Split, b: Basis): DealSplit => ({ performance: s, commission: s, performanceBasis: b, commissionBasis: b });
+  const complaint = customer?.complaint;
+  const ratios = p.split_ratios.value;
+
+  // Later referrals of a reassigned customer: serving vs original 7:3 (callback-direct-kin.6.2b).
+  const referrer = customer?.referral ? state.customers.get(customer.referral.referrer) : undefined;
+  const referrerComplaint = referrer?.complaint;
+  if (p.complaint_outcome.value === 'commission_5_5_then_7_3' && referrerComplaint?.reassignTo && referrerComplaint.fault === 'service' && owner === referrerComplaint.reassignTo) {
+    const b = basis(p.split_ratios.clause, referrerComplaint.eventId, dealEvent);
+    return { performance: one(owner), commission: ratioSplit(owner, referrerComplaint.against, ratios.complaint_referral_commission), performanceBasis: basis(c.closedPermanent, dealEvent), commissionBasis: b };
+  }
+
+  // A customer reassigned after a complaint.
+  if (complaint?.reassignTo && owner !== null && (owner === complaint.reassignTo || closer === complaint.reassignTo)) {
+    const b = basis(p.complaint_outcome.clause, complaint.eventId, dealEvent);
+    const original = complaint.against;
+    const serving = complaint.reassignTo;
+    switch (p.complaint_outcome.value) {
+      case 'designee_gets_all':
+      case 'agent_reassigned':
+        if (owner === serving) return same(one(serving), b);
+        break;
+      case 'commission_5_5_then_7_3':
+        if (complaint.fault === 'service' && owner === serving) {
+          return { performance: one(serving), commission: ratioSplit(serving, original, ratios.complaint_commission), performanceBasis: b, commissionBasis: b };
+        }
+        if (complaint.fault === 'other' && closer === serving && owner === original) {
+          return { performance: one(original), commission: ratioSplit(original, serving, ratios.absent_owner_commission), performanceBasis: b, commissionBasis: b };
+        }
+        break;
+      case 'original_keeps_unless_service_fault':
+        if (complaint.fault === 'service' && owner === serving) return same(one(serving), b);
+        if (complaint.fault === 'other' && closer === serving && owner === original) {
+          // Not solely the consultant's fault: they keep the credit; a stand-in who closes shares the commission (site-draft-one-month.10b).
+          return { performance: one(original), commission: ratioSplit(original, serving, ratios.absent_owner_commission), performanceBasis: b, commissionBasis: b };
+        }
+        break;
+      default: {
+        const _exhaustive: never = p.complaint_outcome.value;
+        return _exhaustive;
+      }
+    }
+  }
+
+  if (owner === null || owner === closer) {
+    const b = basis(owner === null ? c.firstVisitOwner : c.closedPermanent, dealEvent);
+    const coClaim = customer?.coClaims?.find((x) => x.staff !== closer);
+    if (coClaim) {
+      // A shared claim: cooperation, or a phone invitation on record (internal-jieding-06.1.3, 2.1b).
+      return same(ratioSplit(coClaim.staff, closer, ratios.cooperative_performance), basis(coClaim.basis.clause, ...coClaim.basis.events, dealEvent));
+    }
+    // Referred by a past buyer: credit back to that buyer's consultant if recognised by the deal day (internal-jieding-06.4.4).
+    if (p.referral_window_days.value.rule === 'deal_day_recognition' && referrer?.ownership?.closed && referrer.ownership.owner && referrer.ownership.owner !== closer) {
+      const original = referrer.ownership.owner;
+      const seen = recognisedBy(customer, original, deal.day, true);
+      if (seen) return same(one(original), basis(p.referral_window_days.clause, seen.eventId, dealEvent));
+    }
+    return same(one(closer), b);
+  }
+
+  // The closer closed someone else's customer.
+  const campaign = inCampaign(state, deal.at);
+  if (campaign && p.daily_cutoff_and_deadlines.value.event_day_identification) {
+    const seen = recognisedBy(customer, owner, deal.day, false);
+    if (seen) return same(ratioSplit(owner, closer, ratios.cooperative_performance), basis(c.eventDayShared, campaign.eventId, seen.eventId, dealEvent));
+    return same(one(closer), basis(c.eventDayCloser, campaign.eventId, dealEvent));
+  }
+
+  const coClaim = customer?.coClaims?.find((x) => x.staff === closer);
+  if (coClaim) return same(ratioSplit(owner, closer, ratios.cooperative_performance), basis(coClaim.basis.clause, ...coClaim.basis.events, dealEvent));
+
+  const helped = customer?.helpers?.findLast((h) => h.staff === closer && h.owner === owner);
+  if (helped) {
+    const credit = p.absent_owner_credit;
+    const b = basis(credit.clause, helped.eventId, dealEvent);
+    const sameDay = helped.day === deal.day || !p.daily_cutoff_and_deadlines.value.split_only_if_deal_same_day;
+    switch (credit.value) {
+      case 'owner_100_helper_0':
+      case 'helper_becomes_owner':
+      case 'team_decides':
+        return same(one(owner), b);
+      case 'performance_owner_commission_5_5':
+        if (sameDay) return { performance: one(owner), commission: ratioSplit(owner, closer, ratios.absent_owner_commission), performanceBasis: b, commissionBasis: b };
+        // Closing the owner's customer on another day is keeping it from them: everything to the owner (reception-ab-split.4e).
+        return same(one(owner), basis(c.closingOthersCustomer, helped.eventId, dealEvent));
+      case 'performance_helper_commission_5_5': {
+        const designated = customer?.ownership?.designatedOnly;
+        if (designated) return { performance: one(closer), commission: ratioSplit(owner, closer, ratios.absent_owner_commission), performanceBasis: b, commissionBasis: b };
+        return same(one(owner), b);
+      }
+      case 'performance_5_5':
+        return same(ratioSplit(owner, closer, ratios.cooperative_performance), b);
+      default: {
+        const _exhaustive: never = credit.value;
+        return _exhaustive;
+      }
+    }
+  }
+  // Closing a colleague's customer gives the credit back to the consultant responsible (consultant-rotation-detail.8).
+  return same(one(owner), basis(c.closingOthersCustomer, dealEvent));
+}
+
+/** Household members with a consultant of their own (交叉客户): who shares. */
+function householdSplit(state: OfficeState, deal: Deal, side: DealSplit, policy: Policy): DealSplit {
+  const rule = policy.parameters.family_cross_rule;
+  const ratios = policy.parameters.split_ratios.value;
+  const buyers = new Set(deal.customers);
+  const sideOwner = deal.ownerAtDeal ?? deal.closedBy;
+  const primary = state.customers.get(deal.customers[0]!);
+  const related: { owner: string; kind: string; customer: Customer; eventId: string }[] = [];
+  for (const phone of deal.customers) {
+    for (const rel of state.customers.get(phone)?.relations ?? []) {
+      if (buyers.has(rel.other)) continue;
+      const other = state.customers.get(rel.other);
+      const o = holdingOwner(ownerView(state, other, deal.at));
+      if (other && o && o !== sideOwner && other.firstContact && other.firstContact.at <= deal.at) related.push({ owner: o, kind: rel.kind, customer: other, eventId: rel.eventId });
+    }
+  }
+  // Co-buyers registered with someone else are the household too.
+  for (const phone of deal.customers.slice(1)) {
+    const other = state.customers.get(phone);
+    const o = other?.ownership?.owner;
+    if (other && o && o !== sideOwner) related.push({ owner: o, kind: 'spouse', customer: other, eventId: deal.eventIds[0]! });
+  }
+  if (related.length === 0) return side;
+  const dealEvent = deal.eventIds[0]!;
+  switch (rule.value) {
+    case 'performance_5_5': {
+      const r = related.find((x) => FAMILY.has(x.kind));
+      if (!r) return side; // sibling households: the owner of the buyer's name (internal-jieding-06.1.5b)
+      const s = ratioSplit(sideOwner, r.owner, ratios.family_cross);
+      const b = basis(rule.clause, r.eventId, dealEvent);
+      return { performance: s, commission: s, performanceBasis: b, commissionBasis: b };
+    }
+    case 'performance_first_registrant_commission_5_5': {
+      const r = related.find((x) => x.kind !== 'friend' && x.kind !== 'colleague');
+      if (!r) return side;
+      const mine = primary?.firstContact?.at ?? deal.at;
+      const theirs = r.customer.firstContact?.at ?? deal.at;
+      const first = theirs < mine ? r.owner : sideOwner;
+      const b = basis(rule.clause, r.eventId, dealEvent);
+      return { performance: one(first), commission: ratioSplit(first, first === sideOwner ? r.owner : sideOwner, ratios.family_cross), performanceBasis: b, commissionBasis: b };
+    }
+    case 'kinship_priority': {
+      // The closest relative received first wins: spouse, parents, children, siblings, others (callback-direct-kin.7.2).
+      const mine = primary?.firstContact?.at ?? deal.at;
+      for (const kind of KIN_ORDER) {
+        const r = related.find((x) => x.kind === kind && (x.customer.firstContact?.at ?? deal.at) < mine);
+        if (r) {
+          const b = basis(rule.clause, r.eventId, dealEvent);
+          return { performance: one(r.owner), commission: one(r.owner), performanceBasis: b, commissionBasis: b };
+        }
+      }
+      return side;
+    }
+    case 'first_receiver_of_party':
+    case 'owner_of_buyer':
+    case 'whole_party_to_reporting_agent':
+    case 'team_decides':
+    case 'closer_wins':
+      return side;
+    default: {
+      const _exhaustive: never = rule.value;
+      return _exhaustive;
+    }
+  }
+}
+
+export function dealSplit(state: OfficeState, deal: Deal): DealSplit {
+  const policy = policyAt(state, deal.at);
+  const computed = householdSplit(state, deal, ownerSide(state, deal, policy), policy);
+  const ruling = deal.ruling;
+  if (!ruling) return computed;
+  return {
+    performance: ruling.performance ?? computed.performance,
+    commission: ruling.commission ?? computed.commission,
+    performanceBasis: ruling.performance ? ruling.basis : computed.performanceBasis,
+    commissionBasis: ruling.commission ? ruling.basis : computed.commissionBasis,
+  };
+}
+
+export type { Share };

@@ -1,0 +1,535 @@
+// decide(state, event, policy): what an event means under the policy in force
+// at its time — the changes to apply, each with its basis — or a rejection
+// naming the field. Pure: the state is only read.
+import type { CustomerRef, EventOf, OfficeEvent } from '../events.ts';
+import { normalizePhone, parseMask, maskKey, matchMask } from '../phone.ts';
+import type { Policy } from '../policy/schema.ts';
+import { reject } from '../rejection.ts';
+import { parseShare, type Share } from '../shares.ts';
+import { endOfPeriod, localDay, localMinuteOfDay } from '../time.ts';
+import type { Change } from './changes.ts';
+import { receive, type Arrival } from './judge.ts';
+import { holdingOwner, ownerView } from './ownership.ts';
+import { reportsFor, reportsForMaskOrPhone, reportStatus } from './reports.ts';
+import { pointerForNewRoster, takeTurn } from './rotation.ts';
+import { type Basis, type Customer, type OfficeState, type Ownership, type OwnershipVia, basis, policyAt } from './state.ts';
+
+export interface DecideContext {
+  /** Resolves a policy event into a versioned policy (presets live outside the engine's hot path). */
+  resolvePolicy: (event: EventOf<'policy'>, version: number) => Policy;
+}
+
+function phoneOf(ref: CustomerRef, field: string): string {
+  const phone = normalizePhone(ref.phone);
+  if (!phone) reject('invalid-phone', `${field}.phone`, `手机号无效：${ref.phone}`, `not a valid mainland mobile number: ${ref.phone}`);
+  return phone;
+}
+
+function requireStaff(state: OfficeState, id: string, field: string, at: number): void {
+  const member = state.staff.get(id);
+  if (!member) reject('unknown-staff', field, `未登记的员工：${id}`, `unknown staff: ${id}`);
+  if (member.leftAt !== undefined && member.leftAt <= at) reject('staff-left', field, `${member.name ?? id} 已离职`, `${id} has left the company`);
+}
+
+/** The business day an instant counts towards: after the daily cut-off (e.g. 18:00) it is the next day (shenyang-multi-team.1.3b). */
+export function businessDay(state: OfficeState, at: number, policy: Policy): number {
+  const day = localDay(at, state.timezone);
+  const cutoff = policy.parameters.daily_cutoff_and_deadlines.value.daily_cutoff;
+  if (!cutoff) return day;
+  const [h, m] = cutoff.split(':').map(Number) as [number, number];
+  return localMinuteOfDay(at, state.timezone) >= h * 60 + m ? day + 1 : day;
+}
+
+interface Protection {
+  protectionDays: number | null;
+  gapDays: number | null;
+  firstDueDay: number | null;
+  renews: boolean;
+}
+
+function protectionFor(via: OwnershipVia, day: number, policy: Policy, customer: Customer | undefined, isFirstVisit: boolean): Protection {
+  const p = policy.parameters;
+  const f = p.follow_up_max_gap_days.value;
+  if (via === 'call') {
+    return { protectionDays: p.call_protection_days.value.days, gapDays: f.call, firstDueDay: null, renews: f.renews_protection };
+  }
+  const visitLike = { protectionDays: p.visit_protection_days.value, gapDays: f.visit, renews: f.renews_protection };
+  const firstDueDay = isFirstVisit && f.first_callback_due_days !== null && !customer?.firstVisit ? day + f.first_callback_due_days : null;
+  if (via === 'referral' && p.referral_window_days.value.rule === 'window') {
+    return { protectionDays: p.referral_window_days.value.window_days, gapDays: null, firstDueDay: null, renews: false };
+  }
+  return { ...visitLike, firstDueDay };
+}
+
+function ownership(owner: string | null, via: OwnershipVia, at: number, day: number, b: Basis, policy: Policy, customer: Customer | undefined, extra: Partial<Ownership> = {}, isFirstVisit = false): Ownership {
+  const prot = protectionFor(via, day, policy, customer, isFirstVisit);
+  return {
+    owner,
+    via,
+    since: at,
+    startDay: day,
+    lastContactDay: day,
+    ...prot,
+    firstCallbackDone: false,
+    closed: false,
+    basis: b,
+    ...extra,
+  };
+}
+
+function customerChange(ref: CustomerRef, phone: string): Change {
+  return ref.name ? { kind: 'customer', phone, name: ref.name } : { kind: 'customer', phone };
+}
+
+function requireName(state: OfficeState, ref: CustomerRef, phone: string, field: string, policy: Policy): void {
+  const rule = policy.parameters.registration_required_fields;
+  if (rule.value.includes('name') && !ref.name && !state.customers.get(phone)?.name) {
+    reject('missing-field', `${field}.name`, '登记缺少客户姓名', 'the registration has no customer name');
+  }
+}
+
+export function decide(state: OfficeState, event: OfficeEvent, ctx: DecideContext): Change[] {
+  const policy = policyAt(state, event.at);
+  switch (event.type) {
+    case 'staff':
+      return [{ kind: 'staff', member: { id: event.staff, name: event.name, team: event.team, role: event.role, agency: event.agency } }];
+    case 'policy':
+      return [{ kind: 'policy', policy: ctx.resolvePolicy(event, state.policies.length + 1) }];
+    case 'duty': {
+      event.order.forEach((s, i) => requireStaff(state, s, `order.${i}`, event.at));
+      const pointer = pointerForNewRoster(state, event.order, policy);
+      return [{ kind: 'roster', order: [...event.order], pointer, day: localDay(event.at, state.timezone), eventId: event.id, basis: basis(policy.parameters.daily_cutoff_and_deadlines.clause, event.id) }];
+    }
+    case 'status': {
+      requireStaff(state, event.staff, 'staff', event.at);
+      const until = event.until ?? endOfPeriod(localDay(event.at, state.timezone), 0, state.timezone);
+      return [{ kind: 'presence', staff: event.staff, presence: { state: event.state, until, eventId: event.id } }];
+    }
+    case 'visit':
+      return decideVisit(state, event, policy);
+    case 'call':
+      return decideCall(state, event, policy);
+    case 'recognize':
+      return decideRecognize(state, event, policy);
+    case 'followup':
+      return decideFollowup(state, event, policy);
+    case 'outreach':
+      return decideOutreach(state, event, policy);
+    case 'report':
+      return decideReport(state, event, policy);
+    case 'referral': {
+      const referrer = phoneOf(event.referrer, 'referrer');
+      const referred = phoneOf(event.referred, 'referred');
+      if (event.consultant) requireStaff(state, event.consultant, 'consultant', event.at);
+      const out: Change[] = [customerChange(event.referrer, referrer), customerChange(event.referred, referred)];
+      // With two referrers for one customer, the first counts (internal-jieding-06.4.2).
+      if (!state.customers.get(referred)?.referral) {
+        out.push({ kind: 'referral', phone: referred, referral: { referrer, consultant: event.consultant, accompanied: event.accompanied ?? false, at: event.at, eventId: event.id } });
+      }
+      return out;
+    }
+    case 'relation': {
+      const a = phoneOf(event.a, 'a');
+      const b = phoneOf(event.b, 'b');
+      return [customerChange(event.a, a), customerChange(event.b, b), { kind: 'relation', a, b, relation: event.kind, at: event.at, eventId: event.id }];
+    }
+    case 'staff-relation': {
+      requireStaff(state, event.staff, 'staff', event.at);
+      const phone = phoneOf(event.customer, 'customer');
+      return [customerChange(event.customer, phone), { kind: 'staff-relation', phone, staff: event.staff, relation: event.kind, at: event.at, eventId: event.id }];
+    }
+    case 'deal':
+      return decideDeal(state, event, policy);
+    case 'complaint':
+      return decideComplaint(state, event, policy);
+    case 'no-contact': {
+      const phone = phoneOf(event.customer, 'customer');
+      return [customerChange(event.customer, phone), { kind: 'no-contact', phone, until: event.until ?? null, untilDay: event.until !== undefined ? localDay(event.until, state.timezone) : undefined }];
+    }
+    case 'leave':
+      return decideLeave(state, event, policy);
+    case 'campaign':
+      if (event.until < event.at) reject('invalid-field', 'until', '活动结束时间早于开始时间', 'the campaign ends before it starts');
+      return [{ kind: 'campaign', from: event.at, until: event.until, eventId: event.id }];
+    case 'ruling':
+      return decideRuling(state, event, policy);
+    case 'correction':
+      // Corrections are applied by the timeline, which replays the corrected registration in its place.
+      return [];
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy): Change[] {
+  const phone = phoneOf(event.customer, 'customer');
+  requireName(state, event.customer, phone, 'customer', policy);
+  const party = (event.party ?? []).map((ref, i) => ({ ref, phone: phoneOf(ref, `party.${i}`) })).filter((m) => m.phone !== phone);
+  if (event.receivedBy) requireStaff(state, event.receivedBy, 'receivedBy', event.at);
+  if (event.recognizedBy) requireStaff(state, event.recognizedBy, 'recognizedBy', event.at);
+  const says = event.says ?? {};
+  for (const f of ['consultant', 'invitedBy', 'avoid'] as const) {
+    const id = says[f];
+    if (id !== undefined && id !== 'unknown' && !state.staff.has(id)) reject('unknown-staff', `says.${f}`, `未登记的员工：${id}`, `unknown staff: ${id}`);
+  }
+  const referredBy = says.referredBy ? { ...says.referredBy, phone: phoneOf(says.referredBy, 'says.referredBy') } : undefined;
+  const arrival: Arrival = {
+    phone,
+    party: party.map((m) => m.phone),
+    says: { ...says, referredBy },
+    at: event.at,
+    purpose: event.purpose,
+    group: event.group,
+    recognizedBy: event.recognizedBy,
+  };
+  const reception = receive(state, arrival, policy, event.receivedBy);
+  const receiver = reception.receiver;
+  if (!receiver) reject('missing-field', 'receivedBy', '当前无人可接待，请填写接待顾问', 'nobody is free to receive: name the receiving consultant');
+  const day = businessDay(state, event.at, policy);
+  const customer = state.customers.get(phone);
+  const out: Change[] = [customerChange(event.customer, phone)];
+  const contact = { kind: 'visit' as const, staff: receiver, at: event.at, day, eventId: event.id };
+
+  if (reception.countsAsTurn) out.push({ kind: 'turn', turn: takeTurn(state, receiver, event.at, policy), at: event.at, basis: reception.receiverBasis });
+
+  const owner = reception.owner;
+  if (reception.newOwnership && owner) {
+    const o = ownership(owner, reception.newOwnership.via, event.at, day, reception.ownerBasis.events.includes(event.id) ? reception.ownerBasis : { ...reception.ownerBasis, events: [...reception.ownerBasis.events, event.id] }, policy, customer, {
+      previousOwner: reception.newOwnership.previousOwner ?? undefined,
+      designatedOnly: reception.newOwnership.designatedOnly && owner !== receiver ? true : undefined,
+    }, !customer?.firstVisit);
+    if (reception.newOwnership.referralWindow && policy.parameters.referral_window_days.value.rule === 'window' && customer?.referral) {
+      o.startDay = localDay(customer.referral.at, state.timezone);
+    }
+    out.push({ kind: 'ownership', phone, ownership: o });
+  } else if (owner && customer?.ownership?.owner === owner) {
+    out.push({ kind: 'renew', phone, day, callback: false });
+  }
+  if (reception.reportId) {
+    out.push({ kind: 'report-converted', reportId: reception.reportId, eventId: event.id, phone, at: event.at, basis: basis(policy.clauses.reportConverted, reception.reportId, event.id) });
+  }
+  if (reception.helperFor) {
+    out.push({ kind: 'helper', phone, helper: { staff: receiver, owner: reception.helperFor, at: event.at, day, eventId: event.id, basis: reception.receiverBasis } });
+  }
+  if (reception.coClaim) out.push({ kind: 'co-claim', phone, claim: reception.coClaim });
+  if (event.recognizedBy) out.push({ kind: 'recognition', phone, staff: event.recognizedBy, at: event.at, day, eventId: event.id });
+  out.push({ kind: 'contact', phone, contact, receiver });
+  out.push({ kind: 'reception', staff: receiver, at: event.at, day, ownCustomer: owner === receiver && !reception.countsAsTurn, phone });
+
+  // The party: one reception, one turn (consultant-rotation-detail.10); members with no claim of their own follow it.
+  if (party.length > 0) {
+    out.push({ kind: 'party', phones: [phone, ...party.map((m) => m.phone)], at: event.at, eventId: event.id });
+    for (const m of party) {
+      out.push(customerChange(m.ref, m.phone));
+      const mc = state.customers.get(m.phone);
+      const mv = ownerView(state, mc, event.at);
+      const held = holdingOwner(mv);
+      if (!held && owner) {
+        const via: OwnershipVia = reception.claim.kind === 'report' ? 'report' : 'party';
+        const clause = via === 'report' ? policy.parameters.channel_report_rules.clause : policy.clauses.partyOneTurn;
+        out.push({ kind: 'ownership', phone: m.phone, ownership: ownership(owner, via, event.at, day, basis(clause, event.id), policy, mc, { previousOwner: mv.owner ?? undefined }, !mc?.firstVisit) });
+      } else if (held) {
+        out.push({ kind: 'renew', phone: m.phone, day, callback: false });
+      }
+      out.push({ kind: 'contact', phone: m.phone, contact, receiver });
+    }
+  }
+  return out;
+}
+
+function decideCall(state: OfficeState, event: EventOf<'call'>, policy: Policy): Change[] {
+  requireStaff(state, event.staff, 'staff', event.at);
+  const phone = phoneOf(event.customer, 'customer');
+  const p = policy.parameters;
+  const customer = state.customers.get(phone);
+  const view = ownerView(state, customer, event.at);
+  const held = holdingOwner(view);
+  const day = businessDay(state, event.at, policy);
+  const out: Change[] = [customerChange(event.customer, phone)];
+  out.push({ kind: 'call', phone, call: { staff: event.staff, direction: event.direction, at: event.at, appointment: event.appointment, eventId: event.id } });
+  out.push({ kind: 'contact', phone, contact: { kind: 'call', staff: event.staff, at: event.at, day, eventId: event.id } });
+  const rule = p.call_protection_days.value;
+  const owns =
+    event.leftOwnName ? false : !event.directions || rule.directions_call_owns
+      ? rule.ownership === 'always' || (rule.ownership === 'appointment' && event.appointment !== undefined)
+      : false;
+  if (held === event.staff) {
+    out.push({ kind: 'renew', phone, day, callback: true });
+    return out;
+  }
+  if (held) {
+    const o = view.ownership!;
+    if (event.direction === 'out') {
+      out.push({ kind: 'alert', alert: { kind: 'call-to-colleagues-customer', at: event.at, customer: phone, staff: event.staff, basis: basis(policy.clauses.colleagueCall, event.id), message: `${event.staff} 致电 ${held} 的客户` } });
+    }
+    // Registered on the call list and the visit list the same day: the call comes first (shenyang-multi-team.2.1b).
+    if (
+      owns &&
+      event.direction === 'in' &&
+      p.call_vs_visit_precedence.value === 'call_first_if_same_day' &&
+      o.via === 'visit' &&
+      !o.closed &&
+      o.startDay === day
+    ) {
+      out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'call', event.at, day, basis(p.call_vs_visit_precedence.clause, event.id, ...o.basis.events), policy, customer, { previousOwner: held }) });
+    }
+    return out;
+  }
+  if (owns) {
+    const b = view.status === 'lapsed' ? basis(policy.clauses.lapse, event.id, ...(view.basis?.events ?? [])) : basis(policy.clauses.callOwner, event.id);
+    out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'call', event.at, day, b, policy, customer, { previousOwner: view.owner ?? undefined }) });
+  }
+  return out;
+}
+
+function decideRecognize(state: OfficeState, event: EventOf<'recognize'>, policy: Policy): Change[] {
+  requireStaff(state, event.staff, 'staff', event.at);
+  const phone = phoneOf(event.customer, 'customer');
+  const customer = state.customers.get(phone);
+  const day = localDay(event.at, state.timezone);
+  const out: Change[] = [customerChange(event.customer, phone), { kind: 'recognition', phone, staff: event.staff, at: event.at, day, eventId: event.id }];
+  const o = customer?.ownership;
+  const last = customer?.lastVisit;
+  // Recognised during someone else's reception the same day: handed over, and it was not the receiver's turn (site-draft-one-month.4a).
+  if (o && last && last.day === day && last.receiver !== event.staff && o.owner === last.receiver && o.previousOwner === event.staff && o.since === last.at) {
+    const restored: Ownership = { ...o, owner: event.staff, previousOwner: last.receiver, basis: basis(policy.clauses.recognizedHandover, event.id, last.eventId) };
+    out.push({ kind: 'ownership', phone, ownership: restored });
+    out.push({ kind: 'make-up', staff: last.receiver, makeUp: { reason: 'handover', basis: basis(policy.clauses.recognizedHandover, event.id, last.eventId), at: event.at } });
+  }
+  return out;
+}
+
+function decideFollowup(state: OfficeState, event: EventOf<'followup'>, policy: Policy): Change[] {
+  requireStaff(state, event.staff, 'staff', event.at);
+  const phone = phoneOf(event.customer, 'customer');
+  const customer = state.customers.get(phone);
+  const view = ownerView(state, customer, event.at);
+  const day = businessDay(state, event.at, policy);
+  const out: Change[] = [customerChange(event.customer, phone), { kind: 'contact', phone, contact: { kind: 'followup', staff: event.staff, at: event.at, day, eventId: event.id } }];
+  if (!event.effective) return out;
+  if (view.owner === event.staff && view.status !== 'lapsed' && view.status !== 'public') {
+    out.push({ kind: 'renew', phone, day, callback: true });
+  } else if (view.status === 'lapsed') {
+    // Protection ran out: the next effective contact decides — the owner renews, another who develops the customer takes it (onsite-offsite-outreach.1.2).
+    const taker = view.owner === event.staff || policy.parameters.lapse_effect.value === 'developing_rep';
+    if (taker) out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, view.ownership!.via, event.at, day, basis(view.owner === event.staff ? policy.clauses.lapse : policy.parameters.lapse_effect.clause, event.id), policy, customer, { previousOwner: view.owner }) });
+  }
+  return out;
+}
+
+function decideOutreach(state: OfficeState, event: EventOf<'outreach'>, policy: Policy): Change[] {
+  requireStaff(state, event.staff, 'staff', event.at);
+  const phone = phoneOf(event.customer, 'customer');
+  const rules = policy.parameters.channel_report_rules;
+  if (rules.value.outreach_form_required) {
+    if (!event.place) reject('missing-field', 'place', '外拓登记缺少地址', 'the outreach form has no place');
+    if (!event.company) reject('missing-field', 'company', '外拓登记缺少企业名', 'the outreach form has no company');
+    if (!event.customer.name && !state.customers.get(phone)?.name) reject('missing-field', 'customer.name', '外拓登记缺少客户姓名', 'the outreach form has no customer name');
+  }
+  const customer = state.customers.get(phone);
+  const view = ownerView(state, customer, event.at);
+  const held = holdingOwner(view);
+  const day = businessDay(state, event.at, policy);
+  const out: Change[] = [customerChange(event.customer, phone), { kind: 'contact', phone, contact: { kind: 'outreach', staff: event.staff, at: event.at, day, eventId: event.id } }];
+  if (held === event.staff) {
+    out.push({ kind: 'renew', phone, day, callback: true });
+  } else if (held) {
+    // Reached at the same moment: the consultant for the merchant's business type counts as first (onsite-offsite-outreach.2.2).
+    const first = customer?.firstContact;
+    const sameMoment = first?.kind === 'outreach' && first.at === event.at;
+    if (sameMoment && event.sector && state.staff.get(event.staff)?.team === event.sector && state.staff.get(held)?.team !== event.sector) {
+      out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'outreach', event.at, day, basis(policy.clauses.outreachOwner, event.id, first.eventId), policy, customer, { previousOwner: held }) });
+    }
+  } else {
+    const b = view.status === 'lapsed' ? basis(policy.clauses.lapse, event.id) : basis(policy.clauses.outreachOwner, event.id);
+    out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'outreach', event.at, day, b, policy, customer, { previousOwner: view.owner ?? undefined }) });
+  }
+  return out;
+}
+
+function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Policy): Change[] {
+  requireStaff(state, event.staff, 'staff', event.at);
+  const rules = policy.parameters.channel_report_rules;
+  const c = policy.clauses;
+  const mask = parseMask(event.customer.phone);
+  const phone = mask ? undefined : phoneOf(event.customer, 'customer');
+  if (mask && rules.value.masked_phone && (mask.prefix.length !== rules.value.masked_phone.first || mask.suffix.length !== rules.value.masked_phone.last)) {
+    reject('invalid-phone', 'customer.phone', `隐号格式应为前${rules.value.masked_phone.first}后${rules.value.masked_phone.last}位`, `a masked phone must show the first ${rules.value.masked_phone.first} and last ${rules.value.masked_phone.last} digits`);
+  }
+  const name = event.customer.name ?? (phone ? state.customers.get(phone)?.name : undefined);
+  if (rules.value.require_name_and_time) {
+    if (!name) reject('missing-field', 'customer.name', '报备须写明客户姓名或姓氏', 'a report needs the customer name or surname');
+    if (event.expectedAt === undefined) reject('missing-field', 'expectedAt', '报备须写明预约到访时间', 'a report needs the expected visit time');
+  }
+  const day = localDay(event.at, state.timezone);
+  const validUntil = endOfPeriod(day, rules.value.validity_days, state.timezone);
+  if (event.expectedAt !== undefined && event.expectedAt > validUntil) {
+    reject('report-expected-too-late', 'expectedAt', `预期到访须在${rules.value.validity_days}天内`, `the expected visit must fall within ${rules.value.validity_days} days`);
+  }
+  // Who could this be: a full number, or every known customer a mask fits.
+  const candidates = phone ? [phone] : matchMask(mask!, state.customers.keys());
+  const visited = candidates.filter((x) => state.customers.get(x)?.firstVisit !== undefined);
+  if (phone ? visited.length > 0 : visited.length > 0 && visited.length === candidates.length) {
+    reject('report-after-visit', 'customer', '客户已首访，报备在后视为自然来访', 'the customer already visited: a report after the first visit is a natural walk-in');
+  }
+  const known = phone ? state.customers.get(phone) : candidates.length === 1 ? state.customers.get(candidates[0]!) : undefined;
+  if (known?.publicLead) reject('report-public', 'customer', '该客户已作为公号，不再接受报备', 'the customer is a public lead: no more reports are accepted');
+  const earlier = reportsForMaskOrPhone(state, phone, mask);
+  if (earlier.some((r) => reportStatus(r, event.at) === 'valid')) {
+    reject('duplicate-report', 'customer', '该客户已有有效报备', 'the customer is already validly reported');
+  }
+  // Consecutive lapsed reports: past the limit the customer becomes a public lead (channel-sms-report.2f).
+  const lapsed = earlier.filter((r) => reportStatus(r, event.at) === 'expired').length;
+  if (lapsed >= rules.value.max_consecutive_reports) {
+    reject('report-public', 'customer', `连续${rules.value.max_consecutive_reports}次报备未到访，已作为公号`, `${lapsed} reports lapsed in a row: the customer is a public lead`);
+  }
+  if (lapsed > 0 && rules.value.require_name_and_time && !event.reason) {
+    reject('missing-field', 'reason', '重新报备须说明未到访原因', 'a renewed report needs the reason the customer did not come');
+  }
+  const report = {
+    id: event.id,
+    agent: event.staff,
+    phone,
+    mask,
+    name,
+    at: event.at,
+    day,
+    expectedAt: event.expectedAt,
+    validUntil,
+    candidates: candidates.length > 1 ? candidates : undefined,
+    basis: basis(rules.clause, event.id),
+  };
+  const out: Change[] = [];
+  if (phone) out.push(customerChange(event.customer, phone));
+  out.push({ kind: 'report', report, failures: lapsed, publicLead: lapsed + 1 >= rules.value.max_consecutive_reports + 1 ? basis(c.reportPublic, event.id) : undefined });
+  if (candidates.length > 1) {
+    out.push({ kind: 'alert', alert: { kind: 'ambiguous-report', at: event.at, staff: event.staff, basis: basis(rules.clause, event.id), message: `隐号 ${event.customer.phone} 可对应 ${candidates.length} 位已登记客户` } });
+  }
+  return out;
+}
+
+function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy): Change[] {
+  requireStaff(state, event.closedBy, 'closedBy', event.at);
+  const phones = event.customers.map((ref, i) => phoneOf(ref, `customers.${i}`));
+  const existing = state.deals.get(event.deal);
+  if (event.unit) {
+    const holder = state.units.get(event.unit);
+    if (holder && holder !== event.deal) {
+      reject('unit-taken', 'unit', `${event.unit} 已由他人先付定金认购`, `unit ${event.unit} is held by an earlier deposit (${holder})`);
+    }
+  }
+  const day = localDay(event.at, state.timezone);
+  const out: Change[] = event.customers.map((ref, i) => customerChange(ref, phones[i]!));
+  const primary = phones[0]!;
+  const view = ownerView(state, state.customers.get(primary), event.at);
+  const ownerAtDeal = existing ? existing.ownerAtDeal : holdingOwner(view);
+  out.push({
+    kind: 'deal',
+    deal: {
+      id: event.deal,
+      customers: phones,
+      closedBy: event.closedBy,
+      stage: event.stage,
+      unit: event.unit ?? existing?.unit,
+      at: existing?.at ?? event.at,
+      day: existing?.day ?? day,
+      eventIds: [...(existing?.eventIds ?? []), event.id],
+      ownerAtDeal,
+      ruling: existing?.ruling,
+    },
+  });
+  // The buyer stays with their owner for good (shenyang-multi-team.2.2b); one nobody holds goes to the closer.
+  for (const phone of phones) {
+    const customer = state.customers.get(phone);
+    const v = ownerView(state, customer, event.at);
+    const held = holdingOwner(v);
+    if (held) {
+      if (!v.ownership!.closed) out.push({ kind: 'ownership', phone, ownership: { ...v.ownership!, closed: true, basis: basis(policy.clauses.closedPermanent, event.id, ...v.ownership!.basis.events) } });
+    } else {
+      out.push({ kind: 'ownership', phone, ownership: { ...ownership(event.closedBy, 'deal', event.at, day, basis(v.status === 'lapsed' ? policy.parameters.lapse_effect.clause : policy.clauses.firstVisitOwner, event.id), policy, customer, { previousOwner: v.owner ?? undefined }), closed: true } });
+    }
+  }
+  return out;
+}
+
+function decideComplaint(state: OfficeState, event: EventOf<'complaint'>, policy: Policy): Change[] {
+  requireStaff(state, event.against, 'against', event.at);
+  if (event.reassignTo) requireStaff(state, event.reassignTo, 'reassignTo', event.at);
+  const phone = phoneOf(event.customer, 'customer');
+  const rule = policy.parameters.complaint_outcome;
+  const b = basis(rule.clause, event.id);
+  const customer = state.customers.get(phone);
+  const view = ownerView(state, customer, event.at);
+  const out: Change[] = [customerChange(event.customer, phone), { kind: 'complaint', phone, complaint: { against: event.against, reassignTo: event.reassignTo, fault: event.fault, at: event.at, eventId: event.id, basis: b } }];
+  if (view.owner !== event.against || view.status === 'public') return out;
+  const transfers = rule.value === 'designee_gets_all' || rule.value === 'agent_reassigned' || event.fault === 'service';
+  if (transfers) {
+    const day = businessDay(state, event.at, policy);
+    const o = ownership(event.reassignTo ?? null, 'complaint', event.at, day, b, policy, customer, { previousOwner: event.against });
+    out.push({ kind: 'ownership', phone, ownership: { ...o, closed: view.ownership?.closed ?? false } });
+  }
+  return out;
+}
+
+function decideLeave(state: OfficeState, event: EventOf<'leave'>, policy: Policy): Change[] {
+  requireStaff(state, event.staff, 'staff', event.at);
+  const out: Change[] = [{ kind: 'left', staff: event.staff, at: event.at }];
+  if (policy.parameters.departed_staff.value !== 'public_pool') return out;
+  // Customers without an order go to the department's pool for the manager to reassign (attribution-definition.2.3).
+  const b = basis(policy.parameters.departed_staff.clause, event.id);
+  for (const customer of state.customers.values()) {
+    const o = customer.ownership;
+    if (o && o.owner === event.staff && !o.closed) {
+      out.push({ kind: 'ownership', phone: customer.phone, ownership: { ...o, owner: null, previousOwner: event.staff, basis: b, since: event.at } });
+    }
+  }
+  return out;
+}
+
+function shareMap(value: Record<string, number | string> | undefined, field: string, state: OfficeState, at: number): Map<string, Share> | undefined {
+  if (!value) return undefined;
+  const out = new Map<string, Share>();
+  let total = 0;
+  for (const [staff, raw] of Object.entries(value)) {
+    requireStaff(state, staff, `${field}.${staff}`, Number.NEGATIVE_INFINITY);
+    void at;
+    const s = parseShare(raw);
+    if (!s) reject('invalid-field', `${field}.${staff}`, `份额无效：${raw}`, `not a share: ${raw}`);
+    out.set(staff, s);
+    total += s.num / s.den;
+  }
+  if (Math.abs(total - 1) > 1e-9) reject('invalid-field', field, '各方份额之和须为1', 'shares must sum to 1');
+  return out;
+}
+
+function decideRuling(state: OfficeState, event: EventOf<'ruling'>, policy: Policy): Change[] {
+  requireStaff(state, event.by, 'by', event.at);
+  const role = state.staff.get(event.by)!.role;
+  if (role !== 'manager') reject('not-manager', 'by', '裁决须由案场经理作出', 'a ruling must be made by a manager');
+  const out: Change[] = [];
+  if (event.deal !== undefined) {
+    if (!state.deals.has(event.deal)) reject('unknown-deal', 'deal', `未找到成交：${event.deal}`, `no such deal: ${event.deal}`);
+    const performance = shareMap(event.performance, 'performance', state, event.at);
+    const commission = shareMap(event.commission, 'commission', state, event.at);
+    if (!performance && !commission) reject('missing-field', 'performance', '裁决须给出业绩或佣金分配', 'a deal ruling needs performance or commission');
+    out.push({ kind: 'deal-ruling', dealId: event.deal, performance, commission, basis: basis(event.clause ?? policy.clauses.ruling, event.id) });
+    return out;
+  }
+  if (!event.customer) reject('missing-field', 'customer', '裁决须指明客户或成交', 'a ruling names a customer or a deal');
+  const phone = phoneOf(event.customer, 'customer');
+  if (event.owner === undefined) reject('missing-field', 'owner', '裁决须指明归属', 'a customer ruling names the owner');
+  const owner = event.owner === 'none' ? null : event.owner;
+  if (owner) requireStaff(state, owner, 'owner', event.at);
+  const customer = state.customers.get(phone);
+  const view = ownerView(state, customer, event.at);
+  // Reassigning a departed consultant's customer is the manager's (attribution-definition.2.3); any other dispute, the supervisor's ruling.
+  const clause = event.clause ?? (view.status === 'public' && view.basis?.clause === policy.parameters.departed_staff.clause ? policy.parameters.departed_staff.clause : policy.clauses.ruling);
+  const day = businessDay(state, event.at, policy);
+  const o = ownership(owner, 'ruling', event.at, day, basis(clause, event.id), policy, customer, { previousOwner: view.owner ?? undefined });
+  out.push(customerChange(event.customer, phone), { kind: 'ownership', phone, ownership: { ...o, closed: (view.ownership?.closed ?? false) && owner !== null } });
+  return out;
+}
+
+export { maskKey };

@@ -1,0 +1,37 @@
+// 置业顾问客户归属细则 — rotation, skipped turns, referrals, one-month follow-up (lines 225-267).
+import { definePreset } from '../define.ts';
+import { standard } from './standard.ts';
+
+export const consultantRotationDetail = definePreset(
+  'consultant-rotation-detail',
+  '置业顾问客户归属细则',
+  standard,
+  {
+    // No protection period; a month without follow-up costs the credit if another closes (9a).
+    visit_protection_days: { value: null, clause: 'consultant-rotation-detail.2' },
+    call_protection_days: { value: { ownership: 'never', days: null, allocation: 'rotation', directions_call_owns: false }, clause: 'consultant-rotation-detail.6' },
+    follow_up_max_gap_days: { value: { visit: 30, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'consultant-rotation-detail.9a' },
+    lapse_effect: { value: 'credit_only_if_other_closes', clause: 'consultant-rotation-detail.9a' },
+    // Accompanied → the old customer's rep (5c); alone naming a rep → that rep, on their turn (5a); alone → rotation (5b).
+    referral_window_days: { value: { rule: 'named_or_accompanied', window_days: null, named_counts_as_turn: true, accompanied_counts_as_turn: false }, clause: 'consultant-rotation-detail.5c' },
+    absent_owner_receiver: { value: 'last_in_rotation', clause: 'consultant-rotation-detail.4c' },
+    absent_owner_credit: { value: 'owner_100_helper_0', clause: 'consultant-rotation-detail.8' },
+    family_cross_rule: { value: 'first_receiver_of_party', clause: 'consultant-rotation-detail.11' },
+    // 忙完旧客户仍无新客户到访的,继续轮排: the place is kept; a turn passed to the next is not made up (7).
+    own_customer_at_own_turn: { value: 'keep_place', clause: 'consultant-rotation-detail.7' },
+    skipped_turn_make_up: { value: { personal: 0, business: 1 }, clause: 'consultant-rotation-detail.3b' },
+    registration_required_fields: { value: ['name', 'phone'], clause: 'consultant-rotation-detail.2' },
+    first_question_set: { value: ['first_visit', 'prior_receiver'], clause: 'consultant-rotation-detail.4a' },
+    designation: { value: { new_customer_naming: 'owns', counts_as_turn: true }, clause: 'consultant-rotation-detail.4b' },
+  },
+  {
+    rotation: 'consultant-rotation-detail.1',
+    firstVisitOwner: 'consultant-rotation-detail.2',
+    registration: 'consultant-rotation-detail.2',
+    returningOwner: 'consultant-rotation-detail.4b',
+    partyOneTurn: 'consultant-rotation-detail.10',
+    closingOthersCustomer: 'consultant-rotation-detail.8',
+    lapse: 'consultant-rotation-detail.9a',
+    noContact: 'consultant-rotation-detail.9b',
+  },
+);

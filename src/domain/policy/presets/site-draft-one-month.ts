@@ -1,0 +1,36 @@
+// 客户归属规定(讨论稿) — first reception, one month, performance vs commission (lines 365-381).
+import { definePreset } from '../define.ts';
+import { standard } from './standard.ts';
+
+export const siteDraftOneMonth = definePreset(
+  'site-draft-one-month',
+  '房地产销售案场客户归属规定（讨论稿）',
+  standard,
+  {
+    // 一个月 from the first reception to discovery (4b, 4c); the register discovers at once.
+    visit_protection_days: { value: 30, clause: 'site-draft-one-month.4c' },
+    // Phone enquiries are allocated by the site manager (7): a call makes no claim.
+    call_protection_days: { value: { ownership: 'never', days: null, allocation: 'manager', directions_call_owns: false }, clause: 'site-draft-one-month.7' },
+    follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'site-draft-one-month.4b' },
+    // An existing customer brought along: the original rep receives, on their turn (9).
+    referral_window_days: { value: { rule: 'named_or_accompanied', window_days: null, named_counts_as_turn: false, accompanied_counts_as_turn: true }, clause: 'site-draft-one-month.9' },
+    absent_owner_receiver: { value: 'last_in_rotation', clause: 'site-draft-one-month.3' },
+    helper_counts_as_rotation_turn: { value: false, clause: 'site-draft-one-month.3' },
+    // A named consultant away without notice: the on-duty rep's performance, commission halved (5b).
+    absent_owner_credit: { value: 'performance_helper_commission_5_5', clause: 'site-draft-one-month.5b' },
+    returning_unrecognized_outcome: { value: 'original_within_1_month_else_second_receiver', clause: 'site-draft-one-month.4b' },
+    family_cross_rule: { value: 'performance_first_registrant_commission_5_5', clause: 'site-draft-one-month.6' },
+    complaint_outcome: { value: 'original_keeps_unless_service_fault', clause: 'site-draft-one-month.10b' },
+    first_question_set: { value: ['first_visit', 'phone_invited', 'received_flyer'], clause: 'site-draft-one-month.2' },
+    designation: { value: { new_customer_naming: 'owns', counts_as_turn: false }, clause: 'site-draft-one-month.5a' },
+  },
+  {
+    firstVisitOwner: 'site-draft-one-month.1',
+    registration: 'site-draft-one-month.1',
+    returningOwner: 'site-draft-one-month.3',
+    recognizedHandover: 'site-draft-one-month.4a',
+    lapse: 'site-draft-one-month.4c',
+    managerAssignment: 'site-draft-one-month.8',
+    callOwner: 'site-draft-one-month.7',
+  },
+);
