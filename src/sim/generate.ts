@@ -50,8 +50,8 @@ export const EVENTS_PER_CUSTOMER = 3.6;
 /** Options for a timeline of about `events` events (for benchmarks and `guishu generate --events`). */
 export function optionsForEvents(events: number, seed = 1, start?: string): GenerateOptions {
   const customers = Math.max(1, Math.round(events / EVENTS_PER_CUSTOMER));
-  // An office of a few hundred visits a day at most: longer periods for larger logs.
-  const days = Math.max(28, Math.min(3650, Math.ceil(customers / 250)));
+  // A busy office sees about a hundred new customers a day: larger logs cover longer periods.
+  const days = Math.max(28, Math.min(3650, Math.ceil(customers / 100)));
   const perDay = customers / days;
   const consultants = Math.max(6, Math.min(60, Math.round(perDay / 6)));
   return { customers, days, consultants, seed, ...(start ? { start } : {}) };

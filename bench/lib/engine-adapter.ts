@@ -1,0 +1,34 @@
+// The one place the benchmark touches the engine. Everything else in
+// bench/engine.bench.ts talks to `EngineAdapter`; when the engine's API moves,
+// change `createEngine` below and nothing else.
+import type { OfficeEvent, Says } from '../../src/domain/events.ts';
+import { Timeline, judgeArrival, policyAt } from '../../src/domain/engine/index.ts';
+import { resolvePolicy } from '../../src/domain/policy/index.ts';
+
+export interface EngineAdapter {
+  readonly name: string;
+  /** Applies one event; a refusal is not an error (it is counted), anything thrown is. */
+  apply(event: OfficeEvent): { accepted: boolean; code?: string };
+  /** The front desk's question for an arriving customer (phone already normalised), recording nothing. */
+  judge(phone: string, at: number, says: Says): unknown;
+}
+
+export function createEngine(timezone: string, preset = 'standard'): EngineAdapter {
+  const timeline = new Timeline({
+    timezone,
+    policy: resolvePolicy(preset, undefined, Number.NEGATIVE_INFINITY),
+    keepHistory: false,
+    resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
+  });
+  return {
+    name: 'Timeline (src/domain/engine)',
+    apply(event) {
+      const outcome = timeline.apply(event);
+      return outcome.accepted ? { accepted: true } : { accepted: false, code: outcome.rejection.code };
+    },
+    judge(phone, at, says) {
+      const state = timeline.state;
+      return judgeArrival(state, { phone, party: [], says, at }, policyAt(state, at));
+    },
+  };
+}
