@@ -1,0 +1,88 @@
+// How an office event is kept in the log: the body without personal data as
+// `payload` (hashed), the customers' phones and names apart as `personal`
+// (only a salted digest is hashed, so it can be erased), and id/type/at in
+// their own columns. `fromStored` puts the event back together for replay.
+import type { OfficeEvent } from '../domain/events.ts';
+import type { NewEvent, StoredEvent } from '../store/index.js';
+
+/** Top-level fields that name customers. */
+const PERSONAL_KEYS = ['customer', 'party', 'referrer', 'referred', 'a', 'b', 'customers'] as const;
+/** Nested objects that may name customers (what the customer says; a correction's new values). */
+const NESTED = ['says', 'set'] as const;
+const NESTED_KEYS = [...PERSONAL_KEYS, 'referredBy'] as const;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function splitPersonal(event: OfficeEvent): { payload: Obj; personal: Obj | undefined } {
+  const { id: _id, type: _type, at: _at, ...rest } = event as unknown as Obj;
+  const payload: Obj = { ...rest };
+  const personal: Obj = {};
+  for (const k of PERSONAL_KEYS) {
+    if (payload[k] !== undefined) {
+      personal[k] = payload[k];
+      delete payload[k];
+    }
+  }
+  for (const n of NESTED) {
+    const inner = payload[n];
+    if (!isObj(inner)) continue;
+    const copy: Obj = { ...inner };
+    for (const k of NESTED_KEYS) {
+      if (copy[k] !== undefined) {
+        personal[`${n}.${k}`] = copy[k];
+        delete copy[k];
+      }
+    }
+    payload[n] = copy;
+  }
+  return { payload, personal: Object.keys(personal).length ? personal : undefined };
+}
+
+export function toNewEvent(event: OfficeEvent, outcome: { status: 'accepted' | 'rejected'; code?: string }, recordedBy: string | null): NewEvent {
+  const { payload, personal } = splitPersonal(event);
+  return {
+    eventId: event.id,
+    type: event.type,
+    at: event.at,
+    recordedBy,
+    payload,
+    personal,
+    status: outcome.status,
+    rejectionCode: outcome.status === 'rejected' ? (outcome.code ?? null) : null,
+  };
+}
+
+/**
+ * The office event a stored row records. When personal data was erased the
+ * customers are gone: each becomes `{phone: ''}` (a replay then treats the
+ * registration as one without a valid phone).
+ */
+export function fromStored(row: StoredEvent): OfficeEvent {
+  const out: Obj = { id: row.eventId, type: row.type, at: row.atMs, ...(isObj(row.payload) ? row.payload : {}) };
+  const personal = isObj(row.personal) ? row.personal : {};
+  for (const [key, value] of Object.entries(personal)) {
+    const dot = key.indexOf('.');
+    if (dot < 0) out[key] = value;
+    else {
+      const n = key.slice(0, dot);
+      const inner = isObj(out[n]) ? { ...(out[n] as Obj) } : {};
+      inner[key.slice(dot + 1)] = value;
+      out[n] = inner;
+    }
+  }
+  return out as unknown as OfficeEvent;
+}
+
+/** Every customer reference an event carries (for the customer card's timeline). */
+export function customerRefs(event: OfficeEvent): { phone: string }[] {
+  const e = event as unknown as Obj;
+  const refs: { phone: string }[] = [];
+  const add = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(add);
+    else if (isObj(v) && typeof v.phone === 'string') refs.push({ phone: v.phone });
+  };
+  for (const k of PERSONAL_KEYS) add(e[k]);
+  for (const n of NESTED) if (isObj(e[n])) for (const k of NESTED_KEYS) add((e[n] as Obj)[k]);
+  return refs;
+}

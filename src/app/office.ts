@@ -1,0 +1,665 @@
+// The app layer: use cases over the event store and the pure engine. Every
+// command is fetch → decide → append in one store transaction, with optimistic
+// concurrency per project and a bounded retry; queries record nothing.
+//
+// Each process keeps a cache per project: the `Timeline` rebuilt from the log
+// on first use, caught up from the store's head when another process appended,
+// and the projection snapshot (see projector.ts). Writes to one project are
+// serialised inside the process by a mutex, so conflicts only arise across
+// processes; a conflict discards the cache (the timeline already holds the
+// speculative event), reloads and retries.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { availabilityOf } from '../domain/engine/rotation.ts';
+import { judgeArrival, ownerOf, rotationView, reportView, dealView, Timeline, policyAt, type Outcome, type OwnerView } from '../domain/engine/index.ts';
+import type { Change } from '../domain/engine/changes.ts';
+import { officeEvent, type EventOf, type OfficeEvent } from '../domain/events.ts';
+import { normalizePhone } from '../domain/phone.ts';
+import { PolicyError, PRESETS, resolvePolicy } from '../domain/policy/index.ts';
+import type { Policy } from '../domain/policy/schema.ts';
+import type { Rejected } from '../domain/rejection.ts';
+import { isValidTimezone, localDay, formatLocalTime, DEFAULT_TIMEZONE } from '../domain/time.ts';
+import {
+  canonicalJson, ConcurrencyError, DuplicateEventError, isRetryable, ProjectExistsError, ProjectNotFoundError, withRetry,
+  type EventStore, type Project, type StoredEvent,
+} from '../store/index.js';
+import { clauseText, type ClauseText } from './clauses.ts';
+import { customerRefs, fromStored, toNewEvent } from './codec.ts';
+import { AppError, BusyError, ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
+import { KeyedMutex } from './mutex.ts';
+import { KEYS, Projector, writeRows, type RowChange, type Table } from './projector.ts';
+
+export interface ActingContext {
+  /** The acting user (staff id or account); stored as the event's recorded_by. */
+  recordedBy?: string | null;
+}
+
+export interface RejectionInfo {
+  code: string;
+  field: string;
+  message: string;
+  messageZh: string;
+  messageEn: string;
+}
+
+export interface RecordResult {
+  id: string;
+  seq: number;
+  status: 'accepted' | 'rejected';
+  rejection?: RejectionInfo;
+  decisions: Record<string, unknown>[];
+  /** True when the id was already recorded with identical content (an idempotent repeat). */
+  repeated?: boolean;
+}
+
+/** Emitted (as 'applied') for every event a process learns of, after its commit. */
+export interface AppliedNotice {
+  projectId: string;
+  seq: number;
+  event: OfficeEvent;
+  outcome: Outcome;
+  rows: readonly RowChange[];
+  timezone: string;
+}
+
+interface Recorded {
+  seq: number;
+  status: 'accepted' | 'rejected';
+  code: string | null;
+  event: OfficeEvent;
+  /** The client gave no `at`: a repeat is compared without it. */
+  atDefaulted?: boolean;
+}
+
+interface ProjectCache {
+  project: Project;
+  timeline: Timeline;
+  projector: Projector;
+  headSeq: number;
+  byId: Map<string, Recorded>;
+  phoneIndex: Map<string, string[]>;
+  genesis: { preset: string; set: Record<string, unknown> };
+}
+
+export interface CreateProjectInput {
+  id?: string;
+  name: string;
+  timezone?: string;
+  preset: string;
+  set?: Record<string, unknown>;
+}
+
+export interface JudgeInput {
+  phone: string;
+  party?: string[];
+  says?: Record<string, unknown>;
+  at?: number;
+  purpose?: 'tour' | 'deposit' | 'sign';
+  recognizedBy?: string;
+}
+
+export interface AppOptions {
+  store: EventStore;
+  /** Server clock (tests). */
+  now?: () => number;
+  /** Tries per command, including the first. Default 8. */
+  attempts?: number;
+}
+
+const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const toIso = (ms: number) => new Date(ms).toISOString();
+
+export class GuishuApp extends EventEmitter {
+  readonly store: EventStore;
+  private readonly now: () => number;
+  private readonly attempts: number;
+  private readonly caches = new Map<string, ProjectCache>();
+  private readonly mutex = new KeyedMutex();
+
+  constructor(opts: AppOptions) {
+    super();
+    this.setMaxListeners(0);
+    this.store = opts.store;
+    this.now = opts.now ?? Date.now;
+    this.attempts = opts.attempts ?? 8;
+  }
+
+  // ------------------------------------------------------------------ projects
+
+  async createProject(input: CreateProjectInput, ctx: ActingContext = {}): Promise<{ project: Project; policy: RecordResult }> {
+    const id = input.id ?? `p-${randomUUID().slice(0, 8)}`;
+    if (!PROJECT_ID.test(id)) throw new InvalidInputError('id', 'a project id is 1-64 letters, digits, "-" or "_"');
+    const timezone = input.timezone ?? DEFAULT_TIMEZONE;
+    if (!isValidTimezone(timezone)) throw new InvalidInputError('timezone', `unknown time zone ${timezone}`);
+    checkPolicy(input.preset, input.set, 'preset', 'set');
+    let project: Project;
+    try {
+      project = await this.store.createProject(id, input.name, timezone);
+    } catch (e) {
+      if (e instanceof ProjectExistsError) throw new ConflictError('project-exists', `project ${id} already exists`, 'id');
+      throw e;
+    }
+    const at = this.now();
+    const genesis: EventOf<'policy'> = { id: 'policy-1', at, type: 'policy', preset: input.preset, ...(input.set ? { set: input.set } : {}) };
+    const projector = new Projector();
+    const stored = await this.store.append(id, 0, [toNewEvent(genesis, { status: 'accepted' }, ctx.recordedBy ?? null)], (tx, s) =>
+      writeRows(tx, id, projector.genesis(genesis, s[0]!.seq)),
+    );
+    this.caches.delete(id);
+    return { project: { ...project, headSeq: stored[0]!.seq, headHash: stored[0]!.hash }, policy: { id: genesis.id, seq: stored[0]!.seq, status: 'accepted', decisions: [{ kind: 'policy', version: 1, preset: input.preset }] } };
+  }
+
+  async listProjects(): Promise<Project[]> {
+    return this.store.listProjects();
+  }
+
+  async getProject(projectId: string): Promise<Project & { policy: { preset: string; version: number }; staff: number; customers: number }> {
+    return this.read(projectId, (c) => {
+      const p = c.timeline.state.policies.at(-1)!;
+      return { ...c.project, headSeq: c.headSeq, policy: { preset: p.preset, version: p.version }, staff: c.timeline.state.staff.size, customers: c.timeline.state.customers.size };
+    });
+  }
+
+  // ------------------------------------------------------------------ the one write path
+
+  /**
+   * Records one office event (already validated against the domain schema).
+   * A refused event is recorded too, with status 'rejected' and its code.
+   */
+  async recordEvent(projectId: string, input: OfficeEvent | (Omit<OfficeEvent, 'id' | 'at'> & { id?: string; at?: number }), ctx: ActingContext = {}): Promise<RecordResult> {
+    const atDefaulted = input.at === undefined;
+    const parsed = officeEvent.safeParse({ ...input, id: input.id ?? `ev-${randomUUID()}`, at: input.at ?? this.now() });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new InvalidInputError(issue.path.join('.') || '(event)', issue.message);
+    }
+    const event = parsed.data as OfficeEvent;
+    if (event.type === 'policy') checkPolicy(event.preset, event.set, 'preset', 'set');
+    const recordedBy = ctx.recordedBy ?? null;
+
+    return this.mutex.run(projectId, () =>
+      withRetry(
+        async () => {
+          const cache = await this.load(projectId);
+          const existing = cache.byId.get(event.id);
+          if (existing) return this.repeat(cache, existing, event, atDefaulted);
+          const expected = cache.headSeq;
+          let outcome: Outcome;
+          let rows: RowChange[];
+          try {
+            outcome = cache.timeline.apply(event);
+            rows = cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, expected + 1);
+          } catch (e) {
+            this.caches.delete(projectId);
+            throw e;
+          }
+          const status = outcome.accepted ? 'accepted' : 'rejected';
+          const code = outcome.accepted ? undefined : outcome.rejection.code;
+          let stored: StoredEvent;
+          try {
+            [stored] = (await this.store.append(projectId, expected, [toNewEvent(event, { status, code }, recordedBy)], (tx) => writeRows(tx, projectId, rows))) as [StoredEvent];
+          } catch (e) {
+            this.caches.delete(projectId);
+            throw e;
+          }
+          this.remember(cache, stored.seq, event, status, code ?? null, atDefaulted);
+          cache.headSeq = stored.seq;
+          this.announce(projectId, cache, stored.seq, event, outcome, rows);
+          return resultOf(event.id, stored.seq, outcome);
+        },
+        { attempts: this.attempts, baseDelayMs: 3, maxDelayMs: 60, retryOn: (e) => isRetryable(e) || e instanceof DuplicateEventError },
+      ).catch((e: unknown) => {
+        if (e instanceof ConcurrencyError) throw new BusyError(projectId);
+        if (e instanceof ProjectNotFoundError) throw projectNotFound(projectId);
+        throw e;
+      }),
+    );
+  }
+
+  private repeat(cache: ProjectCache, existing: Recorded, event: OfficeEvent, atDefaulted: boolean): RecordResult {
+    const strip = (e: OfficeEvent, dropAt: boolean) => {
+      const { at, ...rest } = e as OfficeEvent & Record<string, unknown>;
+      return canonicalJson(dropAt ? rest : { ...rest, at });
+    };
+    const dropAt = atDefaulted || existing.atDefaulted === true;
+    if (strip(existing.event, dropAt) !== strip(event, dropAt)) {
+      throw new ConflictError('idempotency-conflict', `event id ${event.id} was already recorded with different content`, 'id');
+    }
+    const entry = cache.timeline.entries.find((e) => e.event.id === event.id);
+    const outcome: Outcome = entry?.outcome ?? (existing.status === 'accepted' ? { accepted: true, changes: [] } : { accepted: false, rejection: cache.timeline.rejections.get(event.id)! });
+    if (!outcome.accepted && !outcome.rejection) {
+      return { id: event.id, seq: existing.seq, status: existing.status, decisions: [], repeated: true };
+    }
+    return { ...resultOf(event.id, existing.seq, outcome), repeated: true };
+  }
+
+  private remember(cache: ProjectCache, seq: number, event: OfficeEvent, status: 'accepted' | 'rejected', code: string | null, atDefaulted?: boolean): void {
+    cache.byId.set(event.id, { seq, status, code, event, atDefaulted });
+    for (const ref of customerRefs(event)) {
+      const phone = normalizePhone(ref.phone);
+      if (!phone) continue;
+      const list = cache.phoneIndex.get(phone) ?? [];
+      if (list.at(-1) !== event.id) list.push(event.id);
+      cache.phoneIndex.set(phone, list);
+    }
+  }
+
+  private announce(projectId: string, cache: ProjectCache, seq: number, event: OfficeEvent, outcome: Outcome, rows: readonly RowChange[]): void {
+    const notice: AppliedNotice = { projectId, seq, event, outcome, rows, timezone: cache.project.timezone };
+    try {
+      this.emit('applied', notice);
+    } catch {
+      // a listener's failure is not the writer's
+    }
+  }
+
+  // ------------------------------------------------------------------ cache
+
+  /** The project's cache, built from the log or caught up to the store's head. */
+  private async load(projectId: string): Promise<ProjectCache> {
+    let cache = this.caches.get(projectId);
+    if (!cache) {
+      cache = await this.build(projectId);
+      this.caches.set(projectId, cache);
+      return cache;
+    }
+    const head = await this.store.head(projectId).catch((e: unknown) => {
+      if (e instanceof ProjectNotFoundError) throw projectNotFound(projectId);
+      throw e;
+    });
+    if (head.seq === cache.headSeq) return cache;
+    if (head.seq < cache.headSeq) {
+      this.caches.delete(projectId);
+      return this.load(projectId);
+    }
+    try {
+      for await (const row of this.store.readEvents(projectId, { fromSeq: cache.headSeq + 1, toSeq: head.seq })) {
+        const event = fromStored(row);
+        const outcome = cache.timeline.apply(event);
+        const rows = cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
+        this.remember(cache, row.seq, event, row.status, row.rejectionCode);
+        cache.headSeq = row.seq;
+        this.announce(projectId, cache, row.seq, event, outcome, rows);
+      }
+    } catch (e) {
+      this.caches.delete(projectId);
+      throw e;
+    }
+    return cache;
+  }
+
+  private async build(projectId: string): Promise<ProjectCache> {
+    const project = await this.store.getProject(projectId);
+    if (!project) throw projectNotFound(projectId);
+    const { cache } = await replayLog(this.store, project);
+    return cache;
+  }
+
+  /** Catches the cache up with the store (e.g. on a PostgreSQL notice from another process). */
+  async sync(projectId: string): Promise<void> {
+    await this.mutex.run(projectId, async () => {
+      await this.load(projectId);
+    });
+  }
+
+  private async read<T>(projectId: string, fn: (cache: ProjectCache) => T | Promise<T>): Promise<T> {
+    return this.mutex.run(projectId, async () => fn(await this.load(projectId)));
+  }
+
+  /** Forgets every cached timeline (tests; after a restore). */
+  forget(projectId?: string): void {
+    if (projectId) this.caches.delete(projectId);
+    else this.caches.clear();
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  async judge(projectId: string, input: JudgeInput) {
+    return this.read(projectId, (c) => {
+      const at = input.at ?? this.now();
+      const phone = requirePhone(input.phone, 'customer.phone');
+      const party = (input.party ?? []).map((p, i) => requirePhone(p, `party.${i}.phone`));
+      const says = { ...(input.says ?? {}) } as Record<string, unknown>;
+      const ref = says.referredBy as { phone?: string } | undefined;
+      if (ref && typeof ref.phone === 'string') says.referredBy = { ...ref, phone: requirePhone(ref.phone, 'says.referredBy.phone') };
+      const state = c.timeline.state;
+      const r = judgeArrival(state, { phone, party, says, at, purpose: input.purpose, recognizedBy: input.recognizedBy }, policyAt(state, at));
+      const ownerText = clauseText(r.ownerBasis.clause);
+      const receiverText = clauseText(r.receiverBasis.clause);
+      return {
+        receiver: r.receiver ?? 'none',
+        owner: r.owner ?? 'none',
+        countsAsTurn: r.countsAsTurn,
+        basis: { clause: r.ownerBasis.clause, events: [...r.ownerBasis.events], text: ownerText },
+        receiverBasis: { clause: r.receiverBasis.clause, events: [...r.receiverBasis.events], text: receiverText },
+        claim: r.claim.kind,
+        helperFor: r.helperFor ?? null,
+        reason: judgeReason(r.receiver, r.owner, r.countsAsTurn, r.ownerBasis.clause, ownerText),
+        at: toIso(at),
+      };
+    });
+  }
+
+  async customer(projectId: string, phoneText: string, atInput?: number) {
+    return this.read(projectId, (c) => {
+      const at = atInput ?? this.now();
+      const phone = requirePhone(phoneText, 'phone');
+      const state = c.timeline.state;
+      const customer = state.customers.get(phone);
+      const view = ownerOf(state, phone, at);
+      const text = clauseText(view.basis?.clause);
+      const tz = c.project.timezone;
+      const protectionLeft = view.status === 'protected' && view.protectedUntil !== null
+        ? { days: localDay(view.protectedUntil, tz) - localDay(at, tz), until: toIso(view.protectedUntil), untilLocal: formatLocalTime(view.protectedUntil, tz) }
+        : null;
+      const timeline = (c.phoneIndex.get(phone) ?? []).map((id) => {
+        const r = c.byId.get(id)!;
+        const rej = c.timeline.rejections.get(id);
+        return { seq: r.seq, id, type: r.event.type, at: toIso(r.event.at), local: formatLocalTime(r.event.at, tz), status: r.status, current: rej ? 'rejected' : 'accepted', rejectionCode: rej?.code ?? null };
+      });
+      return {
+        phone,
+        name: customer?.name ?? null,
+        owner: view.owner ?? 'none',
+        status: view.status,
+        protectedUntil: view.protectedUntil === null ? null : toIso(view.protectedUntil),
+        protectionLeft,
+        basis: view.basis ? { clause: view.basis.clause, events: [...view.basis.events], text } : null,
+        reason: ownerReason(view, text),
+        visits: customer?.visits ?? 0,
+        deals: customer?.deals ?? [],
+        timeline,
+        at: toIso(at),
+      };
+    });
+  }
+
+  async rotation(projectId: string, atInput?: number) {
+    return this.read(projectId, (c) => rotationOf(c.timeline.state, atInput ?? this.now()));
+  }
+
+  async staff(projectId: string) {
+    return this.read(projectId, (c) => [...c.timeline.state.staff.values()].map((m) => ({ id: m.id, name: m.name ?? null, team: m.team ?? null, role: m.role, agency: m.agency ?? null, leftAt: m.leftAt === undefined ? null : toIso(m.leftAt) })));
+  }
+
+  async reports(projectId: string, atInput?: number) {
+    return this.read(projectId, (c) => {
+      const at = atInput ?? this.now();
+      const state = c.timeline.state;
+      const out = [];
+      for (const [id, rec] of c.byId) {
+        if (rec.event.type !== 'report') continue;
+        const v = reportView(state, id, at, c.timeline.rejections.get(id));
+        const r = state.reports.get(id);
+        out.push({ id, seq: rec.seq, agent: rec.event.staff, status: v?.status ?? 'rejected', validUntil: r ? toIso(r.validUntil) : null, rejectionCode: c.timeline.rejections.get(id)?.code ?? null });
+      }
+      return out;
+    });
+  }
+
+  async report(projectId: string, id: string, atInput?: number) {
+    return this.read(projectId, (c) => {
+      const at = atInput ?? this.now();
+      const rec = c.byId.get(id);
+      const v = reportView(c.timeline.state, id, at, c.timeline.rejections.get(id));
+      if (!rec || !v) throw new NotFoundError('report-not-found', `no report ${id}`, 'id');
+      const r = c.timeline.state.reports.get(id);
+      return { id, seq: rec.seq, status: v.status, agent: v.agent ?? (rec.event.type === 'report' ? rec.event.staff : null), validUntil: r ? toIso(r.validUntil) : null, converted: r?.convertedBy ? { eventId: r.convertedBy.eventId, at: toIso(r.convertedBy.at) } : null, basis: r ? { clause: r.basis.clause, events: [...r.basis.events] } : null, at: toIso(at) };
+    });
+  }
+
+  async deals(projectId: string) {
+    return this.read(projectId, (c) => [...c.timeline.state.deals.keys()].map((id) => dealJson(c.timeline.state, id)!));
+  }
+
+  async deal(projectId: string, id: string) {
+    return this.read(projectId, (c) => {
+      const d = dealJson(c.timeline.state, id);
+      if (!d) throw new NotFoundError('deal-not-found', `no deal ${id}`, 'id');
+      return d;
+    });
+  }
+
+  async policies(projectId: string) {
+    await this.read(projectId, () => undefined);
+    const rows = await this.store.db.selectFrom('policies').selectAll().where('project_id', '=', projectId).orderBy('version').execute();
+    return rows.map((r) => ({ version: Number(r.version), effectiveAt: r.effective_at, preset: r.preset, set: JSON.parse(r.set) as unknown, createdAt: r.created_at }));
+  }
+
+  /** The log, paged by seq. */
+  async events(projectId: string, opts: { afterSeq?: number; limit?: number } = {}) {
+    const project = await this.store.getProject(projectId);
+    if (!project) throw projectNotFound(projectId);
+    const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
+    const out = [];
+    for await (const row of this.store.readEvents(projectId, { fromSeq: (opts.afterSeq ?? 0) + 1, toSeq: (opts.afterSeq ?? 0) + limit, batchSize: limit })) {
+      out.push(eventJson(row, project.timezone));
+    }
+    const last = out.at(-1)?.seq ?? opts.afterSeq ?? 0;
+    return { events: out, nextAfterSeq: last < project.headSeq ? last : null, headSeq: project.headSeq };
+  }
+
+  async event(projectId: string, id: string) {
+    const { seq, current, timezone } = await this.read(projectId, (c) => {
+      const rec = c.byId.get(id);
+      if (!rec) throw new NotFoundError('event-not-found', `no event ${id}`, 'id');
+      const rej = c.timeline.rejections.get(id);
+      return { seq: rec.seq, current: rej ? { status: 'rejected' as const, rejection: rejectionJson(rej) } : { status: 'accepted' as const }, timezone: c.project.timezone };
+    });
+    for await (const row of this.store.readEvents(projectId, { fromSeq: seq, toSeq: seq })) return { ...eventJson(row, timezone), current };
+    throw new NotFoundError('event-not-found', `no event ${id}`, 'id');
+  }
+
+  /** Replays the project's events under another policy; lists the customers whose owner and the deals whose split would change. */
+  async whatIf(projectId: string, input: { preset: string; set?: Record<string, unknown>; at?: number }) {
+    const policy = checkPolicy(input.preset, input.set, 'preset', 'set');
+    return this.read(projectId, (c) => {
+      const at = input.at ?? this.now();
+      const alt = new Timeline({ timezone: c.project.timezone, policy: { ...policy, effectiveAt: Number.NEGATIVE_INFINITY }, keepHistory: true, resolvePolicy: resolveFromEvent });
+      for (const { event } of c.timeline.entries) if (event.type !== 'policy') alt.apply(event);
+      const before = c.timeline.state;
+      const after = alt.state;
+      const phones = new Set([...before.customers.keys(), ...after.customers.keys()]);
+      const customers = [];
+      for (const phone of [...phones].sort()) {
+        const b = ownerOf(before, phone, at);
+        const a = ownerOf(after, phone, at);
+        if (b.owner !== a.owner || b.status !== a.status) {
+          customers.push({ phone, name: before.customers.get(phone)?.name ?? after.customers.get(phone)?.name ?? null, before: { owner: b.owner ?? 'none', status: b.status, basis: b.basis?.clause ?? null }, after: { owner: a.owner ?? 'none', status: a.status, basis: a.basis?.clause ?? null } });
+        }
+      }
+      const deals = [];
+      for (const id of new Set([...before.deals.keys(), ...after.deals.keys()])) {
+        const b = dealJson(before, id);
+        const a = dealJson(after, id);
+        if (canonicalJson([b?.performance, b?.commission]) !== canonicalJson([a?.performance, a?.commission])) {
+          deals.push({ id, before: b ? { performance: b.performance, commission: b.commission, basis: b.basis } : null, after: a ? { performance: a.performance, commission: a.commission, basis: a.basis } : null });
+        }
+      }
+      const rejections = [];
+      for (const { event } of c.timeline.entries) {
+        const b = c.timeline.rejections.get(event.id)?.code ?? null;
+        const a = alt.rejections.get(event.id)?.code ?? null;
+        if (b !== a && event.type !== 'policy') rejections.push({ id: event.id, type: event.type, before: b, after: a });
+      }
+      return { preset: input.preset, set: input.set ?? {}, at: toIso(at), customers, deals, rejections };
+    });
+  }
+
+  // ------------------------------------------------------------------ rebuild
+
+  /** Recomputes every projection row of the project from the log (guishu rebuild). Returns the number of rows written. */
+  async rebuildProjections(projectId: string): Promise<{ rows: number; headSeq: number }> {
+    return this.mutex.run(projectId, () =>
+      withRetry(async () => {
+        const project = await this.store.getProject(projectId);
+        if (!project) throw projectNotFound(projectId);
+        const { cache } = await replayLog(this.store, project);
+        const rows = cache.projector.rows();
+        await this.store.transaction(async (tx) => {
+          let q = tx.selectFrom('projects').select('head_seq').where('project_id', '=', projectId);
+          if (this.store.dialect === 'postgres') q = q.forUpdate();
+          const head = await q.executeTakeFirst();
+          if (!head) throw new ProjectNotFoundError(projectId);
+          if (Number(head.head_seq) !== cache.headSeq) throw new ConcurrencyError(projectId, cache.headSeq, Number(head.head_seq));
+          for (const table of ['report_masks', 'reports', 'units', 'deals', 'alerts', 'rotation', 'customers', 'staff', 'policies'] as Table[]) {
+            await tx.deleteFrom(table as never).where('project_id' as never, '=', projectId as never).execute();
+          }
+          await writeRows(tx, projectId, rows, true);
+        });
+        this.caches.set(projectId, cache);
+        return { rows: rows.length, headSeq: cache.headSeq };
+      }),
+    );
+  }
+
+  /** Projection rows as stored (for checks: a rebuild must give identical rows). */
+  async projectionRows(projectId: string): Promise<Record<string, Record<string, unknown>[]>> {
+    const out: Record<string, Record<string, unknown>[]> = {};
+    for (const table of Object.keys(KEYS) as Table[]) {
+      let q = this.store.db.selectFrom(table as never).selectAll().where('project_id' as never, '=', projectId as never);
+      for (const k of KEYS[table]) q = q.orderBy(k as never);
+      out[table] = (await q.execute()) as Record<string, unknown>[];
+    }
+    return out;
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+function resolveFromEvent(ev: EventOf<'policy'>, version: number): Policy {
+  return resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
+}
+
+/** Builds a project's cache by replaying its whole log. */
+async function replayLog(store: EventStore, project: Project): Promise<{ cache: ProjectCache }> {
+  let cache: ProjectCache | undefined;
+  for await (const row of store.readEvents(project.projectId)) {
+    const event = fromStored(row);
+    if (!cache) {
+      if (event.type !== 'policy') throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId}: the first event is not a policy`);
+      const policy = resolvePolicy(event.preset, event.set, Number.NEGATIVE_INFINITY, 1);
+      const timeline = new Timeline({ timezone: project.timezone, policy, keepHistory: true, resolvePolicy: resolveFromEvent });
+      const projector = new Projector();
+      projector.genesis(event, row.seq);
+      cache = { project, timeline, projector, headSeq: row.seq, byId: new Map(), phoneIndex: new Map(), genesis: { preset: event.preset, set: event.set ?? {} } };
+      cache.byId.set(event.id, { seq: row.seq, status: row.status, code: row.rejectionCode, event });
+      continue;
+    }
+    const outcome = cache.timeline.apply(event);
+    cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
+    cache.byId.set(event.id, { seq: row.seq, status: row.status, code: row.rejectionCode, event });
+    for (const ref of customerRefs(event)) {
+      const phone = normalizePhone(ref.phone);
+      if (!phone) continue;
+      const list = cache.phoneIndex.get(phone) ?? [];
+      if (list.at(-1) !== event.id) list.push(event.id);
+      cache.phoneIndex.set(phone, list);
+    }
+    cache.headSeq = row.seq;
+  }
+  if (!cache) throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId} has no events (its creation did not finish)`);
+  return { cache };
+}
+
+function checkPolicy(preset: string, set: Record<string, unknown> | undefined, presetField: string, setField: string): Policy {
+  if (!PRESETS.has(preset)) throw new InvalidInputError(presetField, `unknown preset ${preset}; one of ${[...PRESETS.keys()].join(', ')}`, 'unknown-preset');
+  try {
+    return resolvePolicy(preset, set, Number.NEGATIVE_INFINITY, 1);
+  } catch (e) {
+    if (e instanceof PolicyError) throw new InvalidInputError(`${setField}.${e.field}`, e.message, 'invalid-policy');
+    throw e;
+  }
+}
+
+function projectNotFound(projectId: string): NotFoundError {
+  return new NotFoundError('project-not-found', `no project ${projectId}`, 'project');
+}
+
+function requirePhone(text: string, field: string): string {
+  const phone = normalizePhone(text);
+  if (!phone) throw new InvalidInputError(field, `not a valid mainland mobile number: ${text.slice(0, 40)}`, 'invalid-phone');
+  return phone;
+}
+
+export function rejectionJson(r: Rejected): RejectionInfo {
+  return { code: r.code, field: r.field, message: r.messageEn, messageZh: r.messageZh, messageEn: r.messageEn };
+}
+
+function resultOf(id: string, seq: number, outcome: Outcome): RecordResult {
+  if (!outcome.accepted) return { id, seq, status: 'rejected', rejection: rejectionJson(outcome.rejection), decisions: [] };
+  return { id, seq, status: 'accepted', decisions: outcome.changes.map(decisionJson) };
+}
+
+/** A change as JSON (Maps as objects), without bulky internals. */
+export function decisionJson(ch: Change): Record<string, unknown> {
+  if (ch.kind === 'policy') return { kind: 'policy', version: ch.policy.version, preset: ch.policy.preset, effectiveAt: Number.isFinite(ch.policy.effectiveAt) ? toIso(ch.policy.effectiveAt) : null };
+  return JSON.parse(JSON.stringify(ch, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : typeof v === 'number' && !Number.isFinite(v) ? null : v))) as Record<string, unknown>;
+}
+
+export function rotationOf(state: Timeline['state'], at: number) {
+  const r = rotationView(state, at);
+  const presence: Record<string, string> = {};
+  for (const staff of r.order) presence[staff] = availabilityOf(state, staff, at);
+  return { next: r.next ?? 'none', order: r.order, presence, makeUps: r.makeUps, turns: r.turns, at: toIso(at) };
+}
+
+function dealJson(state: Timeline['state'], id: string) {
+  const d = dealView(state, id);
+  if (!d) return undefined;
+  return {
+    id,
+    customers: d.deal.customers,
+    closedBy: d.deal.closedBy,
+    stage: d.deal.stage,
+    unit: d.deal.unit ?? null,
+    at: toIso(d.deal.at),
+    ownerAtDeal: d.deal.ownerAtDeal,
+    performance: d.performance,
+    commission: d.commission,
+    basis: d.split.performanceBasis.clause,
+    commissionBasis: d.split.commissionBasis.clause,
+    basisEvents: { performance: [...d.split.performanceBasis.events], commission: [...d.split.commissionBasis.events] },
+  };
+}
+
+function eventJson(row: StoredEvent, timezone: string) {
+  return {
+    seq: row.seq,
+    id: row.eventId,
+    type: row.type,
+    at: row.at,
+    local: formatLocalTime(row.atMs, timezone),
+    recordedAt: row.recordedAt,
+    recordedBy: row.recordedBy,
+    status: row.status,
+    rejectionCode: row.rejectionCode,
+    event: fromStored(row),
+    personalErased: row.personalErased,
+    hash: row.hash,
+  };
+}
+
+function ownerReason(view: OwnerView, text: ClauseText | null): { zh: string; en: string } {
+  const clause = view.basis?.clause;
+  const cite = (s: string) => (clause ? `${s}（${clause}${text ? `：${text.zh}` : ''}）` : s);
+  const citeEn = (s: string) => (clause ? `${s} (${clause}${text ? `: ${text.en}` : ''})` : s);
+  switch (view.status) {
+    case 'none':
+      return { zh: '无登记记录，为新客户', en: 'no record: a new customer' };
+    case 'public':
+      return { zh: cite('公客池客户，无归属'), en: citeEn('in the public pool, no owner') };
+    case 'closed':
+      return { zh: cite(`已成交，归属 ${view.owner}`), en: citeEn(`closed: belongs to ${view.owner}`) };
+    case 'lapsed':
+      return { zh: cite(`保护期已过，原归属 ${view.owner}`), en: citeEn(`protection ran out; last owner ${view.owner}`) };
+    default:
+      return { zh: cite(`保护期内，归属 ${view.owner}`), en: citeEn(`protected: belongs to ${view.owner}`) };
+  }
+}
+
+function judgeReason(receiver: string | null, owner: string | null, turn: boolean, clause: string, text: ClauseText | null): { zh: string; en: string } {
+  const zh = `由 ${receiver ?? '（无人可接）'} 接待，归属 ${owner ?? '无'}${turn ? '，计轮次' : '，不计轮次'}；依据 ${clause}${text ? `：${text.zh}` : ''}`;
+  const en = `received by ${receiver ?? '(nobody available)'}, belongs to ${owner ?? 'nobody'}, ${turn ? 'uses a rotation turn' : 'no rotation turn'}; basis ${clause}${text ? `: ${text.en}` : ''}`;
+  return { zh, en };
+}

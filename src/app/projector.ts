@@ -1,0 +1,335 @@
+// Projection rows as pure functions of the office state, kept as a snapshot in
+// memory and diffed event by event. The live path writes each diff in the
+// append's transaction; `rebuildProjections` replays the log through the same
+// Projector and writes the final snapshot, so both produce identical rows
+// (updated_seq included: it is the seq of the event that last changed a row).
+import type { Transaction } from 'kysely';
+import type { Change } from '../domain/engine/changes.ts';
+import { dealView } from '../domain/engine/queries.ts';
+import { lastProtectedDay } from '../domain/engine/ownership.ts';
+import type { Customer, OfficeState } from '../domain/engine/state.ts';
+import type { Outcome } from '../domain/engine/timeline.ts';
+import type { OfficeEvent } from '../domain/events.ts';
+import { formatMask, normalizePhone } from '../domain/phone.ts';
+import type { Rejected } from '../domain/rejection.ts';
+import { endOfPeriod } from '../domain/time.ts';
+import { maskKey, type Database } from '../store/index.js';
+
+export type Table = 'customers' | 'rotation' | 'reports' | 'report_masks' | 'deals' | 'units' | 'staff' | 'policies' | 'alerts';
+/** Tables with an updated_seq column. */
+const VERSIONED = new Set<Table>(['customers', 'rotation', 'reports', 'deals']);
+/** Primary key columns after project_id. */
+export const KEYS: Record<Table, readonly string[]> = {
+  customers: ['phone'],
+  rotation: [],
+  reports: ['report_id'],
+  report_masks: ['mask_key', 'report_id'],
+  deals: ['deal_id'],
+  units: ['unit'],
+  staff: ['staff_id'],
+  policies: ['version'],
+  alerts: ['alert_id'],
+};
+/** Write order: parents before children (report_masks → reports). */
+const WRITE_ORDER: Table[] = ['staff', 'policies', 'customers', 'rotation', 'reports', 'report_masks', 'deals', 'units', 'alerts'];
+
+type Row = Record<string, unknown>;
+export interface RowChange {
+  table: Table;
+  key: string;
+  /** The full row (project_id added at write time), or null to delete. */
+  row: Row | null;
+}
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
+const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x instanceof Map ? Object.fromEntries(x) : typeof x === 'number' && !Number.isFinite(x) ? null : x));
+
+export function customerRow(state: OfficeState, c: Customer): Row {
+  const o = c.ownership;
+  let status = 'none';
+  let until: string | null = null;
+  if (o) {
+    if (o.owner === null) status = 'public';
+    else if (o.closed) status = 'closed';
+    else {
+      status = 'protected';
+      const last = lastProtectedDay(o, c);
+      until = last === null ? null : iso(endOfPeriod(last, 0, state.timezone));
+    }
+  }
+  return {
+    phone: c.phone,
+    name: c.name ?? null,
+    owner: o?.owner ?? null,
+    status,
+    protected_until: until,
+    basis_clause: o?.basis.clause ?? null,
+    basis_events: JSON.stringify(o?.basis.events ?? []),
+  };
+}
+
+function rotationRow(state: OfficeState): Row {
+  const r = state.rotation;
+  const makeUps: Record<string, number> = {};
+  for (const [s, l] of r.makeUps) makeUps[s] = l.length;
+  return {
+    state: json({
+      order: r.order,
+      pointer: r.pointer,
+      rosterDay: r.rosterDay,
+      rosterEventId: r.rosterEventId,
+      lastTaker: r.lastTaker,
+      makeUps,
+      debts: r.debts,
+      turns: r.turns,
+      skips: r.skips,
+      presence: state.presence,
+    }),
+  };
+}
+
+const REFUSED: Partial<Record<string, string>> = { 'duplicate-report': 'duplicate', 'report-after-visit': 'late', 'report-public': 'public' };
+
+export class Projector {
+  /** table → key → row JSON (without updated_seq). */
+  private readonly snap = new Map<Table, Map<string, string>>();
+  private readonly versions = new Map<string, number>();
+  private alertCount = 0;
+  private policyVersion = 0;
+  /** Report events refused: id → row (they are no state of the engine, but belong in the ledger). */
+  private readonly refusedReports = new Map<string, Row>();
+
+  constructor() {
+    for (const t of WRITE_ORDER) this.snap.set(t, new Map());
+  }
+
+  /** The genesis policy (seq 1): version 1, in force from the start. */
+  genesis(event: Extract<OfficeEvent, { type: 'policy' }>, seq: number): RowChange[] {
+    this.policyVersion = 1;
+    const out: RowChange[] = [];
+    this.put(out, 'policies', policyRow(event, 1), seq);
+    return out;
+  }
+
+  /**
+   * The rows an event changed. `full` recomputes everything (a correction
+   * replays the timeline; rulings and departures reach far).
+   */
+  step(state: OfficeState, event: OfficeEvent, outcome: Outcome, rejections: ReadonlyMap<string, Rejected>, seq: number): RowChange[] {
+    const out: RowChange[] = [];
+    if (event.type === 'report' && !outcome.accepted) {
+      const status = REFUSED[outcome.rejection.code];
+      if (status) {
+        const phone = normalizePhone(event.customer.phone) ?? event.customer.phone;
+        this.refusedReports.set(event.id, { report_id: event.id, phone_or_mask: phone, agent: event.staff, status, expires_at: null });
+        this.put(out, 'reports', this.refusedReports.get(event.id)!, seq);
+      }
+      return out;
+    }
+    if (!outcome.accepted) return out;
+    if (event.type === 'policy') {
+      this.policyVersion++;
+      this.put(out, 'policies', policyRow(event, this.policyVersion), seq);
+    }
+    const changes = outcome.changes;
+    const full = event.type === 'correction' || changes.some((c) => c.kind === 'left' || c.kind === 'staff' || c.kind === 'policy');
+    if (event.type === 'correction') this.recomputeRefused(state, rejections);
+
+    // customers
+    const phones = full ? new Set(state.customers.keys()) : touchedPhones(changes);
+    for (const phone of phones) {
+      const c = state.customers.get(phone);
+      if (c) this.put(out, 'customers', customerRow(state, c), seq);
+    }
+    if (full) this.dropMissing(out, 'customers', new Set(state.customers.keys()));
+
+    this.put(out, 'rotation', rotationRow(state), seq);
+
+    // reports and their masks
+    const reportIds = full ? new Set(state.reports.keys()) : new Set<string>();
+    for (const ch of changes) {
+      if (ch.kind === 'report') reportIds.add(ch.report.id);
+      if (ch.kind === 'report-converted') reportIds.add(ch.reportId);
+    }
+    for (const id of reportIds) {
+      const r = state.reports.get(id);
+      if (!r) continue;
+      const status = r.convertedBy ? 'converted' : 'valid';
+      this.put(out, 'reports', { report_id: id, phone_or_mask: r.phone ?? (r.mask ? formatMask(r.mask) : ''), agent: r.agent, status, expires_at: r.convertedBy ? null : iso(r.validUntil) }, seq);
+      if (r.mask) {
+        const key = maskKey(formatMask(r.mask));
+        if (key) this.put(out, 'report_masks', { mask_key: key, report_id: id }, seq);
+      }
+    }
+    if (full) {
+      const keep = new Set([...state.reports.keys(), ...this.refusedReports.keys()]);
+      for (const id of this.refusedReports.keys()) this.put(out, 'reports', this.refusedReports.get(id)!, seq);
+      const masks = new Set<string>();
+      for (const r of state.reports.values()) if (r.mask) masks.add(`${maskKey(formatMask(r.mask))}\u0000${r.id}`);
+      this.dropMissing(out, 'report_masks', masks);
+      this.dropMissing(out, 'reports', keep);
+    }
+
+    // deals: a split depends on much of the state, so small ledgers are recomputed whole
+    const touchedDeals = changes.some((c) => c.kind === 'deal' || c.kind === 'deal-ruling');
+    const dealIds = full || state.deals.size <= 200 ? new Set(state.deals.keys()) : dealsOf(state, changes, phones);
+    for (const id of dealIds) {
+      const v = dealView(state, id);
+      if (!v) continue;
+      this.put(out, 'deals', {
+        deal_id: id,
+        customers: JSON.stringify(v.deal.customers),
+        unit: v.deal.unit ?? null,
+        stage: v.deal.stage,
+        performance: JSON.stringify(v.performance),
+        commission: JSON.stringify(v.commission),
+        basis: JSON.stringify({ performance: v.split.performanceBasis, commission: v.split.commissionBasis }),
+      }, seq);
+    }
+    if (full) this.dropMissing(out, 'deals', new Set(state.deals.keys()));
+    if (full || touchedDeals) {
+      for (const [unit, deal] of state.units) this.put(out, 'units', { unit, deal_id: deal }, seq);
+      this.dropMissing(out, 'units', new Set(state.units.keys()));
+    }
+
+    // staff
+    if (full) {
+      for (const m of state.staff.values()) {
+        this.put(out, 'staff', { staff_id: m.id, name: m.name ?? m.id, team: m.team ?? null, role: m.role, agency: m.agency ?? null, left_at: iso(m.leftAt) }, seq);
+      }
+    }
+
+    // alerts: numbered in order of the state's list
+    if (full || state.alerts.length !== this.alertCount) {
+      const from = full ? 0 : this.alertCount;
+      for (let i = from; i < state.alerts.length; i++) {
+        const a = state.alerts[i]!;
+        this.put(out, 'alerts', { alert_id: `a${i + 1}`, kind: a.kind, customer: a.customer ?? null, due_at: iso(a.at), payload: JSON.stringify({ staff: a.staff ?? null, basis: a.basis, message: a.message }) }, seq);
+      }
+      if (full) this.dropMissing(out, 'alerts', new Set(state.alerts.map((_a, i) => `a${i + 1}`)));
+      this.alertCount = state.alerts.length;
+    }
+    return out;
+  }
+
+  private recomputeRefused(_state: OfficeState, rejections: ReadonlyMap<string, Rejected>): void {
+    for (const id of [...this.refusedReports.keys()]) {
+      const r = rejections.get(id);
+      if (!r || !REFUSED[r.code]) this.refusedReports.delete(id);
+    }
+  }
+
+  private put(out: RowChange[], table: Table, row: Row, seq: number): void {
+    const key = KEYS[table].map((k) => String(row[k])).join('\u0000');
+    const text = JSON.stringify(row);
+    const t = this.snap.get(table)!;
+    if (t.get(key) === text) return;
+    t.set(key, text);
+    const full = { ...row };
+    if (VERSIONED.has(table)) {
+      this.versions.set(`${table}\u0000${key}`, seq);
+      full.updated_seq = seq;
+    }
+    out.push({ table, key, row: full });
+  }
+
+  private dropMissing(out: RowChange[], table: Table, keep: ReadonlySet<string>): void {
+    const t = this.snap.get(table)!;
+    for (const key of [...t.keys()]) {
+      if (keep.has(key)) continue;
+      t.delete(key);
+      this.versions.delete(`${table}\u0000${key}`);
+      out.push({ table, key, row: null });
+    }
+  }
+
+  /** Every row of the snapshot (rebuild). */
+  rows(): RowChange[] {
+    const out: RowChange[] = [];
+    for (const table of WRITE_ORDER) {
+      for (const [key, text] of this.snap.get(table)!) {
+        const row = JSON.parse(text) as Row;
+        if (VERSIONED.has(table)) row.updated_seq = this.versions.get(`${table}\u0000${key}`) ?? 0;
+        out.push({ table, key, row });
+      }
+    }
+    return out;
+  }
+}
+
+function policyRow(event: Extract<OfficeEvent, { type: 'policy' }>, version: number): Row {
+  return { version, effective_at: iso(event.effectiveAt ?? event.at), preset: event.preset, set: JSON.stringify(event.set ?? {}), created_at: iso(event.at) };
+}
+
+function touchedPhones(changes: readonly Change[]): Set<string> {
+  const out = new Set<string>();
+  for (const ch of changes) {
+    const c = ch as unknown as Record<string, unknown>;
+    if (typeof c.phone === 'string') out.add(c.phone);
+    if (ch.kind === 'relation') {
+      out.add(ch.a);
+      out.add(ch.b);
+    }
+    if (ch.kind === 'party') for (const p of ch.phones) out.add(p);
+    if (ch.kind === 'deal') for (const p of ch.deal.customers) out.add(p);
+  }
+  return out;
+}
+
+function dealsOf(state: OfficeState, changes: readonly Change[], phones: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const ch of changes) {
+    if (ch.kind === 'deal') out.add(ch.deal.id);
+    if (ch.kind === 'deal-ruling') out.add(ch.dealId);
+  }
+  for (const phone of phones) {
+    const c = state.customers.get(phone);
+    for (const d of c?.deals ?? []) out.add(d);
+    for (const r of c?.relations ?? []) for (const d of state.customers.get(r.other)?.deals ?? []) out.add(d);
+  }
+  return out;
+}
+
+/** Writes row changes for one project inside the append's transaction. */
+export async function writeRows(tx: Transaction<Database>, projectId: string, changes: readonly RowChange[], fresh = false): Promise<void> {
+  if (fresh) {
+    // After the project's rows were deleted (rebuild): plain inserts in chunks.
+    for (const table of WRITE_ORDER) {
+      const rows = changes.filter((c) => c.table === table && c.row !== null).map((c) => ({ project_id: projectId, ...c.row }));
+      for (let i = 0; i < rows.length; i += 200) await tx.insertInto(table as never).values(rows.slice(i, i + 200) as never).execute();
+    }
+    return;
+  }
+  const byTable = new Map<Table, RowChange[]>();
+  for (const c of changes) {
+    const list = byTable.get(c.table) ?? [];
+    list.push(c);
+    byTable.set(c.table, list);
+  }
+  // deletes children first, then upserts parents first
+  for (const table of [...WRITE_ORDER].reverse()) {
+    for (const c of byTable.get(table) ?? []) {
+      if (c.row !== null) continue;
+      const parts = c.key.split('\u0000');
+      let q = tx.deleteFrom(table as never).where('project_id' as never, '=', projectId as never);
+      KEYS[table].forEach((k, i) => {
+        const raw = parts[i]!;
+        q = q.where(k as never, '=', (table === 'policies' && k === 'version' ? Number(raw) : raw) as never);
+      });
+      await q.execute();
+    }
+  }
+  for (const table of WRITE_ORDER) {
+    for (const c of byTable.get(table) ?? []) {
+      if (c.row === null) continue;
+      const row = { project_id: projectId, ...c.row };
+      const pk = ['project_id', ...KEYS[table]];
+      const update = Object.fromEntries(Object.entries(row).filter(([k]) => !pk.includes(k)));
+      const q = tx.insertInto(table as never).values(row as never);
+      await (Object.keys(update).length
+        ? q.onConflict((oc) => oc.columns(pk as never).doUpdateSet(update as never))
+        : q.onConflict((oc) => oc.columns(pk as never).doNothing())
+      ).execute();
+    }
+  }
+}
