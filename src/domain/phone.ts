@@ -4,14 +4,20 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 const CANONICAL = /^1\d{10}$/;
+const PLAIN = /^(\+86|0086)?[\s-]*1[\d\s-]{10,16}$/;
+const SEPARATORS = /[\s-]/g;
+const COUNTRY = /^(\+86|0086)/;
 const MASK = /^(\d+)(\*+)(\d+)$/;
 
 /**
- * Validity of a mainland mobile is a property of its number segment (号段, the
- * first seven digits), so the library is asked once per segment: replaying a
- * million registrations does not re-parse a million numbers.
+ * Whether an 11-digit number is a mainland mobile is decided by its leading
+ * digits (the operator's segment, 号段): the library's mobile pattern needs at
+ * most five (1740x, 1610x). So the library is asked once per five-digit
+ * prefix and a replay of a million registrations does not re-parse a million
+ * numbers. A property test holds this against the library itself.
  */
 const segmentValidity = new Map<string, boolean>();
+export const SEGMENT_DIGITS = 5;
 
 function libraryMobile(text: string): string | undefined {
   const parsed = parsePhoneNumberFromString(text, 'CN');
@@ -24,8 +30,11 @@ function libraryMobile(text: string): string | undefined {
 
 /** The 11-digit mobile number, or undefined when the text is not a valid mainland mobile. */
 export function normalizePhone(text: string): string | undefined {
-  if (CANONICAL.test(text)) {
-    const segment = text.slice(0, 7);
+  // Spaces, dashes and a +86/0086 prefix are how people write a mobile; strip them and let the segment check decide.
+  const compact = PLAIN.test(text) ? text.replace(SEPARATORS, '').replace(COUNTRY, '') : text;
+  if (CANONICAL.test(compact)) {
+    text = compact;
+    const segment = text.slice(0, SEGMENT_DIGITS);
     let valid = segmentValidity.get(segment);
     if (valid === undefined) {
       valid = libraryMobile(text) === text;
@@ -83,4 +92,19 @@ export function matchMask(mask: PhoneMask, phones: Iterable<string>): string[] {
   const found: string[] = [];
   for (const phone of phones) if (maskMatches(mask, phone)) found.push(phone);
   return found;
+}
+
+/**
+ * A coarse index key: the first three and last four digits. A full phone has
+ * exactly one; a mask that shows at least those digits has the same one, so
+ * a masked report and the customers it could be meet under one key without
+ * scanning everyone. Masks that show less have none (undefined).
+ */
+export function coarseKey(phone: string): string {
+  return phone.slice(0, 3) + phone.slice(7);
+}
+
+export function coarseKeyOfMask(mask: PhoneMask): string | undefined {
+  if (mask.prefix.length < 3 || mask.suffix.length < 4) return undefined;
+  return mask.prefix.slice(0, 3) + mask.suffix.slice(mask.suffix.length - 4);
 }

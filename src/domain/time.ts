@@ -54,10 +54,20 @@ export function localDay(ms: number, timezone: string): number {
   return Math.floor((ms + offsetMinutes(timezone, ms) * 60_000) / MS_PER_DAY);
 }
 
-/** The instant a local day starts. */
+const dayStartCache = new Map<string, Map<number, number>>();
+
+/** The instant a local day starts (memoised per zone: protection ends are asked for on every lookup). */
 export function startOfLocalDay(day: number, timezone: string): number {
-  const utc = new Date(day * MS_PER_DAY);
-  return new TZDate(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), 0, 0, 0, timezone).getTime();
+  let zone = dayStartCache.get(timezone);
+  if (!zone) dayStartCache.set(timezone, (zone = new Map()));
+  let start = zone.get(day);
+  if (start === undefined) {
+    const utc = new Date(day * MS_PER_DAY);
+    start = new TZDate(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), 0, 0, 0, timezone).getTime();
+    if (zone.size > 100_000) zone.clear();
+    zone.set(day, start);
+  }
+  return start;
 }
 
 /**

@@ -3,7 +3,7 @@
 // a fact the rules refuse is not a file error — it becomes a rejected event.
 import { parse as parseYaml } from 'yaml';
 import type { CustomerRef, OfficeEvent, StaffRole } from '../domain/events.ts';
-import { STAFF_ROLES } from '../domain/events.ts';
+import { STAFF_ROLES, officeEvent } from '../domain/events.ts';
 import { DEFAULT_TIMEZONE, isValidTimezone, parseLocalTime } from '../domain/time.ts';
 
 export class ScenarioError extends Error {
@@ -133,7 +133,14 @@ export function parseScenario(file: string, text: string): Scenario {
     const explicit = raw.id === undefined ? undefined : String(raw.id);
     const name = explicit !== undefined && !names.has(explicit) ? explicit : `#${i + 1}`;
     names.add(name);
-    const event = toDomain(raw, type, at, `e${i + 1}`, { file, where, customers, time });
+    const draft = toDomain(raw, type, at, `e${i + 1}`, { file, where, customers, time });
+    // The schema checks types and applies the contract's defaults (a follow-up is effective unless it says not).
+    const checked = officeEvent.safeParse(draft);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      throw new ScenarioError(file, `${where}.${issue.path.join('.')}`, issue.message);
+    }
+    const event = checked.data;
     events.push({ event, name, index: i + 1 });
     if (explicit !== undefined && name !== explicit) names.add(explicit);
   });

@@ -88,7 +88,8 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   }
 
   if (owner === null || owner === closer) {
-    const b = basis(owner === null ? c.firstVisitOwner : c.closedPermanent, dealEvent);
+    // The consultant who first received the customer handles them to the end and keeps the credit (site-draft-one-month.1).
+    const b = basis(c.firstVisitOwner, dealEvent);
     const coClaim = customer?.coClaims?.find((x) => x.staff !== closer);
     if (coClaim) {
       // A shared claim: cooperation, or a phone invitation on record (internal-jieding-06.1.3, 2.1b).
@@ -115,7 +116,13 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   if (coClaim) return same(ratioSplit(owner, closer, ratios.cooperative_performance), basis(coClaim.basis.clause, ...coClaim.basis.events, dealEvent));
 
   const helped = customer?.helpers?.findLast((h) => h.staff === closer && h.owner === owner);
-  if (helped) {
+  // Not recognised, and closed before anyone found out: the receiver's performance, commission shared (site-draft-one-month.4b).
+  if (helped?.denied && p.returning_unrecognized_outcome.value === 'original_within_1_month_else_second_receiver' && !customer?.recognitions?.some((r) => r.staff === owner && r.at <= deal.at)) {
+    const rule = p.returning_unrecognized_outcome;
+    const b = basis(rule.clause, helped.eventId, dealEvent);
+    return { performance: one(closer), commission: ratioSplit(owner, closer, ratios.absent_owner_commission), performanceBasis: b, commissionBasis: b };
+  }
+  if (helped && !helped.ownerPresent) {
     const credit = p.absent_owner_credit;
     const b = basis(credit.clause, helped.eventId, dealEvent);
     const sameDay = helped.day === deal.day || !p.daily_cutoff_and_deadlines.value.split_only_if_deal_same_day;

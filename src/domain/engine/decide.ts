@@ -2,7 +2,7 @@
 // at its time — the changes to apply, each with its basis — or a rejection
 // naming the field. Pure: the state is only read.
 import type { CustomerRef, EventOf, OfficeEvent } from '../events.ts';
-import { normalizePhone, parseMask, maskKey, matchMask } from '../phone.ts';
+import { normalizePhone, parseMask } from '../phone.ts';
 import type { Policy } from '../policy/schema.ts';
 import { reject } from '../rejection.ts';
 import { parseShare, type Share } from '../shares.ts';
@@ -10,7 +10,7 @@ import { endOfPeriod, localDay, localMinuteOfDay } from '../time.ts';
 import type { Change } from './changes.ts';
 import { receive, type Arrival } from './judge.ts';
 import { holdingOwner, ownerView } from './ownership.ts';
-import { reportsFor, reportsForMaskOrPhone, reportStatus } from './reports.ts';
+import { customersForMask, reportsForMaskOrPhone, reportStatus } from './reports.ts';
 import { pointerForNewRoster, takeTurn } from './rotation.ts';
 import { type Basis, type Customer, type OfficeState, type Ownership, type OwnershipVia, basis, policyAt } from './state.ts';
 
@@ -192,7 +192,7 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
   const out: Change[] = [customerChange(event.customer, phone)];
   const contact = { kind: 'visit' as const, staff: receiver, at: event.at, day, eventId: event.id };
 
-  if (reception.countsAsTurn) out.push({ kind: 'turn', turn: takeTurn(state, receiver, event.at, policy), at: event.at, basis: reception.receiverBasis });
+  if (reception.countsAsTurn) out.push({ kind: 'turn', turn: takeTurn(state, receiver, event.at, policy, reception.designatedTurn ? 'designated' : 'rotation'), at: event.at, basis: reception.receiverBasis });
 
   const owner = reception.owner;
   if (reception.newOwnership && owner) {
@@ -211,7 +211,7 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
     out.push({ kind: 'report-converted', reportId: reception.reportId, eventId: event.id, phone, at: event.at, basis: basis(policy.clauses.reportConverted, reception.reportId, event.id) });
   }
   if (reception.helperFor) {
-    out.push({ kind: 'helper', phone, helper: { staff: receiver, owner: reception.helperFor, at: event.at, day, eventId: event.id, basis: reception.receiverBasis } });
+    out.push({ kind: 'helper', phone, helper: { staff: receiver, owner: reception.helperFor, at: event.at, day, eventId: event.id, basis: reception.receiverBasis, denied: reception.denied || undefined, ownerPresent: reception.ownerPresent || undefined } });
   }
   if (reception.coClaim) out.push({ kind: 'co-claim', phone, claim: reception.coClaim });
   if (event.recognizedBy) out.push({ kind: 'recognition', phone, staff: event.recognizedBy, at: event.at, day, eventId: event.id });
@@ -308,7 +308,7 @@ function decideFollowup(state: OfficeState, event: EventOf<'followup'>, policy: 
   const view = ownerView(state, customer, event.at);
   const day = businessDay(state, event.at, policy);
   const out: Change[] = [customerChange(event.customer, phone), { kind: 'contact', phone, contact: { kind: 'followup', staff: event.staff, at: event.at, day, eventId: event.id } }];
-  if (!event.effective) return out;
+  if (event.effective === false) return out;
   if (view.owner === event.staff && view.status !== 'lapsed' && view.status !== 'public') {
     out.push({ kind: 'renew', phone, day, callback: true });
   } else if (view.status === 'lapsed') {
@@ -369,7 +369,7 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
     reject('report-expected-too-late', 'expectedAt', `预期到访须在${rules.value.validity_days}天内`, `the expected visit must fall within ${rules.value.validity_days} days`);
   }
   // Who could this be: a full number, or every known customer a mask fits.
-  const candidates = phone ? [phone] : matchMask(mask!, state.customers.keys());
+  const candidates = phone ? [phone] : customersForMask(state, mask!);
   const visited = candidates.filter((x) => state.customers.get(x)?.firstVisit !== undefined);
   if (phone ? visited.length > 0 : visited.length > 0 && visited.length === candidates.length) {
     reject('report-after-visit', 'customer', '客户已首访，报备在后视为自然来访', 'the customer already visited: a report after the first visit is a natural walk-in');
@@ -532,4 +532,3 @@ function decideRuling(state: OfficeState, event: EventOf<'ruling'>, policy: Poli
   return out;
 }
 
-export { maskKey };

@@ -1,5 +1,5 @@
 // evolve(state, changes): the only writer of the office state.
-import { formatMask, maskKey } from '../phone.ts';
+import { coarseKey, coarseKeyOfMask } from '../phone.ts';
 import type { RelationKind } from '../events.ts';
 import type { Change } from './changes.ts';
 import type { Customer, OfficeState } from './state.ts';
@@ -19,6 +19,10 @@ function customer(state: OfficeState, phone: string): Customer {
   if (!c) {
     c = { phone, visits: 0, ownership: null, reportFailures: 0 };
     state.customers.set(phone, c);
+    const key = coarseKey(phone);
+    const list = state.customersByKey.get(key);
+    if (list) list.push(phone);
+    else state.customersByKey.set(key, [phone]);
   }
   return c;
 }
@@ -179,20 +183,17 @@ function apply(state: OfficeState, ch: Change): void {
     case 'report': {
       const r = ch.report;
       state.reports.set(r.id, r);
+      const key = r.phone ? coarseKey(r.phone) : r.mask ? coarseKeyOfMask(r.mask) : undefined;
+      if (key === undefined) state.wideReports.push(r.id);
+      else {
+        const list = state.reportsByKey.get(key);
+        if (list) list.push(r.id);
+        else state.reportsByKey.set(key, [r.id]);
+      }
       if (r.phone) {
-        const list = state.reportsByPhone.get(r.phone) ?? [];
-        list.push(r.id);
-        state.reportsByPhone.set(r.phone, list);
         const c = customer(state, r.phone);
         c.reportFailures = ch.failures;
         if (ch.publicLead) c.publicLead = ch.publicLead;
-      } else if (r.mask) {
-        const key = maskKey(r.mask);
-        const list = state.reportsByMask.get(key) ?? [];
-        list.push(r.id);
-        state.reportsByMask.set(key, list);
-        state.maskShapes.add(`${r.mask.prefix.length}|${r.mask.hidden}`);
-        void formatMask;
       }
       return;
     }

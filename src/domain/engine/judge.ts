@@ -7,7 +7,7 @@ import type { Policy } from '../policy/schema.ts';
 import { localDay } from '../time.ts';
 import { holdingOwner, ownerView, type OwnerView } from './ownership.ts';
 import { findValidReport } from './reports.ts';
-import { availabilityOf, firstOfTeam, isOnSite, lastInRotation, nextUp } from './rotation.ts';
+import { availabilityOf, firstOfTeam, isAtOffice, isOnSite, lastInRotation, nextUp } from './rotation.ts';
 import { type Basis, type Customer, type OfficeState, type OwnershipVia, basis } from './state.ts';
 
 export interface Arrival {
@@ -57,12 +57,20 @@ export interface Reception {
   newOwnership?: { via: OwnershipVia; designatedOnly?: boolean; previousOwner?: string | null; referralWindow?: boolean };
   /** The receiver stands in for an absent or busy owner. */
   helperFor?: string;
+  /** The stand-in received a customer who denied having been before, unrecognised. */
+  denied?: boolean;
+  /** The owner was on site when someone else received their customer. */
+  ownerPresent?: boolean;
+  /** The turn is the claimant's own (named, assigned, referred), not the rotation's pick. */
+  designatedTurn?: boolean;
   /** A second consultant shares the credit (internal-jieding-06.1.3, 2.1b). */
   coClaim?: { staff: string; basis: Basis };
   /** The receiver is the office's consultant for a channel customer. */
   reportId?: string;
   view: OwnerView;
 }
+
+const FAMILY_KINDS = new Set(['spouse', 'parent', 'child', 'sibling', 'relative']);
 
 const NONE_CLAIM = (b: Basis): Claim => ({ kind: 'none', staff: null, via: 'visit', basis: b, claimantTurn: true });
 
@@ -163,7 +171,8 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
           }
           break;
         case 'window':
-          if (accompanied || named || introducedFirst) {
+          // Inside the window only: after it the referred customer is the next receiver's (onsite-offsite-outreach.4.2).
+          if ((accompanied || named || introducedFirst) && (r.value.window_days === null || localDay(arrival.at, state.timezone) <= localDay(referral.at, state.timezone) + r.value.window_days)) {
             return { view, claim: { kind: 'referral', staff: consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: false } };
           }
           break;
@@ -190,6 +199,12 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
   const relation = customer?.staffRelations?.find((s) => s.at <= arrival.at && isStaff(state, s.staff));
   if (relation) {
     const rule = p.staff_relative_priority;
+    // A past buyer's referral beats a colleague's relationship (sales-dept1-rotation.2.2.6).
+    const referrerCustomer = customer?.referral ? customerOf(state, customer.referral.referrer) : undefined;
+    const buyersConsultant = referrerCustomer?.ownership?.closed ? referrerCustomer.ownership.owner : null;
+    if (rule.value === 'referral_beats_staff_relationship' && buyersConsultant && buyersConsultant !== relation.staff && isStaff(state, buyersConsultant)) {
+      return { view, claim: { kind: 'referral', staff: buyersConsultant, via: 'referral', basis: basis(rule.clause, customer!.referral!.eventId, relation.eventId), claimantTurn: false } };
+    }
     const beforeFirstContact = !customer?.firstContact || relation.at <= customer.firstContact.at;
     if (rule.value === 'unconditional' || rule.value === 'referral_beats_staff_relationship' || (rule.value === 'if_first_contact_or_prior_record' && beforeFirstContact)) {
       return { view, claim: { kind: 'staff-relation', staff: relation.staff, via: 'staff-relation', basis: basis(rule.clause, relation.eventId), claimantTurn: false } };
@@ -197,7 +212,9 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
   }
 
   // The customer names a consultant (指定).
-  if (isStaff(state, says.consultant) && !isAgent(state, says.consultant)) {
+  // Naming the consultant whose protection ran out does not bring it back: the lapse decides (onsite-offsite-outreach.3.3).
+  const namesLapsedOwner = view.status === 'lapsed' && view.owner === says.consultant;
+  if (isStaff(state, says.consultant) && !isAgent(state, says.consultant) && !namesLapsedOwner) {
     const d = p.designation;
     const named = says.consultant;
     const prior = hadContactWith(customer, named);
@@ -228,8 +245,21 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
     const owner = holdingOwner(cv);
     if (owner) {
       if (isAgent(state, owner) && !p.channel_report_rules.value.party_follows_reporter) continue;
-      const clause = isAgent(state, owner) ? p.channel_report_rules.clause : c.partyOneTurn;
-      return { view, claim: { kind: 'party', staff: owner, via: isAgent(state, owner) ? 'report' : 'party', basis: basis(clause, ...(cv.basis?.events ?? [])), claimantTurn: false } };
+      // An existing customer bringing a new one: the original consultant's; under site-draft-one-month.9 it counts as their turn.
+      const turn = p.referral_window_days.value.accompanied_counts_as_turn;
+      const clause = isAgent(state, owner) ? p.channel_report_rules.clause : turn ? p.referral_window_days.clause : c.partyOneTurn;
+      return { view, claim: { kind: 'party', staff: owner, via: isAgent(state, owner) ? 'report' : 'party', basis: basis(clause, ...(cv.basis?.events ?? [])), claimantTurn: turn && !isAgent(state, owner) } };
+    }
+  }
+  // Asked whether a relative has been before (sales-dept-first-visit.2.1a): the family goes to the relative's consultant.
+  if (p.first_question_set.value.includes('relatives_visited') && customer?.relations) {
+    for (const rel of customer.relations) {
+      if (!FAMILY_KINDS.has(rel.kind) || rel.at > arrival.at) continue;
+      const rv = ownerView(state, customerOf(state, rel.other), arrival.at);
+      const owner = holdingOwner(rv);
+      if (owner && !isAgent(state, owner)) {
+        return { view, claim: { kind: 'party', staff: owner, via: 'party', basis: basis(p.first_question_set.clause, rel.eventId, ...(rv.basis?.events ?? [])), claimantTurn: false } };
+      }
     }
   }
   const referralRotation = referral && p.referral_window_days.value.rule === 'named_or_accompanied' ? basis(p.referral_window_days.clause) : null;
@@ -318,6 +348,17 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     if (p.returning_unrecognized_outcome.value === 'new_consultant_gets_credit' && !recognized && !ownerIsAgent) {
       const rule = p.returning_unrecognized_outcome;
       const customer = state.customers.get(arrival.phone);
+      // 谁邀约接待业绩归谁: the consultant who invited by phone — with the number's source on record — and receives, wins (internal-jieding-06.2.3).
+      const inviter = says.invitedBy;
+      if (inviter && inviter !== owner && isStaff(state, inviter) && (receivedBy === undefined ? isOnSite(state, inviter, arrival.at) : receivedBy === inviter)) {
+        // The number's own source: a call the customer made to them, or theirs before anyone registered the customer — not one taken from a colleague's register (2.4).
+        const firstAt = customer?.firstContact?.at ?? Number.POSITIVE_INFINITY;
+        const source = customer?.calls?.find((x) => x.staff === inviter && (x.direction === 'in' || x.at <= firstAt));
+        if (source) {
+          const b = basis(p.call_protection_days.clause, source.eventId);
+          return { ...base, receiver: inviter, receiverBasis: b, owner: inviter, ownerBasis: b, countsAsTurn: false, newOwnership: { via: 'invitation', previousOwner: owner } };
+        }
+      }
       const callOnly = (customer?.visits ?? 0) === 0 && claim.via === 'call';
       if (callOnly) {
         const named = says.invitedBy === owner || says.consultant === owner;
@@ -372,6 +413,9 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     }
 
     if (receivedBy === undefined ? onSite : receivedBy === owner) {
+      // An existing customer bringing new ones along: received by the original, on their turn where the rulebook says so (site-draft-one-month.9).
+      const bringsNew = p.referral_window_days.value.accompanied_counts_as_turn && arrival.party.some((m) => !holdingOwner(ownerView(state, customerOf(state, m), arrival.at)));
+      if (bringsNew) return { ...base, receiver: owner, receiverBasis: basis(p.referral_window_days.clause, ...claim.basis.events), owner, ownerBasis: claim.basis, countsAsTurn: true, designatedTurn: true };
       return { ...base, receiver: owner, receiverBasis: basis(c.returningOwner, ...claim.basis.events), owner, ownerBasis: claim.basis, countsAsTurn: false };
     }
 
@@ -385,7 +429,10 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     }
     const stand = receivedBy !== undefined ? { staff: receivedBy, basis: basis(p.absent_owner_receiver.clause) } : standIn(state, owner, arrival.at, policy);
     const helperTurn = stand.staff !== null && p.helper_counts_as_rotation_turn.value;
-    return { ...base, receiver: stand.staff, receiverBasis: stand.basis, owner, ownerBasis: claim.basis, countsAsTurn: helperTurn, helperFor: stand.staff ? owner : undefined };
+    const denied = says.firstVisit === true && !recognized;
+    const ownerPresent = isAtOffice(state, owner, arrival.at);
+    const receiverBasis = ownerPresent ? basis(c.returningOwner, ...claim.basis.events) : stand.basis;
+    return { ...base, receiver: stand.staff, receiverBasis, owner, ownerBasis: claim.basis, countsAsTurn: helperTurn && !ownerPresent, helperFor: stand.staff ? owner : undefined, denied, ownerPresent };
   }
 
   if (claim.staff) {
@@ -399,7 +446,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     const onSite = isOnSite(state, claimant, arrival.at);
     const newOwnership = claim.kind === 'assigned' ? undefined : { via: claim.via, designatedOnly: claim.designatedOnly, previousOwner: view.owner, referralWindow: claim.kind === 'referral' };
     if (receivedBy === undefined ? onSite : receivedBy === claimant) {
-      return { ...base, receiver: claimant, receiverBasis: claim.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: claim.claimantTurn, newOwnership };
+      return { ...base, receiver: claimant, receiverBasis: claim.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: claim.claimantTurn, newOwnership, designatedTurn: true };
     }
     if (claim.kind === 'designated' && p.designation.value.new_customer_naming === 'receives_only') {
       const r = receivedBy ? { staff: receivedBy, basis: basis(c.rotation) } : newCustomerReceiver(state, arrival.at, policy);

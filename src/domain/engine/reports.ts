@@ -1,26 +1,22 @@
 // Channel pre-registration (报备): a report made before the customer's first
 // visit gives the agent the customer if they arrive inside the validity.
-import { maskKeyOf, type PhoneMask } from '../phone.ts';
+import { coarseKey, coarseKeyOfMask, maskMatches, type PhoneMask } from '../phone.ts';
 import type { OfficeState, Report, ReportStatus } from './state.ts';
 
-/** Reports that could be this phone: filed in full, or masked with a shape that fits. */
-export function reportsFor(state: OfficeState, phone: string): Report[] {
-  const ids: string[] = [...(state.reportsByPhone.get(phone) ?? [])];
-  for (const shape of state.maskShapes) {
-    const [prefix, hidden] = shape.split('|').map(Number) as [number, number];
-    ids.push(...(state.reportsByMask.get(maskKeyOf(phone, prefix, hidden)) ?? []));
-  }
-  return ids.map((id) => state.reports.get(id)!).filter(Boolean);
+function couldBe(report: Report, phone: string): boolean {
+  return report.phone ? report.phone === phone : report.mask !== undefined && maskMatches(report.mask, phone);
 }
 
-/** Reports that could be the customer a (possibly masked) phone names. */
-export function reportsForMaskOrPhone(state: OfficeState, phone: string | undefined, mask: PhoneMask | undefined): Report[] {
-  if (phone) return reportsFor(state, phone);
-  if (!mask) return [];
+/** Reports that could be this phone: filed in full, or masked so that it fits. */
+export function reportsFor(state: OfficeState, phone: string): Report[] {
   const out: Report[] = [];
-  for (const r of state.reports.values()) {
-    if (r.phone && r.phone.startsWith(mask.prefix) && r.phone.endsWith(mask.suffix)) out.push(r);
-    else if (r.mask && r.mask.prefix.startsWith(mask.prefix.slice(0, Math.min(r.mask.prefix.length, mask.prefix.length))) && sameVisible(r.mask, mask)) out.push(r);
+  for (const id of state.reportsByKey.get(coarseKey(phone)) ?? []) {
+    const r = state.reports.get(id);
+    if (r && couldBe(r, phone)) out.push(r);
+  }
+  for (const id of state.wideReports) {
+    const r = state.reports.get(id);
+    if (r && couldBe(r, phone)) out.push(r);
   }
   return out;
 }
@@ -32,6 +28,30 @@ function sameVisible(a: PhoneMask, b: PhoneMask): boolean {
   const y = show(b);
   for (let i = 0; i < 11; i++) if (x[i] !== '?' && y[i] !== '?' && x[i] !== y[i]) return false;
   return true;
+}
+
+/** Reports that could be the customer a (possibly masked) phone names. */
+export function reportsForMaskOrPhone(state: OfficeState, phone: string | undefined, mask: PhoneMask | undefined): Report[] {
+  if (phone) return reportsFor(state, phone);
+  if (!mask) return [];
+  const key = coarseKeyOfMask(mask);
+  const ids = key ? [...(state.reportsByKey.get(key) ?? []), ...state.wideReports] : [...state.reports.keys()];
+  const out: Report[] = [];
+  for (const id of ids) {
+    const r = state.reports.get(id);
+    if (!r) continue;
+    if (r.phone ? maskMatches(mask, r.phone) : r.mask !== undefined && sameVisible(r.mask, mask)) out.push(r);
+  }
+  return out;
+}
+
+/** Known customers a mask could be (more than one: an ambiguous report). */
+export function customersForMask(state: OfficeState, mask: PhoneMask): string[] {
+  const key = coarseKeyOfMask(mask);
+  const phones = key ? (state.customersByKey.get(key) ?? []) : state.customers.keys();
+  const out: string[] = [];
+  for (const phone of phones) if (maskMatches(mask, phone)) out.push(phone);
+  return out;
 }
 
 export function reportStatus(report: Report, at: number): ReportStatus {

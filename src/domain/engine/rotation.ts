@@ -174,8 +174,12 @@ export interface TurnTaken {
   skipped: Skip[];
 }
 
-/** How a reception that counts as a turn moves the queue. */
-export function takeTurn(state: OfficeState, receiver: string, at: number, policy: Policy): TurnTaken {
+/**
+ * How a reception that counts as a turn moves the queue: a make-up is used
+ * first; otherwise the queue carries on after whoever took the turn, and
+ * those it passed over are skipped for the reason they were away.
+ */
+export function takeTurn(state: OfficeState, receiver: string, at: number, policy: Policy, mode: 'rotation' | 'designated' = 'rotation'): TurnTaken {
   const up = nextUp(state, at, policy);
   const owed = (state.rotation.makeUps.get(receiver)?.length ?? 0) > 0;
   if (up.staff === receiver) {
@@ -183,7 +187,18 @@ export function takeTurn(state: OfficeState, receiver: string, at: number, polic
     return { staff: receiver, consumedMakeUp: false, pointerAfter: up.pointerAfter, debt: false, skipped: up.skipped };
   }
   if (owed) return { staff: receiver, consumedMakeUp: true, pointerAfter: null, debt: false, skipped: [] };
-  // Out of order: the queue stays where it is and the taker passes their next turn.
-  const inRoster = state.rotation.order.includes(receiver);
-  return { staff: receiver, consumedMakeUp: false, pointerAfter: null, debt: inRoster, skipped: [] };
+  const rot = state.rotation;
+  const index = rot.order.indexOf(receiver);
+  if (index < 0) return { staff: receiver, consumedMakeUp: false, pointerAfter: null, debt: false, skipped: [] };
+  // A customer who came for this consultant (named, assigned, referred) counts as their turn: they pass their next place in the queue (consultant-rotation-detail.5a).
+  if (mode === 'designated') return { staff: receiver, consumedMakeUp: false, pointerAfter: null, debt: true, skipped: [] };
+  // Out of order: the front desk chose; the queue follows the taker. Those passed over who were away are skipped by their reason.
+  const n = rot.order.length;
+  const skipped: Skip[] = [];
+  for (let i = rot.pointer; i % n !== index && skipped.length < n; i++) {
+    const staff = rot.order[i % n]!;
+    const availability = availabilityOf(state, staff, at);
+    if (availability !== 'available') skipped.push(skipOf(state, staff, availability, at, policy));
+  }
+  return { staff: receiver, consumedMakeUp: false, pointerAfter: (index + 1) % n, debt: false, skipped };
 }

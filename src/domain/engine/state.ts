@@ -92,6 +92,10 @@ export interface Contact {
 
 export interface Helper {
   staff: string;
+  /** The customer said it was their first visit and the owner did not recognise them (site-draft-one-month.4b). */
+  denied?: boolean;
+  /** The owner was on site: this was not standing in for an absent owner but serving their customer. */
+  ownerPresent?: boolean;
   owner: string;
   at: number;
   day: number;
@@ -181,9 +185,12 @@ export interface OfficeState {
   rotation: RotationState;
   customers: Map<string, Customer>;
   reports: Map<string, Report>;
-  reportsByPhone: Map<string, string[]>;
-  reportsByMask: Map<string, string[]>;
-  maskShapes: Set<string>;
+  /** Reports (full or masked) by the coarse key of the phones they could be. */
+  reportsByKey: Map<string, string[]>;
+  /** Masked reports that show too few digits for a key: scanned. */
+  wideReports: string[];
+  /** Customers by the coarse key of their phone, to resolve masked reports. */
+  customersByKey: Map<string, string[]>;
   deals: Map<string, Deal>;
   units: Map<string, string>;
   campaigns: { from: number; until: number; eventId: string }[];
@@ -212,9 +219,9 @@ export function createOfficeState(timezone: string, initialPolicy: Policy): Offi
     },
     customers: new Map(),
     reports: new Map(),
-    reportsByPhone: new Map(),
-    reportsByMask: new Map(),
-    maskShapes: new Set(),
+    reportsByKey: new Map(),
+    wideReports: [],
+    customersByKey: new Map(),
     deals: new Map(),
     units: new Map(),
     campaigns: [],

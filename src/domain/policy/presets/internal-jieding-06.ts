@@ -32,6 +32,7 @@ export const internalJieding06 = definePreset(
     first_question_set: { value: ['first_visit', 'prior_receiver'], clause: 'internal-jieding-06.1.1' },
   },
   {
+    closedPermanent: 'internal-jieding-06.3.1',
     returningOwner: 'internal-jieding-06.1.4',
     invitation: 'internal-jieding-06.2.1b',
     colleagueCall: 'internal-jieding-06.2.4',
