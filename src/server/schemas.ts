@@ -1,0 +1,108 @@
+// Request schemas of the HTTP API (zod → validation and OpenAPI). Events are
+// the domain's own schemas, with times as ISO 8601, local "YYYY-MM-DD HH:mm"
+// in the project's zone, or epoch ms; `id` and `at` optional.
+import { z } from 'zod';
+import { customerRef, officeEvent, says } from '../domain/events.ts';
+import { parseLocalTime } from '../domain/time.ts';
+import { InvalidInputError } from '../app/errors.ts';
+
+export const INSTANT_KEYS = ['at', 'until', 'appointment', 'expectedAt', 'effectiveAt'] as const;
+
+export const instant = z
+  .union([z.string().min(1).max(64), z.number().int().min(-8_640_000_000_000_000).max(8_640_000_000_000_000)])
+  .describe('ISO 8601 with offset (2025-03-01T10:00:00+08:00), local "YYYY-MM-DD HH:mm" in the project time zone, or epoch ms');
+
+export const projectParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a project id is 1-64 letters, digits, "-" or "_"');
+export const projectParams = z.object({ project: projectParam });
+export const idParams = z.object({ project: projectParam, id: z.string().min(1).max(128) });
+export const atQuery = z.object({ at: instant.optional() });
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+const options = (officeEvent.options as readonly AnyObject[]).map((o) => {
+  const patch: Record<string, z.ZodType> = { id: z.string().min(1).max(128).optional(), at: instant.optional() };
+  for (const k of INSTANT_KEYS) {
+    const field = o.shape[k];
+    if (k === 'at' || !field) continue;
+    patch[k] = (field as z.ZodType).safeParse(undefined).success ? instant.optional() : instant;
+  }
+  return o.extend(patch);
+});
+export const httpEvent = z.discriminatedUnion('type', options as unknown as [AnyObject, ...AnyObject[]]).describe('An office event (see docs/api.md)');
+
+export const createProjectBody = z.strictObject({
+  id: projectParam.optional(),
+  name: z.string().min(1).max(200),
+  timezone: z.string().min(1).max(64).optional(),
+  preset: z.string().min(1).max(64),
+  set: z.record(z.string().max(100), z.unknown()).optional(),
+});
+
+export const staffBody = z.strictObject({
+  id: z.string().min(1).max(128).optional(),
+  at: instant.optional(),
+  staff: z.string().min(1).max(64),
+  name: z.string().max(200).optional(),
+  team: z.string().max(200).optional(),
+  role: z.enum(['consultant', 'manager', 'frontdesk', 'channel', 'outreach', 'controller']).optional(),
+  agency: z.string().max(200).optional(),
+});
+
+export const rosterBody = z.strictObject({ id: z.string().min(1).max(128).optional(), at: instant.optional(), order: z.array(z.string().min(1).max(64)).max(200) });
+export const statusBody = z.strictObject({
+  id: z.string().min(1).max(128).optional(),
+  at: instant.optional(),
+  staff: z.string().min(1).max(64),
+  state: z.enum(['present', 'busy', 'away-personal', 'away-business', 'sick', 'off']),
+  until: instant.optional(),
+});
+export const policyBody = z.strictObject({
+  id: z.string().min(1).max(128).optional(),
+  at: instant.optional(),
+  preset: z.string().min(1).max(64),
+  set: z.record(z.string().max(100), z.unknown()).optional(),
+  effectiveAt: instant,
+  by: z.string().min(1).max(64).optional(),
+});
+
+export const judgeBody = z.strictObject({
+  customer: customerRef,
+  party: z.array(customerRef).max(50).optional(),
+  says: says.optional(),
+  at: instant.optional(),
+  purpose: z.enum(['tour', 'deposit', 'sign']).optional(),
+  recognizedBy: z.string().min(1).max(64).optional(),
+});
+
+export const whatifBody = z.strictObject({
+  preset: z.string().min(1).max(64),
+  set: z.record(z.string().max(100), z.unknown()).optional(),
+  at: instant.optional(),
+});
+
+export const eventsQuery = z.object({
+  afterSeq: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+/** Reads an instant field in the project's zone; a bad value is a 400 naming the field. */
+export function toInstant(value: unknown, timezone: string, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string') {
+    const ms = parseLocalTime(value, timezone);
+    if (ms !== undefined && Number.isFinite(ms)) return ms;
+  }
+  throw new InvalidInputError(field, `not a time: ${JSON.stringify(value).slice(0, 80)} (ISO 8601 with offset, "YYYY-MM-DD HH:mm" or epoch ms)`, 'invalid-time');
+}
+
+/** An HTTP event with its times read in the project's zone (a correction's `set` too). */
+export function eventTimes(body: Record<string, unknown>, timezone: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...body };
+  for (const k of INSTANT_KEYS) if (out[k] !== undefined) out[k] = toInstant(out[k], timezone, k);
+  if (out.type === 'correction' && typeof out.set === 'object' && out.set !== null && !Array.isArray(out.set)) {
+    const set: Record<string, unknown> = { ...(out.set as Record<string, unknown>) };
+    for (const k of INSTANT_KEYS) if (set[k] !== undefined) set[k] = toInstant(set[k], timezone, `set.${k}`);
+    out.set = set;
+  }
+  return out;
+}
