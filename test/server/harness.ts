@@ -1,0 +1,88 @@
+// Shared set-up for the server integration tests: a server started in
+// process on port 0 over a fresh SQLite folder or a fresh PostgreSQL schema.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { buildServer, type GuishuServer } from '../../src/server/index.ts';
+import { openStore, type EventStore, type StoreConfig } from '../../src/store/index.js';
+
+export const PG_URL = process.env.DATABASE_URL;
+
+export interface Target {
+  name: 'sqlite' | 'postgres';
+  skipReason: string | null;
+  freshConfig(): StoreConfig;
+}
+
+const tmpDirs: string[] = [];
+const pgSchemas: string[] = [];
+
+export const TARGETS: Target[] = [
+  {
+    name: 'sqlite',
+    skipReason: null,
+    freshConfig() {
+      const dir = mkdtempSync(join(tmpdir(), 'guishu-server-'));
+      tmpDirs.push(dir);
+      return { kind: 'sqlite', dataDir: dir };
+    },
+  },
+  {
+    name: 'postgres',
+    skipReason: PG_URL ? null : 'DATABASE_URL is not set',
+    freshConfig() {
+      const schema = `guishu_s_${process.pid}_${randomBytes(4).toString('hex')}`;
+      pgSchemas.push(schema);
+      return { kind: 'postgres', url: PG_URL ?? '', schema, maxConnections: 8 };
+    },
+  },
+];
+
+export function warnSkips(suite: string): void {
+  if (!PG_URL) console.warn(`[${suite}] PostgreSQL cases SKIPPED: DATABASE_URL is not set (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)`);
+}
+
+export interface Running {
+  url: string;
+  server: GuishuServer;
+  store: EventStore;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: StoreConfig): Promise<Running> {
+  const store = await openStore(config);
+  const server = await buildServer({ store });
+  const address = await server.fastify.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    server,
+    store,
+    async close() {
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+export async function cleanup(): Promise<void> {
+  for (const d of tmpDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  if (PG_URL && pgSchemas.length > 0) {
+    const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
+    for (const schema of pgSchemas.splice(0)) await admin.unsafe(`drop schema if exists "${schema}" cascade`);
+    await admin.end();
+  }
+}
+
+export async function api<T = Record<string, unknown>>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; type: string; body: T }> {
+  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: parsed as T };
+}
