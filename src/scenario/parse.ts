@@ -122,6 +122,7 @@ export function parseScenario(file: string, text: string): Scenario {
 
   if (!Array.isArray(doc.events)) throw new ScenarioError(file, 'events', 'required list');
   const names = new Set<string>();
+  const idsByName = new Map<string, string>();
   const events: Scenario['events'] = [];
   doc.events.forEach((raw, i) => {
     const where = `events #${i + 1}`;
@@ -141,6 +142,10 @@ export function parseScenario(file: string, text: string): Scenario {
       throw new ScenarioError(file, `${where}.${issue.path.join('.')}`, issue.message);
     }
     const event = checked.data;
+    // A correction names the registration it corrects as the file does; the engine knows it by its id.
+    if (event.type === 'correction') event.of = idsByName.get(event.of) ?? event.of;
+    idsByName.set(name, event.id);
+    if (explicit !== undefined && !idsByName.has(explicit)) idsByName.set(explicit, event.id);
     events.push({ event, name, index: i + 1 });
     if (explicit !== undefined && name !== explicit) names.add(explicit);
   });
@@ -253,7 +258,6 @@ function toDomain(raw: Record<string, unknown>, type: string, at: number, id: st
       if (raw.customer !== undefined) out.customer = castRef(raw.customer, ctx, 'customer');
       if (raw.deal !== undefined) out.deal = String(raw.deal);
       if (raw.owner !== undefined) out.owner = String(raw.owner);
-      delete out.clause;
       break;
     case 'correction': {
       if (!isRecord(raw.set)) throw new ScenarioError(ctx.file, `${ctx.where}.set`, 'must be a mapping');

@@ -69,10 +69,15 @@ function ownership(owner: string | null, via: OwnershipVia, at: number, day: num
     since: at,
     startDay: day,
     lastContactDay: day,
-    ...prot,
+    protectionDays: prot.protectionDays,
+    gapDays: prot.gapDays,
+    firstDueDay: prot.firstDueDay,
     firstCallbackDone: false,
+    renews: prot.renews,
     closed: false,
     basis: b,
+    previousOwner: undefined,
+    designatedOnly: undefined,
     ...extra,
   };
 }
@@ -277,11 +282,16 @@ function decideCall(state: OfficeState, event: EventOf<'call'>, policy: Policy):
     }
     return out;
   }
-  if (owns) {
+  if (owns && !departedPool(view, policy)) {
     const b = view.status === 'lapsed' ? basis(policy.clauses.lapse, event.id, ...(view.basis?.events ?? [])) : basis(policy.clauses.callOwner, event.id);
     out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'call', event.at, day, b, policy, customer, { previousOwner: view.owner ?? undefined }) });
   }
   return out;
+}
+
+/** A departed consultant's customer in the department's pool: the manager reassigns; nobody takes them by a call (attribution-definition.2.3). */
+function departedPool(view: ReturnType<typeof ownerView>, policy: Policy): boolean {
+  return view.status === 'public' && view.basis?.clause === policy.parameters.departed_staff.clause;
 }
 
 function decideRecognize(state: OfficeState, event: EventOf<'recognize'>, policy: Policy): Change[] {
@@ -342,7 +352,7 @@ function decideOutreach(state: OfficeState, event: EventOf<'outreach'>, policy: 
     if (sameMoment && event.sector && state.staff.get(event.staff)?.team === event.sector && state.staff.get(held)?.team !== event.sector) {
       out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'outreach', event.at, day, basis(policy.clauses.outreachOwner, event.id, first.eventId), policy, customer, { previousOwner: held }) });
     }
-  } else {
+  } else if (!departedPool(view, policy)) {
     const b = view.status === 'lapsed' ? basis(policy.clauses.lapse, event.id) : basis(policy.clauses.outreachOwner, event.id);
     out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'outreach', event.at, day, b, policy, customer, { previousOwner: view.owner ?? undefined }) });
   }

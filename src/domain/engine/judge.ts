@@ -155,7 +155,8 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
     const named = says.consultant !== undefined && says.consultant === consultant;
     const introducedFirst = customer?.referral !== undefined && customer.referral.at <= arrival.at && !customer.firstVisit;
     const ev = customer?.referral?.eventId;
-    if (consultant) {
+    // A channel agent's customers bring new ones only through a report of their own (channel-sms-report.3b).
+    if (consultant && !isAgent(state, consultant)) {
       switch (r.value.rule) {
         case 'chain':
           if (accompanied || named || introducedFirst) {
@@ -218,7 +219,8 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
     const d = p.designation;
     const named = says.consultant;
     const prior = hadContactWith(customer, named);
-    if (d.value.new_customer_naming === 'owns' || (d.value.new_customer_naming === 'prior_contact_only' && prior)) {
+    const referred = customer?.referral !== undefined || says.referredBy !== undefined;
+    if (d.value.new_customer_naming === 'owns' || (d.value.new_customer_naming === 'prior_contact_only' && prior) || (d.value.new_customer_naming === 'referred_only' && referred)) {
       return { view, claim: { kind: 'designated', staff: named, via: 'designation', basis: basis(d.clause, customer?.firstContact?.eventId), claimantTurn: d.value.counts_as_turn && !prior, designatedOnly: !prior } };
     }
     if (d.value.new_customer_naming === 'receives_only' && isOnSite(state, named, arrival.at)) {
@@ -269,7 +271,7 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
 }
 
 /** Who stands in for an owner who is not on site. */
-function standIn(state: OfficeState, owner: string, at: number, policy: Policy): { staff: string | null; basis: Basis } {
+function standIn(state: OfficeState, owner: string, at: number, policy: Policy, phone: string): { staff: string | null; basis: Basis } {
   const rule = policy.parameters.absent_owner_receiver;
   const exclude = new Set([owner]);
   const b = basis(rule.clause);
@@ -277,7 +279,8 @@ function standIn(state: OfficeState, owner: string, at: number, policy: Policy):
     case 'last_in_rotation':
       return { staff: lastInRotation(state, at, exclude), basis: b };
     case 'last_in_rotation_if_notified': {
-      const notified = appointmentFor(state.customers.get(owner), at, state.timezone) !== null;
+      // The owner had told colleagues the customer was coming: an appointment they registered (callback-direct-kin.3b).
+      const notified = appointmentFor(state.customers.get(phone), at, state.timezone)?.staff === owner;
       return { staff: notified ? lastInRotation(state, at, exclude) : nextUp(state, at, policy, exclude).staff, basis: b };
     }
     case 'first_in_queue':
@@ -340,7 +343,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
 
     if (arrival.purpose === 'deposit' || arrival.purpose === 'sign') {
       // Coming only to pay or sign: whoever handles it is obliged to help and gains nothing (sales-dept-first-visit.2.2e).
-      const receiver = receivedBy ?? (onSite ? owner : standIn(state, owner, arrival.at, policy).staff);
+      const receiver = receivedBy ?? (onSite ? owner : standIn(state, owner, arrival.at, policy, arrival.phone).staff);
       return { ...base, receiver, receiverBasis: basis(c.depositVisitAssist), owner, ownerBasis: claim.basis, countsAsTurn: false, helperFor: receiver !== owner ? owner : undefined };
     }
 
@@ -427,7 +430,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
       const b = basis(p.absent_owner_credit.clause, ...claim.basis.events);
       return { ...base, receiver: r, receiverBasis: b, owner: r, ownerBasis: b, countsAsTurn: r !== null, newOwnership: r ? { via: 'visit', previousOwner: owner } : undefined };
     }
-    const stand = receivedBy !== undefined ? { staff: receivedBy, basis: basis(p.absent_owner_receiver.clause) } : standIn(state, owner, arrival.at, policy);
+    const stand = receivedBy !== undefined ? { staff: receivedBy, basis: basis(p.absent_owner_receiver.clause) } : standIn(state, owner, arrival.at, policy, arrival.phone);
     const helperTurn = stand.staff !== null && p.helper_counts_as_rotation_turn.value;
     const denied = says.firstVisit === true && !recognized;
     const ownerPresent = isAtOffice(state, owner, arrival.at);
@@ -458,7 +461,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
       const b = basis(p.absent_owner_credit.clause, ...claim.basis.events);
       return { ...base, receiver: r, receiverBasis: b, owner: r, ownerBasis: b, countsAsTurn: r !== null, newOwnership: r ? { via: 'visit' } : undefined };
     }
-    const stand = receivedBy !== undefined ? { staff: receivedBy, basis: basis(p.absent_owner_receiver.clause) } : standIn(state, claimant, arrival.at, policy);
+    const stand = receivedBy !== undefined ? { staff: receivedBy, basis: basis(p.absent_owner_receiver.clause) } : standIn(state, claimant, arrival.at, policy, arrival.phone);
     const helperTurn = stand.staff !== null && p.helper_counts_as_rotation_turn.value;
     return { ...base, receiver: stand.staff, receiverBasis: stand.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: helperTurn, helperFor: stand.staff ? claimant : undefined, newOwnership };
   }

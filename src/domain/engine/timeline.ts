@@ -83,10 +83,12 @@ export class Timeline {
     this.state = createOfficeState(this.options.timezone, this.options.policy);
     this.rejections.clear();
     this.ids.clear();
-    for (const { event } of entries) {
+    for (const { event, outcome } of entries) {
       if (event.type === 'correction') {
+        // A correction keeps its own outcome: a refused one stays refused, an accepted one is already in `corrections`.
         this.ids.add(event.id);
-        this.entries.push({ event, outcome: { accepted: true, changes: [] } });
+        if (!outcome.accepted) this.rejections.set(event.id, outcome.rejection);
+        this.entries.push({ event, outcome });
         continue;
       }
       this.apply(event);

@@ -91,8 +91,8 @@ export const splitRatios = z.strictObject({
 });
 
 export const designationRule = z.strictObject({
-  /** A new customer who names a consultant belongs to them; `prior_contact_only` needs an earlier record. */
-  new_customer_naming: z.enum(['owns', 'prior_contact_only', 'receives_only']),
+  /** A new customer who names a consultant belongs to them; `prior_contact_only` needs an earlier record; `referred_only` only a referred customer; `none`: naming decides nothing. */
+  new_customer_naming: z.enum(['owns', 'prior_contact_only', 'receives_only', 'referred_only', 'none']),
   /** Receiving a customer who named you uses your rotation turn. */
   counts_as_turn: z.boolean(),
 });

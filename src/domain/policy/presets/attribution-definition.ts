@@ -18,7 +18,8 @@ export const attributionDefinition = definePreset(
     staff_relative_priority: { value: 'unconditional', clause: 'attribution-definition.1.2b' },
     first_question_set: { value: ['first_visit', 'phone_invited', 'knows_a_rep'], clause: 'attribution-definition.1.3' },
     departed_staff: { value: 'public_pool', clause: 'attribution-definition.2.3' },
-    designation: { value: { new_customer_naming: 'owns', counts_as_turn: true }, clause: 'attribution-definition.2.5' },
+    // Only a referred customer who designates a rep belongs to that rep (2.5); anyone else unregistered is new (2.4).
+    designation: { value: { new_customer_naming: 'referred_only', counts_as_turn: true }, clause: 'attribution-definition.2.5' },
   },
   {
     closedPermanent: 'attribution-definition.1.1a',
