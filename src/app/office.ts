@@ -26,7 +26,8 @@ import {
 import { clauseText, type ClauseText } from './clauses.ts';
 import { customerRefs, fromStored, toNewEvent } from './codec.ts';
 import { AppError, BusyError, ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
-import { KeyedMutex } from './mutex.ts';
+import { KeyedMutex, Semaphore } from './mutex.ts';
+import { sql } from 'kysely';
 import { KEYS, Projector, writeRows, type RowChange, type Table } from './projector.ts';
 
 export interface ActingContext {
@@ -115,6 +116,9 @@ export class GuishuApp extends EventEmitter {
   private readonly attempts: number;
   private readonly caches = new Map<string, ProjectCache>();
   private readonly mutex = new KeyedMutex();
+  private readonly lockSlots = new Semaphore(3);
+  /** Counters for operators and tests: appends lost to another process, caches rebuilt from the log. */
+  readonly stats = { conflicts: 0, rebuilds: 0, appended: 0 };
 
   constructor(opts: AppOptions) {
     super();
@@ -149,6 +153,11 @@ export class GuishuApp extends EventEmitter {
     return { project: { ...project, headSeq: stored[0]!.seq, headHash: stored[0]!.hash }, policy: { id: genesis.id, seq: stored[0]!.seq, status: 'accepted', decisions: [{ kind: 'policy', version: 1, preset: input.preset }] } };
   }
 
+  /** The project's time zone (local times in requests are read in it). */
+  async timezone(projectId: string): Promise<string> {
+    return this.read(projectId, (c) => c.project.timezone);
+  }
+
   async listProjects(): Promise<Project[]> {
     return this.store.listProjects();
   }
@@ -179,7 +188,7 @@ export class GuishuApp extends EventEmitter {
 
     return this.mutex.run(projectId, () =>
       withRetry(
-        async () => {
+        () => this.serialised(projectId, async () => {
           const cache = await this.load(projectId);
           const existing = cache.byId.get(event.id);
           if (existing) return this.repeat(cache, existing, event, atDefaulted);
@@ -199,14 +208,16 @@ export class GuishuApp extends EventEmitter {
           try {
             [stored] = (await this.store.append(projectId, expected, [toNewEvent(event, { status, code }, recordedBy)], (tx) => writeRows(tx, projectId, rows))) as [StoredEvent];
           } catch (e) {
+            if (e instanceof ConcurrencyError || e instanceof DuplicateEventError) this.stats.conflicts++;
             this.caches.delete(projectId);
             throw e;
           }
+          this.stats.appended++;
           this.remember(cache, stored.seq, event, status, code ?? null, atDefaulted);
           cache.headSeq = stored.seq;
           this.announce(projectId, cache, stored.seq, event, outcome, rows);
           return resultOf(event.id, stored.seq, outcome);
-        },
+        }),
         { attempts: this.attempts, baseDelayMs: 3, maxDelayMs: 60, retryOn: (e) => isRetryable(e) || e instanceof DuplicateEventError },
       ).catch((e: unknown) => {
         if (e instanceof ConcurrencyError) throw new BusyError(projectId);
@@ -214,6 +225,27 @@ export class GuishuApp extends EventEmitter {
         throw e;
       }),
     );
+  }
+
+  /**
+   * On PostgreSQL, writers of one project in different processes queue on a
+   * transaction-scoped advisory lock around fetch → decide → append, so a busy
+   * process cannot starve another one into endless optimistic retries. The
+   * head check of `append` still guards correctness (and SQLite's
+   * BEGIN IMMEDIATE already serialises writers). At most LOCK_SLOTS locks are
+   * held per process, leaving pool connections for the appends themselves.
+   */
+  private async serialised<T>(projectId: string, fn: () => Promise<T>): Promise<T> {
+    if (this.store.dialect !== 'postgres') return fn();
+    await this.lockSlots.acquire();
+    try {
+      return await this.store.transaction(async (tx) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${`guishu:${projectId}`}))`.execute(tx);
+        return fn();
+      });
+    } finally {
+      this.lockSlots.release();
+    }
   }
 
   private repeat(cache: ProjectCache, existing: Recorded, event: OfficeEvent, atDefaulted: boolean): RecordResult {
@@ -292,6 +324,7 @@ export class GuishuApp extends EventEmitter {
     const project = await this.store.getProject(projectId);
     if (!project) throw projectNotFound(projectId);
     const { cache } = await replayLog(this.store, project);
+    this.stats.rebuilds++;
     return cache;
   }
 
