@@ -11,7 +11,7 @@ export async function scenarioFiles(paths: string[]): Promise<string[]> {
     if (!s) throw new Error(`${p}: no such file or folder`);
     if (s.isDirectory()) {
       const entries = (await readdir(p)).sort();
-      out.push(...(await scenarioFiles(entries.filter((e) => !e.startsWith('.')).map((e) => join(p, e)).filter((e) => true))));
+      out.push(...(await scenarioFiles(entries.filter((e) => !e.startsWith('.')).map((e) => join(p, e)))));
     } else if (/\.ya?ml$/.test(p)) {
       out.push(p);
     }

@@ -3,6 +3,7 @@
 import type { PresenceState, RelationKind, StaffRole } from '../events.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { PhoneMask } from '../phone.ts';
+import type { Share } from '../shares.ts';
 
 /** Why: a clause of shared/rulebooks.yaml and the events the outcome rests on. */
 export interface Basis {
@@ -164,7 +165,7 @@ export interface Deal {
   eventIds: string[];
   /** The owner of the primary buyer when the deal was made. */
   ownerAtDeal: string | null;
-  ruling?: { performance?: Map<string, import('../shares.ts').Share>; commission?: Map<string, import('../shares.ts').Share>; basis: Basis };
+  ruling?: { performance?: Map<string, Share>; commission?: Map<string, Share>; basis: Basis };
 }
 
 export interface Alert {
