@@ -13,7 +13,7 @@ import { GuishuApp, type RecordResult } from '../app/office.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import type { EventStore } from '../store/index.js';
 import { LiveHub } from './live.ts';
-import { clientErrorHandler, installProblems } from './problems.ts';
+import { clientErrorHandler, installProblems, problem, sendProblem } from './problems.ts';
 import {
   atQuery, createProjectBody, eventsQuery, eventTimes, httpEvent, idParams, judgeBody, policyBody, projectParams, rosterBody, staffBody,
   statusBody, toInstant, whatifBody,
@@ -61,7 +61,9 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     loggerInstance: opts.logger || undefined,
     logger: opts.logger === undefined ? false : undefined,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    routerOptions: { maxParamLength: 200 },
+    // Long params reach the zod schemas (a 400 naming the field) rather than the router's bare 414.
+    routerOptions: { maxParamLength: 16_384 },
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, problem(400, 'bad-url', 'Bad request', String(error.message).slice(0, 200))),
     clientErrorHandler,
     requestIdHeader: 'x-request-id',
   } as never) as unknown as FastifyInstance;

@@ -84,11 +84,21 @@ export const eventsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
+const WALL = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?)?/;
+
+/** Month 1-12, hour 0-23, minute and second 0-59 (parseLocalTime itself lets month 13 roll over into January). */
+function wallClockInRange(text: string): boolean {
+  const m = WALL.exec(text.trim());
+  if (!m) return true;
+  const [, , mo, , h, mi, sec] = m.map((x) => (x === undefined ? undefined : Number(x)));
+  return mo! >= 1 && mo! <= 12 && (h ?? 0) <= 23 && (mi ?? 0) <= 59 && (sec ?? 0) <= 59;
+}
+
 /** Reads an instant field in the project's zone; a bad value is a 400 naming the field. */
 export function toInstant(value: unknown, timezone: string, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string') {
+  if (typeof value === 'string' && wallClockInRange(value)) {
     const ms = parseLocalTime(value, timezone);
     if (ms !== undefined && Number.isFinite(ms)) return ms;
   }
