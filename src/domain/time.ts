@@ -37,6 +37,7 @@ export function parseLocalTime(text: string, timezone: string): number | undefin
   const m = LOCAL_TIME.exec(text.trim());
   if (m) {
     const [, y, mo, d, h, mi, s] = m;
+    if (Number(mo) < 1 || Number(mo) > 12 || Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(s ?? 0) > 59) return undefined;
     const date = new TZDate(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), timezone);
     const ms = date.getTime();
     // Reject rolled-over dates such as 2024-02-31.

@@ -4,6 +4,7 @@
 import type { CustomerRef, EventOf, OfficeEvent } from '../events.ts';
 import { normalizePhone, parseMask } from '../phone.ts';
 import type { Policy } from '../policy/schema.ts';
+import { PolicyError } from '../policy/resolve.ts';
 import { reject } from '../rejection.ts';
 import { parseShare, type Share } from '../shares.ts';
 import { endOfPeriod, localDay, localMinuteOfDay } from '../time.ts';
@@ -99,7 +100,12 @@ export function decide(state: OfficeState, event: OfficeEvent, ctx: DecideContex
     case 'staff':
       return [{ kind: 'staff', member: { id: event.staff, name: event.name, team: event.team, role: event.role, agency: event.agency } }];
     case 'policy':
-      return [{ kind: 'policy', policy: ctx.resolvePolicy(event, state.policies.length + 1) }];
+      try {
+        return [{ kind: 'policy', policy: ctx.resolvePolicy(event, state.policies.length + 1) }];
+      } catch (e) {
+        if (e instanceof PolicyError) reject('invalid-field', e.field.replace(/^policy\./, ''), `政策设置无效：${e.message}`, `invalid policy: ${e.message}`);
+        throw e;
+      }
     case 'duty': {
       event.order.forEach((s, i) => requireStaff(state, s, `order.${i}`, event.at));
       const pointer = pointerForNewRoster(state, event.order, policy);
