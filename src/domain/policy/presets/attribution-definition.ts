@@ -7,6 +7,8 @@ export const attributionDefinition = definePreset(
   '房地产客户归属界定',
   standard,
   {
+    // The rulebook does not carry the queue over: each day starts at the head of that day's roster.
+    daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'attribution-definition.2.6' },
     visit_protection_days: { value: null, clause: 'attribution-definition.2.1' },
     call_protection_days: { value: { ownership: 'always', days: null, allocation: 'first-contact', directions_call_owns: false }, clause: 'attribution-definition.1.1a' },
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'attribution-definition.2.1' },

@@ -7,6 +7,8 @@ export const callbackDirectKin = definePreset(
   '房地产客户归属规定（回访与直系亲属首接）',
   standard,
   {
+    // The rulebook does not carry the queue over: each day starts at the head of that day's roster.
+    daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'callback-direct-kin.3b' },
     visit_protection_days: { value: null, clause: 'callback-direct-kin.1' },
     // Callers are kept with at least one callback a week (5).
     call_protection_days: { value: { ownership: 'always', days: null, allocation: 'first-contact', directions_call_owns: false }, clause: 'callback-direct-kin.5' },

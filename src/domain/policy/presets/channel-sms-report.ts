@@ -7,6 +7,8 @@ export const channelSmsReport = definePreset(
   '房地产拓客客户归属判别制度（短信报备）',
   standard,
   {
+    // The rulebook does not carry the queue over: each day starts at the head of that day's roster.
+    daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'channel-sms-report.2a' },
     channel_report_rules: {
       value: {
         validity_days: 7, // 7天内(含7天) (2d)

@@ -7,6 +7,8 @@ export const consultantRotationDetail = definePreset(
   '置业顾问客户归属细则',
   standard,
   {
+    // The rulebook does not carry the queue over: each day starts at the head of that day's roster.
+    daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'consultant-rotation-detail.1' },
     // No protection period; a month without follow-up costs the credit if another closes (9a).
     visit_protection_days: { value: null, clause: 'consultant-rotation-detail.2' },
     call_protection_days: { value: { ownership: 'never', days: null, allocation: 'rotation', directions_call_owns: false }, clause: 'consultant-rotation-detail.6' },

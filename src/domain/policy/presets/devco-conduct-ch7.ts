@@ -7,6 +7,8 @@ export const devcoConductCh7 = definePreset(
   '房地产开发公司销售部行为规范：客户归属',
   standard,
   {
+    // The rulebook does not carry the queue over: each day starts at the head of that day's roster.
+    daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'devco-conduct-ch7.7.1' },
     visit_protection_days: { value: null, clause: 'devco-conduct-ch7.7.1' },
     // A recorded call counts; giving one's own name before checking voids it (7.1.1: a call marked `leftOwnName`).
     call_protection_days: { value: { ownership: 'always', days: null, allocation: 'first-contact', directions_call_owns: false }, clause: 'devco-conduct-ch7.7.1' },

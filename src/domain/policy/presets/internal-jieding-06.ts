@@ -26,7 +26,7 @@ export const internalJieding06 = definePreset(
     // Spouses and parent/child 5:5 (1.5a, 4.3); sibling households follow the buyer's name (1.5b).
     family_cross_rule: { value: 'performance_5_5', clause: 'internal-jieding-06.1.5a' },
     daily_cutoff_and_deadlines: {
-      value: { daily_cutoff: null, rotation_carry_over: true, split_only_if_deal_same_day: false, event_day_identification: true },
+      value: { daily_cutoff: null, rotation_carry_over: false, split_only_if_deal_same_day: false, event_day_identification: true },
       clause: 'internal-jieding-06.3.2',
     },
     first_question_set: { value: ['first_visit', 'prior_receiver'], clause: 'internal-jieding-06.1.1' },

@@ -7,6 +7,8 @@ export const onsiteOffsiteOutreach = definePreset(
   '房地产案场与外场客户归属细则',
   standard,
   {
+    // The rulebook does not carry the queue over: each day starts at the head of that day's roster.
+    daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'onsite-offsite-outreach.1.1' },
     // 15 days from the first allocation, forfeited after a 10-day follow-up gap (1.2, 3.3); not renewed.
     // Ambiguity (1.2 vs 3.3 vs 4.1): the periods overlap without an order; whichever ends first ends the protection.
     visit_protection_days: { value: 15, clause: 'onsite-offsite-outreach.1.2' },

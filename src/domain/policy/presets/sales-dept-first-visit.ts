@@ -7,6 +7,8 @@ export const salesDeptFirstVisit = definePreset(
   '房地产客户判定制度（第一来访登记）',
   standard,
   {
+    // The rulebook does not carry the queue over: each day starts at the head of that day's roster.
+    daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'sales-dept-first-visit.2.2a' },
     // 客户确认以客户来访第一次登记为唯一依据: no expiry stated.
     visit_protection_days: { value: null, clause: 'sales-dept-first-visit.1.3a' },
     // A call gives no claim; an appointment makes the appointed rep receive (2.2b).

@@ -18,7 +18,7 @@ export const shenyangMultiTeam = definePreset(
     family_cross_rule: { value: 'team_decides', clause: 'shenyang-multi-team.2.4' },
     call_vs_visit_precedence: { value: 'call_first_if_same_day', clause: 'shenyang-multi-team.2.1b' },
     daily_cutoff_and_deadlines: {
-      value: { daily_cutoff: '18:00', rotation_carry_over: true, split_only_if_deal_same_day: true, event_day_identification: false },
+      value: { daily_cutoff: '18:00', rotation_carry_over: false, split_only_if_deal_same_day: true, event_day_identification: false },
       clause: 'shenyang-multi-team.1.3b',
     },
   },

@@ -7,6 +7,8 @@ export const siteDraftOneMonth = definePreset(
   '房地产销售案场客户归属规定（讨论稿）',
   standard,
   {
+    // The rulebook does not carry the queue over: each day starts at the head of that day's roster.
+    daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'site-draft-one-month.3' },
     // 一个月 from the first reception to discovery (4b, 4c); the register discovers at once.
     visit_protection_days: { value: 30, clause: 'site-draft-one-month.4c' },
     // Phone enquiries are allocated by the site manager (7): a call makes no claim.

@@ -26,10 +26,11 @@ export const standard = definePreset(
     returning_unrecognized_outcome: { value: 'look_up_in_crm', clause: 'xx-site-mingyuan.2.1c' },
     family_cross_rule: { value: 'performance_5_5', clause: 'internal-jieding-06.1.5a' },
     call_vs_visit_precedence: { value: 'earliest_contact_either_channel', clause: 'attribution-definition.1.1a' },
-    // Each day starts at the head of the roster the manager sets for it (轮排表: the manager rotates the head); a rulebook that carries the queue over says so (sales-dept1-rotation.1.4).
+    // The queue carries on next day from where it stopped: over a month every consultant gets the same number of new customers, whatever order the roster lists.
+    // (Rulebook presets that do not say so restart each day at the head of that day's roster.)
     daily_cutoff_and_deadlines: {
-      value: { daily_cutoff: null, rotation_carry_over: false, split_only_if_deal_same_day: true, event_day_identification: false },
-      clause: 'sales-dept1-rotation.1.2',
+      value: { daily_cutoff: null, rotation_carry_over: true, split_only_if_deal_same_day: true, event_day_identification: false },
+      clause: 'sales-dept1-rotation.1.4',
     },
     channel_report_rules: {
       value: { validity_days: 7, max_consecutive_reports: 3, masked_phone: null, report_beats_escort: true, require_name_and_time: true, party_follows_reporter: true, outreach_form_required: false },
