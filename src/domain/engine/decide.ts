@@ -54,15 +54,14 @@ function protectionFor(via: OwnershipVia, day: number, policy: Policy, customer:
   if (via === 'call') {
     return { protectionDays: p.call_protection_days.value.days, gapDays: f.call, firstDueDay: null, renews: f.renews_protection };
   }
-  const visitLike = { protectionDays: p.visit_protection_days.value, gapDays: f.visit, renews: f.renews_protection };
-  const firstDueDay = isFirstVisit && f.first_callback_due_days !== null && !customer?.firstVisit ? day + f.first_callback_due_days : null;
   if (via === 'referral' && p.referral_window_days.value.rule === 'window') {
     return { protectionDays: p.referral_window_days.value.window_days, gapDays: null, firstDueDay: null, renews: false };
   }
-  return { ...visitLike, firstDueDay };
+  const firstDueDay = isFirstVisit && f.first_callback_due_days !== null && !customer?.firstVisit ? day + f.first_callback_due_days : null;
+  return { protectionDays: p.visit_protection_days.value, gapDays: f.visit, firstDueDay, renews: f.renews_protection };
 }
 
-function ownership(owner: string | null, via: OwnershipVia, at: number, day: number, b: Basis, policy: Policy, customer: Customer | undefined, extra: Partial<Ownership> = {}, isFirstVisit = false): Ownership {
+function ownership(owner: string | null, via: OwnershipVia, at: number, day: number, b: Basis, policy: Policy, customer: Customer | undefined, extra: Pick<Ownership, 'previousOwner' | 'designatedOnly'> = {}, isFirstVisit = false): Ownership {
   const prot = protectionFor(via, day, policy, customer, isFirstVisit);
   return {
     owner,
@@ -77,9 +76,8 @@ function ownership(owner: string | null, via: OwnershipVia, at: number, day: num
     renews: prot.renews,
     closed: false,
     basis: b,
-    previousOwner: undefined,
-    designatedOnly: undefined,
-    ...extra,
+    previousOwner: extra.previousOwner,
+    designatedOnly: extra.designatedOnly,
   };
 }
 
@@ -189,7 +187,7 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
   const arrival: Arrival = {
     phone,
     party: party.map((m) => m.phone),
-    says: { ...says, referredBy },
+    says: referredBy ? { ...says, referredBy } : says,
     at: event.at,
     purpose: event.purpose,
     group: event.group,

@@ -14,7 +14,12 @@ const INVERSE: Record<RelationKind, RelationKind> = {
   colleague: 'colleague',
 };
 
+/** The customer an evolve step last touched: one event's changes mostly concern one customer, so the map is asked once. */
+let lastState: OfficeState | undefined;
+let lastCustomer: Customer | undefined;
+
 function customer(state: OfficeState, phone: string): Customer {
+  if (lastState === state && lastCustomer?.phone === phone) return lastCustomer;
   let c = state.customers.get(phone);
   if (!c) {
     // Every field present from the start: one hidden class for a million customers keeps property access fast.
@@ -47,6 +52,8 @@ function customer(state: OfficeState, phone: string): Customer {
     if (list) list.push(phone);
     else state.customersByKey.set(key, [phone]);
   }
+  lastState = state;
+  lastCustomer = c;
   return c;
 }
 
@@ -136,7 +143,7 @@ function apply(state: OfficeState, ch: Change): void {
       if (ch.contact.kind === 'visit') {
         c.visits++;
         if (!c.firstVisit) c.firstVisit = ch.contact;
-        c.lastVisit = { ...ch.contact, receiver: ch.receiver ?? ch.contact.staff };
+        c.lastVisit = { kind: ch.contact.kind, staff: ch.contact.staff, at: ch.contact.at, day: ch.contact.day, eventId: ch.contact.eventId, receiver: ch.receiver ?? ch.contact.staff };
       }
       return;
     }

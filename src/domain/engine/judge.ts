@@ -327,13 +327,12 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
   const c = policy.clauses;
   const { claim, view } = claimOn(state, arrival, policy);
   const says = arrival.says;
-  const base = { claim, view };
 
   if (arrival.group) {
     // A tour group does not move the rotation; the team manager places it (xx-site-mingyuan.2.4).
     const receiver = receivedBy ?? null;
     const owner = claim.staff ?? receiver;
-    return { ...base, receiver, receiverBasis: basis(c.groupVisit), owner, ownerBasis: claim.staff ? claim.basis : basis(c.groupVisit), countsAsTurn: false, newOwnership: claim.staff || !owner ? undefined : { via: 'visit' } };
+    return { claim, view, receiver, receiverBasis: basis(c.groupVisit), owner, ownerBasis: claim.staff ? claim.basis : basis(c.groupVisit), countsAsTurn: false, newOwnership: claim.staff || !owner ? undefined : { via: 'visit' } };
   }
 
   if (claim.kind === 'owner' && claim.staff) {
@@ -344,7 +343,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     if (arrival.purpose === 'deposit' || arrival.purpose === 'sign') {
       // Coming only to pay or sign: whoever handles it is obliged to help and gains nothing (sales-dept-first-visit.2.2e).
       const receiver = receivedBy ?? (onSite ? owner : standIn(state, owner, arrival.at, policy, arrival.phone).staff);
-      return { ...base, receiver, receiverBasis: basis(c.depositVisitAssist), owner, ownerBasis: claim.basis, countsAsTurn: false, helperFor: receiver !== owner ? owner : undefined };
+      return { claim, view, receiver, receiverBasis: basis(c.depositVisitAssist), owner, ownerBasis: claim.basis, countsAsTurn: false, helperFor: receiver !== owner ? owner : undefined };
     }
 
     const recognized = arrival.recognizedBy === owner;
@@ -359,7 +358,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
         const source = customer?.calls?.find((x) => x.staff === inviter && (x.direction === 'in' || x.at <= firstAt));
         if (source) {
           const b = basis(p.call_protection_days.clause, source.eventId);
-          return { ...base, receiver: inviter, receiverBasis: b, owner: inviter, ownerBasis: b, countsAsTurn: false, newOwnership: { via: 'invitation', previousOwner: owner } };
+          return { claim, view, receiver: inviter, receiverBasis: b, owner: inviter, ownerBasis: b, countsAsTurn: false, newOwnership: { via: 'invitation', previousOwner: owner } };
         }
       }
       const callOnly = (customer?.visits ?? 0) === 0 && claim.via === 'call';
@@ -370,7 +369,8 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
           const r = receivedBy ?? newCustomerReceiver(state, arrival.at, policy).staff;
           const callEvent = customer?.calls?.findLast((x) => x.staff === owner)?.eventId;
           return {
-            ...base,
+            claim,
+            view,
             receiver: r,
             receiverBasis: basis(c.rotation),
             owner: r,
@@ -385,10 +385,10 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
         if (r && r !== owner) {
           if (onSite || says.avoid === owner) {
             // Denied or refused, and not recognised by the original who is there: a new customer of the receiver (1.2, 1.6).
-            return { ...base, receiver: r, receiverBasis: basis(c.rotation), owner: r, ownerBasis: basis(rule.clause, ...claim.basis.events), countsAsTurn: true, newOwnership: { via: 'visit', previousOwner: owner } };
+            return { claim, view, receiver: r, receiverBasis: basis(c.rotation), owner: r, ownerBasis: basis(rule.clause, ...claim.basis.events), countsAsTurn: true, newOwnership: { via: 'visit', previousOwner: owner } };
           }
           // The original is away but knows the customer: a cooperative reception, shared 5:5 (1.3).
-          return { ...base, receiver: r, receiverBasis: basis(c.rotation), owner, ownerBasis: claim.basis, countsAsTurn: true, coClaim: { staff: r, basis: basis(p.split_ratios.clause, ...claim.basis.events) } };
+          return { claim, view, receiver: r, receiverBasis: basis(c.rotation), owner, ownerBasis: claim.basis, countsAsTurn: true, coClaim: { staff: r, basis: basis(p.split_ratios.clause, ...claim.basis.events) } };
         }
       }
     }
@@ -396,7 +396,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     if (says.avoid !== undefined && says.avoid === owner) {
       // The customer refuses their consultant: served by the rotation, the claim stands until the manager handles the complaint.
       const r = receivedBy ?? nextUp(state, arrival.at, policy, new Set([owner])).staff;
-      return { ...base, receiver: r, receiverBasis: basis(c.rotation), owner, ownerBasis: claim.basis, countsAsTurn: false, helperFor: r ?? undefined };
+      return { claim, view, receiver: r, receiverBasis: basis(c.rotation), owner, ownerBasis: claim.basis, countsAsTurn: false, helperFor: r ?? undefined };
     }
 
     const unsure = says.consultant === 'unknown' || (says.consultants !== undefined && says.consultants.length > 1 && says.consultant === undefined);
@@ -404,7 +404,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
       // Names several or none: the rotation receives; the register decides the owner (sales-dept1-rotation.2.2.3).
       const r = receivedBy ?? nextUp(state, arrival.at, policy, new Set([owner])).staff;
       const rule = p.returning_unrecognized_outcome;
-      return { ...base, receiver: r, receiverBasis: basis(rule.clause), owner, ownerBasis: basis(rule.clause, ...claim.basis.events), countsAsTurn: false, helperFor: r !== owner ? owner : undefined };
+      return { claim, view, receiver: r, receiverBasis: basis(rule.clause), owner, ownerBasis: basis(rule.clause, ...claim.basis.events), countsAsTurn: false, helperFor: r !== owner ? owner : undefined };
     }
 
     if (ownerIsAgent) {
@@ -412,14 +412,14 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
       const customer = state.customers.get(arrival.phone);
       const consultant = customer?.lastVisit?.receiver;
       const r = receivedBy ?? (consultant && isOnSite(state, consultant, arrival.at) ? consultant : newCustomerReceiver(state, arrival.at, policy).staff);
-      return { ...base, receiver: r, receiverBasis: basis(c.returningOwner), owner, ownerBasis: claim.basis, countsAsTurn: false };
+      return { claim, view, receiver: r, receiverBasis: basis(c.returningOwner), owner, ownerBasis: claim.basis, countsAsTurn: false };
     }
 
     if (receivedBy === undefined ? onSite : receivedBy === owner) {
       // An existing customer bringing new ones along: received by the original, on their turn where the rulebook says so (site-draft-one-month.9).
       const bringsNew = p.referral_window_days.value.accompanied_counts_as_turn && arrival.party.some((m) => !holdingOwner(ownerView(state, customerOf(state, m), arrival.at)));
-      if (bringsNew) return { ...base, receiver: owner, receiverBasis: basis(p.referral_window_days.clause, ...claim.basis.events), owner, ownerBasis: claim.basis, countsAsTurn: true, designatedTurn: true };
-      return { ...base, receiver: owner, receiverBasis: basis(c.returningOwner, ...claim.basis.events), owner, ownerBasis: claim.basis, countsAsTurn: false };
+      if (bringsNew) return { claim, view, receiver: owner, receiverBasis: basis(p.referral_window_days.clause, ...claim.basis.events), owner, ownerBasis: claim.basis, countsAsTurn: true, designatedTurn: true };
+      return { claim, view, receiver: owner, receiverBasis: basis(c.returningOwner, ...claim.basis.events), owner, ownerBasis: claim.basis, countsAsTurn: false };
     }
 
     // The owner is not there (or someone else received): a stand-in.
@@ -428,14 +428,14 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
       // Away for a reason the rulebook does not excuse: the customer goes to the rotation consultant, on their turn (sales-dept-first-visit.2.2d).
       const r = receivedBy ?? newCustomerReceiver(state, arrival.at, policy).staff;
       const b = basis(p.absent_owner_credit.clause, ...claim.basis.events);
-      return { ...base, receiver: r, receiverBasis: b, owner: r, ownerBasis: b, countsAsTurn: r !== null, newOwnership: r ? { via: 'visit', previousOwner: owner } : undefined };
+      return { claim, view, receiver: r, receiverBasis: b, owner: r, ownerBasis: b, countsAsTurn: r !== null, newOwnership: r ? { via: 'visit', previousOwner: owner } : undefined };
     }
     const stand = receivedBy !== undefined ? { staff: receivedBy, basis: basis(p.absent_owner_receiver.clause) } : standIn(state, owner, arrival.at, policy, arrival.phone);
     const helperTurn = stand.staff !== null && p.helper_counts_as_rotation_turn.value;
     const denied = says.firstVisit === true && !recognized;
     const ownerPresent = isAtOffice(state, owner, arrival.at);
     const receiverBasis = ownerPresent ? basis(c.returningOwner, ...claim.basis.events) : stand.basis;
-    return { ...base, receiver: stand.staff, receiverBasis, owner, ownerBasis: claim.basis, countsAsTurn: helperTurn && !ownerPresent, helperFor: stand.staff ? owner : undefined, denied, ownerPresent };
+    return { claim, view, receiver: stand.staff, receiverBasis, owner, ownerBasis: claim.basis, countsAsTurn: helperTurn && !ownerPresent, helperFor: stand.staff ? owner : undefined, denied, ownerPresent };
   }
 
   if (claim.staff) {
@@ -444,32 +444,33 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     if (claim.kind === 'report' || isAgent(state, claimant)) {
       // The agent owns; the office's rotation receives the customer as a new one.
       const r = receivedBy ? { staff: receivedBy, basis: basis(c.rotation) } : newCustomerReceiver(state, arrival.at, policy);
-      return { ...base, receiver: r.staff, receiverBasis: r.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: r.staff !== null, newOwnership: { via: 'report' }, reportId: claim.reportId };
+      return { claim, view, receiver: r.staff, receiverBasis: r.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: r.staff !== null, newOwnership: { via: 'report' }, reportId: claim.reportId };
     }
     const onSite = isOnSite(state, claimant, arrival.at);
     const newOwnership = claim.kind === 'assigned' ? undefined : { via: claim.via, designatedOnly: claim.designatedOnly, previousOwner: view.owner, referralWindow: claim.kind === 'referral' };
     if (receivedBy === undefined ? onSite : receivedBy === claimant) {
-      return { ...base, receiver: claimant, receiverBasis: claim.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: claim.claimantTurn, newOwnership, designatedTurn: true };
+      return { claim, view, receiver: claimant, receiverBasis: claim.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: claim.claimantTurn, newOwnership, designatedTurn: true };
     }
     if (claim.kind === 'designated' && p.designation.value.new_customer_naming === 'receives_only') {
       const r = receivedBy ? { staff: receivedBy, basis: basis(c.rotation) } : newCustomerReceiver(state, arrival.at, policy);
-      return { ...base, receiver: r.staff, receiverBasis: r.basis, owner: r.staff, ownerBasis: basis(c.firstVisitOwner), countsAsTurn: r.staff !== null, newOwnership: r.staff ? { via: 'visit' } : undefined };
+      return { claim, view, receiver: r.staff, receiverBasis: r.basis, owner: r.staff, ownerBasis: basis(c.firstVisitOwner), countsAsTurn: r.staff !== null, newOwnership: r.staff ? { via: 'visit' } : undefined };
     }
     const absence = availabilityOf(state, claimant, arrival.at);
     if ((claim.kind === 'appointment' || claim.kind === 'designated' || claim.kind === 'invited') && p.absent_owner_credit.value === 'helper_becomes_owner' && !VALID_ABSENCES.has(absence) && absence !== 'available') {
       const r = receivedBy ?? newCustomerReceiver(state, arrival.at, policy).staff;
       const b = basis(p.absent_owner_credit.clause, ...claim.basis.events);
-      return { ...base, receiver: r, receiverBasis: b, owner: r, ownerBasis: b, countsAsTurn: r !== null, newOwnership: r ? { via: 'visit' } : undefined };
+      return { claim, view, receiver: r, receiverBasis: b, owner: r, ownerBasis: b, countsAsTurn: r !== null, newOwnership: r ? { via: 'visit' } : undefined };
     }
     const stand = receivedBy !== undefined ? { staff: receivedBy, basis: basis(p.absent_owner_receiver.clause) } : standIn(state, claimant, arrival.at, policy, arrival.phone);
     const helperTurn = stand.staff !== null && p.helper_counts_as_rotation_turn.value;
-    return { ...base, receiver: stand.staff, receiverBasis: stand.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: helperTurn, helperFor: stand.staff ? claimant : undefined, newOwnership };
+    return { claim, view, receiver: stand.staff, receiverBasis: stand.basis, owner: claimant, ownerBasis: claim.basis, countsAsTurn: helperTurn, helperFor: stand.staff ? claimant : undefined, newOwnership };
   }
 
   // A new customer (or one whose protection ran out): the rotation's, and the receiver's.
   const r = receivedBy ? { staff: receivedBy, basis: basis(c.rotation) } : newCustomerReceiver(state, arrival.at, policy);
   return {
-    ...base,
+    claim,
+    view,
     receiver: r.staff,
     receiverBasis: r.basis,
     owner: r.staff,

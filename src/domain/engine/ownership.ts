@@ -19,14 +19,12 @@ const NONE: OwnerView = { owner: null, status: 'none', protectedUntil: null, bas
 
 /** The last local day the ownership is protected, or null for no expiry. */
 export function lastProtectedDay(o: Ownership, customer: Customer | undefined): number | null {
-  let last: number | null = null;
-  const take = (day: number) => {
-    last = last === null ? day : Math.min(last, day);
-  };
-  if (o.protectionDays !== null) take((o.renews ? o.lastContactDay : o.startDay) + o.protectionDays);
-  if (o.gapDays !== null) take(o.lastContactDay + o.gapDays);
-  if (o.firstDueDay !== null && !o.firstCallbackDone) take(o.firstDueDay);
-  if (last !== null && customer?.noContactUntil !== undefined) {
+  let last = Number.POSITIVE_INFINITY;
+  if (o.protectionDays !== null) last = Math.min(last, (o.renews ? o.lastContactDay : o.startDay) + o.protectionDays);
+  if (o.gapDays !== null) last = Math.min(last, o.lastContactDay + o.gapDays);
+  if (o.firstDueDay !== null && !o.firstCallbackDone) last = Math.min(last, o.firstDueDay);
+  if (last === Number.POSITIVE_INFINITY) return null;
+  if (customer?.noContactUntil !== undefined) {
     // A customer who asked not to be called cannot be followed up: the gap does not run (consultant-rotation-detail.9b).
     if (customer.noContactUntil === null) return null;
     return Math.max(last, customer.noContactUntilDay ?? last);

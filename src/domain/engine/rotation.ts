@@ -92,7 +92,19 @@ function earliestMakeUp(state: OfficeState, at: number): { staff: string; makeUp
  * make-up turn first (补接优先), else the queue from the pointer, passing over
  * whoever is not there.
  */
+const recent = new WeakMap<OfficeState, { applied: number; at: number; policy: Policy; up: NextUp }>();
+
 export function nextUp(state: OfficeState, at: number, policy: Policy, exclude?: ReadonlySet<string>): NextUp {
+  // Judging and then taking the turn ask the same question of the same state: answer it once.
+  if (exclude) return computeNextUp(state, at, policy, exclude);
+  const hit = recent.get(state);
+  if (hit && hit.applied === state.applied && hit.at === at && hit.policy === policy) return hit.up;
+  const up = computeNextUp(state, at, policy);
+  recent.set(state, { applied: state.applied, at, policy, up });
+  return up;
+}
+
+function computeNextUp(state: OfficeState, at: number, policy: Policy, exclude?: ReadonlySet<string>): NextUp {
   const rot = state.rotation;
   const rotationClause = rotationClauseOf(policy);
   const made = earliestMakeUp(state, at);

@@ -16,6 +16,8 @@ export interface TimelineOptions extends DecideContext {
   policy: Policy;
   /** Keep each event's changes (for explain); a benchmark replay does not. */
   keepHistory?: boolean;
+  /** Refuse a repeated event id (default). A replay of the store's own log, where ids are unique by construction, may skip it. */
+  checkIds?: boolean;
 }
 
 export interface Entry {
@@ -37,7 +39,7 @@ export class Timeline {
   apply(event: OfficeEvent): Outcome {
     let outcome: Outcome;
     try {
-      if (this.ids.has(event.id)) reject('duplicate-id', 'id', `事件编号重复：${event.id}`, `duplicate event id: ${event.id}`);
+      if (this.options.checkIds !== false && this.ids.has(event.id)) reject('duplicate-id', 'id', `事件编号重复：${event.id}`, `duplicate event id: ${event.id}`);
       if (event.type === 'correction') {
         outcome = this.correct(event);
       } else {
@@ -50,7 +52,7 @@ export class Timeline {
       outcome = { accepted: false, rejection: e };
       this.rejections.set(event.id, e);
     }
-    this.ids.add(event.id);
+    if (this.options.checkIds !== false) this.ids.add(event.id);
     if (this.options.keepHistory !== false) this.entries.push({ event, outcome });
     return outcome;
   }
