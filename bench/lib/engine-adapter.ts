@@ -18,6 +18,7 @@ export function createEngine(timezone: string, preset = 'standard'): EngineAdapt
     timezone,
     policy: resolvePolicy(preset, undefined, Number.NEGATIVE_INFINITY),
     keepHistory: false,
+    checkIds: false,
     resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
   });
   return {

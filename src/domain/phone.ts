@@ -31,7 +31,7 @@ function libraryMobile(text: string): string | undefined {
 /** The 11-digit mobile number, or undefined when the text is not a valid mainland mobile. */
 export function normalizePhone(text: string): string | undefined {
   // Spaces, dashes and a +86/0086 prefix are how people write a mobile; strip them and let the segment check decide.
-  const compact = PLAIN.test(text) ? text.replace(SEPARATORS, '').replace(COUNTRY, '') : text;
+  const compact = CANONICAL.test(text) ? text : PLAIN.test(text) ? text.replace(SEPARATORS, '').replace(COUNTRY, '') : text;
   if (CANONICAL.test(compact)) {
     text = compact;
     const segment = text.slice(0, SEGMENT_DIGITS);
