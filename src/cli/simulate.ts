@@ -43,8 +43,9 @@ export async function simulate(paths: string[], options: SimulateOptions): Promi
         result = await runScenario(scenario, new LocalOffice(scenario));
       }
     } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      result = { file: shown, title: '', results: [], error: e.message };
+      // A file error names the file and field; anything else is our bug, reported for this file without stopping the others.
+      const message = e instanceof ScenarioError ? e.message : `${shown}: internal error: ${(e as Error).stack ?? String(e)}`;
+      result = { file: shown, title: '', results: [], error: message };
     }
     results.push(result);
     if (result.error) {
