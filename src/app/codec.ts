@@ -58,9 +58,12 @@ export function toNewEvent(event: OfficeEvent, outcome: { status: 'accepted' | '
  * customers are gone: each becomes `{phone: ''}` (a replay then treats the
  * registration as one without a valid phone).
  */
-export function fromStored(row: StoredEvent): OfficeEvent {
+export function fromStored(row: StoredEvent, erasedOverlay?: unknown): OfficeEvent {
   const out: Obj = { id: row.eventId, type: row.type, at: row.atMs, ...(isObj(row.payload) ? row.payload : {}) };
-  const personal = isObj(row.personal) ? row.personal : {};
+  // After erasure, `erasedOverlay` (table `erasures`) stands in for the blanked
+  // personal part: the erased customer under a stable pseudonymous phone, the
+  // event's other customers as they were. Present personal data always wins.
+  const personal = isObj(row.personal) ? row.personal : isObj(erasedOverlay) ? erasedOverlay : {};
   for (const [key, value] of Object.entries(personal)) {
     const dot = key.indexOf('.');
     if (dot < 0) out[key] = value;
@@ -85,4 +88,18 @@ export function customerRefs(event: OfficeEvent): { phone: string }[] {
   for (const k of PERSONAL_KEYS) add(e[k]);
   for (const n of NESTED) if (isObj(e[n])) for (const k of NESTED_KEYS) add((e[n] as Obj)[k]);
   return refs;
+}
+
+/** The event with every customer reference passed through `fn` (erasure). */
+export function mapCustomerRefs(event: OfficeEvent, fn: (ref: Obj) => Obj): OfficeEvent {
+  const e: Obj = { ...(event as unknown as Obj) };
+  const map = (v: unknown): unknown => (Array.isArray(v) ? v.map(map) : isObj(v) && typeof v.phone === 'string' ? fn(v) : v);
+  for (const k of PERSONAL_KEYS) if (e[k] !== undefined) e[k] = map(e[k]);
+  for (const n of NESTED) {
+    if (!isObj(e[n])) continue;
+    const inner: Obj = { ...(e[n] as Obj) };
+    for (const k of NESTED_KEYS) if (inner[k] !== undefined) inner[k] = map(inner[k]);
+    e[n] = inner;
+  }
+  return e as unknown as OfficeEvent;
 }

@@ -9,12 +9,12 @@
 // processes; a conflict discards the cache (the timeline already holds the
 // speculative event), reloads and retries.
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { availabilityOf } from '../domain/engine/rotation.ts';
 import { judgeArrival, ownerOf, rotationView, reportView, dealView, Timeline, policyAt, type Outcome, type OwnerView } from '../domain/engine/index.ts';
 import type { Change } from '../domain/engine/changes.ts';
 import { officeEvent, type EventOf, type OfficeEvent } from '../domain/events.ts';
-import { normalizePhone } from '../domain/phone.ts';
+import { formatMask, maskMatches, normalizePhone, parseMask } from '../domain/phone.ts';
 import { PolicyError, PRESETS, resolvePolicy } from '../domain/policy/index.ts';
 import type { Policy } from '../domain/policy/schema.ts';
 import type { Rejected } from '../domain/rejection.ts';
@@ -24,7 +24,7 @@ import {
   type EventStore, type Project, type StoredEvent,
 } from '../store/index.js';
 import { clauseText, type ClauseText } from './clauses.ts';
-import { customerRefs, fromStored, toNewEvent } from './codec.ts';
+import { customerRefs, fromStored, mapCustomerRefs, splitPersonal, toNewEvent } from './codec.ts';
 import { AppError, BusyError, ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { KeyedMutex, Semaphore } from './mutex.ts';
 import { sql } from 'kysely';
@@ -305,8 +305,9 @@ export class GuishuApp extends EventEmitter {
       return this.load(projectId);
     }
     try {
+      const overlay = await erasedOverlay(this.store, projectId, cache.headSeq + 1);
       for await (const row of this.store.readEvents(projectId, { fromSeq: cache.headSeq + 1, toSeq: head.seq })) {
-        const event = fromStored(row);
+        const event = fromStored(row, overlay.get(row.seq));
         const outcome = cache.timeline.apply(event);
         const rows = cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
         this.remember(cache, row.seq, event, row.status, row.rejectionCode);
@@ -337,6 +338,11 @@ export class GuishuApp extends EventEmitter {
 
   private async read<T>(projectId: string, fn: (cache: ProjectCache) => T | Promise<T>): Promise<T> {
     return this.mutex.run(projectId, async () => fn(await this.load(projectId)));
+  }
+
+  /** A read-only query over the project's current engine state (e.g. src/app/alerts.ts); fn must not mutate it. */
+  async query<T>(projectId: string, fn: (state: Timeline['state'], project: Project, at: number) => T): Promise<T> {
+    return this.read(projectId, (c) => fn(c.timeline.state, c.project, this.now()));
   }
 
   /** Forgets every cached timeline (tests; after a restore). */
@@ -519,6 +525,88 @@ export class GuishuApp extends EventEmitter {
     });
   }
 
+  // ------------------------------------------------------------------ scoping and data rights
+
+  /** Ids of the reports a channel agent filed that name this phone (in full, or as a mask it matches). */
+  async reportedBy(projectId: string, staffId: string, phoneText: string): Promise<string[]> {
+    const phone = requirePhone(phoneText, 'phone');
+    return this.read(projectId, (c) => {
+      const out: string[] = [];
+      for (const [id, rec] of c.byId) {
+        if (rec.event.type !== 'report' || rec.event.staff !== staffId) continue;
+        const text = rec.event.customer.phone;
+        const mask = parseMask(text);
+        if (normalizePhone(text) === phone || (mask && maskMatches(mask, phone))) out.push(id);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Erases a customer's personal data (right to erasure). Every event naming
+   * the phone — in full, or as a report mask it matches — has its `personal`
+   * column set to NULL (the hash chain keeps verifying: only the salted digest
+   * is hashed). So that the project can still be replayed, the event's
+   * customer references are kept in the `erasures` overlay with this customer
+   * under a pseudonymous phone (segment 17400, never a person's number in an
+   * office; one pseudonym for all of the customer's events, so ownership,
+   * reports and deal splits replay exactly as before) and without a name; other
+   * customers named by the same event keep theirs. Projections are rebuilt.
+   */
+  async eraseCustomer(projectId: string, phoneText: string): Promise<{ events: number; pseudonym: string }> {
+    const phone = requirePhone(phoneText, 'phone');
+    const result = await this.mutex.run(projectId, async () => {
+      const cache = await this.load(projectId);
+      const known = new Set([...cache.timeline.state.customers.keys(), ...cache.phoneIndex.keys()]);
+      if (!known.has(phone)) throw new NotFoundError('customer-not-found', 'no customer with this phone', 'phone');
+      let pseudonym: string;
+      do pseudonym = `17400${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+      while (known.has(pseudonym));
+      const overlays: { seq: number; personal: string }[] = [];
+      for (const rec of cache.byId.values()) {
+        let touched = false;
+        const rewritten = mapCustomerRefs(rec.event, (ref) => {
+          const text = String(ref.phone);
+          if (normalizePhone(text) === phone) {
+            touched = true;
+            return { phone: pseudonym };
+          }
+          const mask = parseMask(text);
+          if (mask && maskMatches(mask, phone)) {
+            touched = true;
+            const p = mask.prefix.length;
+            return { phone: formatMask({ prefix: pseudonym.slice(0, p), hidden: mask.hidden, suffix: pseudonym.slice(p + mask.hidden) }) };
+          }
+          return ref;
+        });
+        if (touched) overlays.push({ seq: rec.seq, personal: canonicalJson(splitPersonal(rewritten).personal ?? {}) });
+      }
+      const erasedAt = toIso(this.now());
+      // Overlay first, then the blanking: a crash in between leaves the data present (and the erasure to repeat), never an event replay cannot read.
+      await this.store.transaction(async (tx) => {
+        for (const o of overlays) {
+          await tx.insertInto('erasures').values({ project_id: projectId, seq: o.seq, personal: o.personal, erased_at: erasedAt })
+            .onConflict((oc) => oc.columns(['project_id', 'seq']).doUpdateSet({ personal: o.personal, erased_at: erasedAt })).execute();
+        }
+      });
+      await this.store.erasePersonal(projectId, overlays.map((o) => o.seq));
+      this.caches.delete(projectId);
+      return { events: overlays.length, pseudonym };
+    });
+    await this.rebuildProjections(projectId);
+    return result;
+  }
+
+  /** Everything the office holds about one customer (data-subject export): the card and every event naming them, with personal data. */
+  async exportCustomer(projectId: string, phoneText: string) {
+    const card = await this.customer(projectId, phoneText);
+    const events = await this.read(projectId, (c) => (c.phoneIndex.get(card.phone) ?? []).map((id) => {
+      const r = c.byId.get(id)!;
+      return { seq: r.seq, status: r.status, event: r.event };
+    }));
+    return { customer: card, events };
+  }
+
   // ------------------------------------------------------------------ rebuild
 
   /** Recomputes every projection row of the project from the log (guishu rebuild). Returns the number of rows written. */
@@ -567,8 +655,9 @@ function resolveFromEvent(ev: EventOf<'policy'>, version: number): Policy {
 /** Builds a project's cache by replaying its whole log. */
 async function replayLog(store: EventStore, project: Project): Promise<{ cache: ProjectCache }> {
   let cache: ProjectCache | undefined;
+  const overlay = await erasedOverlay(store, project.projectId);
   for await (const row of store.readEvents(project.projectId)) {
-    const event = fromStored(row);
+    const event = fromStored(row, overlay.get(row.seq));
     if (!cache) {
       if (event.type !== 'policy') throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId}: the first event is not a policy`);
       const policy = resolvePolicy(event.preset, event.set, Number.NEGATIVE_INFINITY, 1);
@@ -593,6 +682,12 @@ async function replayLog(store: EventStore, project: Project): Promise<{ cache: 
   }
   if (!cache) throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId} has no events (its creation did not finish)`);
   return { cache };
+}
+
+/** The erasure overlay of a project: seq → the personal part replay uses for an erased event. */
+async function erasedOverlay(store: EventStore, projectId: string, fromSeq = 1): Promise<Map<number, unknown>> {
+  const rows = await store.db.selectFrom('erasures').select(['seq', 'personal']).where('project_id', '=', projectId).where('seq', '>=', fromSeq).execute();
+  return new Map(rows.map((r) => [Number(r.seq), JSON.parse(r.personal) as unknown]));
 }
 
 function checkPolicy(preset: string, set: Record<string, unknown> | undefined, presetField: string, setField: string): Policy {

@@ -69,6 +69,9 @@ export class ApiClient {
 
   async ok<T>(method: string, path: string, body?: unknown): Promise<T> {
     const r = await this.request<T>(method, path, body);
+    if (r.status === 401 && !(process.env.GUISHU_USER && process.env.GUISHU_PASSWORD)) {
+      throw new HttpError(401, { ...((r.body ?? {}) as Problem), detail: 'the server needs a sign-in: set GUISHU_USER and GUISHU_PASSWORD' }, `${method} ${path}`);
+    }
     if (r.status < 200 || r.status >= 300) throw new HttpError(r.status, (r.body ?? {}) as Problem, `${method} ${path}`);
     return r.body;
   }

@@ -15,6 +15,15 @@ async function verify(write: (line: string) => void): Promise<number> {
         write(`✗ ${project.projectId}: broken at seq ${result.seq} (${result.reason}): expected ${result.expected}, found ${result.found}`);
       }
     }
+    // The audit log (src/auth/audit.ts): one hash chain per project, and '*' for group-wide acts.
+    const { verifyAllAudit } = await import('../auth/audit.ts');
+    for (const [id, r] of await verifyAllAudit(store.db)) {
+      if (r.ok) write(`✓ audit ${id}: ${r.count} entries`);
+      else {
+        broken++;
+        write(`✗ audit ${id}: broken at seq ${r.seq} (${r.reason}): expected ${r.expected}, found ${r.found}`);
+      }
+    }
     return broken === 0 ? 0 : 1;
   } finally {
     await store.close();

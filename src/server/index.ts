@@ -14,6 +14,12 @@ import type { OfficeEvent } from '../domain/events.ts';
 import type { EventStore } from '../store/index.js';
 import { LiveHub } from './live.ts';
 import { clientErrorHandler, installProblems, problem, sendProblem } from './problems.ts';
+import { checkEventRole, installAuth, type AuthOptions, type Guard } from './auth.ts';
+import { customerRefs } from '../app/codec.ts';
+import { forbidden } from '../auth/errors.ts';
+import { channelCard, channelJudge, dealInvolves, maskedCard, maskedDeal, maskedEvent } from '../auth/redact.ts';
+import { seesAll, type Role } from '../auth/roles.ts';
+import { localDay } from '../domain/time.ts';
 import {
   atQuery, createProjectBody, eventsQuery, eventTimes, httpEvent, idParams, judgeBody, policyBody, projectParams, rosterBody, staffBody,
   statusBody, toInstant, whatifBody,
@@ -29,7 +35,7 @@ declare module 'fastify' {
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
   interface FastifyRequest {
-    /** The acting user (account or staff id), recorded as the event's recorded_by. Null until accounts exist. */
+    /** The acting user's id (set by `authenticate`), recorded as the event's recorded_by. */
     actor: string | null;
   }
   interface FastifyContextConfig {
@@ -44,12 +50,18 @@ export interface ServerOptions {
   /** A pino logger, or false for none (tests). */
   logger?: Logger | false;
   bodyLimit?: number;
+  /** Accounts: admin bootstrap password, session lifetimes, argon2 cost, judge rate (src/server/auth.ts). */
+  auth?: AuthOptions;
 }
 
 export interface GuishuServer {
   fastify: FastifyInstance;
   app: GuishuApp;
   live: LiveHub;
+  /** Access decisions, accounts and the audit log. */
+  guard: Guard;
+  /** Every route registered (method, url, config): the role × route matrix test walks it. */
+  routes: { method: string; url: string; config: Record<string, unknown> }[];
   close(): Promise<void>;
 }
 
@@ -70,6 +82,10 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   installProblems(fastify);
+  const routes: GuishuServer['routes'] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, config: (route.config ?? {}) as Record<string, unknown> });
+  });
 
   const live = new LiveHub(app, opts.store);
 
@@ -85,9 +101,15 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   });
   await fastify.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  // Accounts hook: a no-op that the next engineer fills in.
-  fastify.decorate('authenticate', async (_request: FastifyRequest, _reply: FastifyReply) => {});
+  // Accounts (src/server/auth.ts): `authenticate` resolves the session or token, checks CSRF and the route's `config.roles`.
   fastify.decorateRequest('actor', null);
+  const guard = await installAuth(fastify, { store: opts.store, app, options: opts.auth });
+  const ALL: Role[] = ['manager', 'controller', 'frontdesk', 'consultant', 'channel'];
+  const STAFF: Role[] = ['manager', 'controller', 'frontdesk', 'consultant'];
+  const isToday = async (project: string, ms: number) => {
+    const tz = await app.timezone(project);
+    return localDay(ms, tz) === localDay(Date.now(), tz);
+  };
   fastify.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs') || request.routeOptions.config?.public) return;
     await fastify.authenticate(request, reply);
@@ -104,31 +126,35 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   });
 
   // -------------------------------------------------------------- projects
-  r.post('/api/projects', { schema: { tags: ['projects'], summary: 'Create a project (sales office) and its first policy version', body: createProjectBody } }, async (request, reply) => {
+  r.post('/api/projects', { config: { roles: [] }, schema: { tags: ['projects'], summary: 'Create a project (sales office) and its first policy version', body: createProjectBody } }, async (request, reply) => {
     const { project, policy } = await app.createProject(request.body, ctx(request));
     return reply.code(201).send({ ...project, policy });
   });
-  r.get('/api/projects', { schema: { tags: ['projects'], summary: 'List projects' } }, async () => ({ projects: await app.listProjects() }));
-  r.get('/api/projects/:project', { schema: { tags: ['projects'], summary: 'One project', params: projectParams } }, async (request) => app.getProject(request.params.project));
+  r.get('/api/projects', { config: { roles: 'any' }, schema: { tags: ['projects'], summary: 'List projects (those where one holds a role; admins: all)' } }, async (request) => {
+    const p = guard.principal(request);
+    return { projects: (await app.listProjects()).filter((x) => p.admin || p.roles.has(x.projectId)) };
+  });
+  r.get('/api/projects/:project', { config: { roles: ALL }, schema: { tags: ['projects'], summary: 'One project', params: projectParams } }, async (request) => app.getProject(request.params.project));
 
   // -------------------------------------------------------------- staff, roster, status, policies
-  r.post('/api/projects/:project/staff', { schema: { tags: ['staff'], summary: 'Add (or update) a staff member: a `staff` event', params: projectParams, body: staffBody } }, async (request, reply) => {
+  r.post('/api/projects/:project/staff', { config: { roles: ['manager'] }, schema: { tags: ['staff'], summary: 'Add (or update) a staff member: a `staff` event', params: projectParams, body: staffBody } }, async (request, reply) => {
     const { project } = request.params;
     const b = request.body;
     return sendRecorded(reply, await addStaff(app, project, { ...b, role: b.role ?? 'consultant', at: await at(project, b.at) }, ctx(request)));
   });
-  r.get('/api/projects/:project/staff', { schema: { tags: ['staff'], summary: 'Staff of the project', params: projectParams } }, async (request) => ({ staff: await app.staff(request.params.project) }));
-  r.post('/api/projects/:project/roster', { schema: { tags: ['staff'], summary: "Set the day's rotation roster (a `duty` event)", params: projectParams, body: rosterBody } }, async (request, reply) => {
+  r.get('/api/projects/:project/staff', { config: { roles: STAFF }, schema: { tags: ['staff'], summary: 'Staff of the project', params: projectParams } }, async (request) => ({ staff: await app.staff(request.params.project) }));
+  r.post('/api/projects/:project/roster', { config: { roles: ['manager', 'frontdesk'] }, schema: { tags: ['staff'], summary: "Set the day's rotation roster (a `duty` event)", params: projectParams, body: rosterBody } }, async (request, reply) => {
     const { project } = request.params;
     return sendRecorded(reply, await setRoster(app, project, { ...request.body, at: await at(project, request.body.at) }, ctx(request)));
   });
-  r.post('/api/projects/:project/status', { schema: { tags: ['staff'], summary: 'Set a consultant’s presence (a `status` event)', params: projectParams, body: statusBody } }, async (request, reply) => {
+  r.post('/api/projects/:project/status', { config: { roles: ['manager', 'frontdesk', 'consultant'] }, schema: { tags: ['staff'], summary: 'Set a consultant’s presence (a `status` event; a consultant sets only their own)', params: projectParams, body: statusBody } }, async (request, reply) => {
     const { project } = request.params;
     const b = request.body;
+    checkEventRole(guard.standing(request, project), { type: 'status', staff: b.staff });
     return sendRecorded(reply, await setStatus(app, project, { ...b, at: await at(project, b.at), until: await at(project, b.until, 'until') }, ctx(request)));
   });
-  r.get('/api/projects/:project/policies', { schema: { tags: ['projects'], summary: 'Policy versions', params: projectParams } }, async (request) => ({ policies: await app.policies(request.params.project) }));
-  r.post('/api/projects/:project/policies', { schema: { tags: ['projects'], summary: 'A new policy version taking effect at effectiveAt (a `policy` event)', params: projectParams, body: policyBody } }, async (request, reply) => {
+  r.get('/api/projects/:project/policies', { config: { roles: ALL }, schema: { tags: ['projects'], summary: 'Policy versions', params: projectParams } }, async (request) => ({ policies: await app.policies(request.params.project) }));
+  r.post('/api/projects/:project/policies', { config: { roles: ['manager'] }, schema: { tags: ['projects'], summary: 'A new policy version taking effect at effectiveAt (a `policy` event)', params: projectParams, body: policyBody } }, async (request, reply) => {
     const { project } = request.params;
     const b = request.body;
     return sendRecorded(reply, await changePolicy(app, project, { ...b, at: await at(project, b.at), effectiveAt: await at(project, b.effectiveAt, 'effectiveAt') }, ctx(request)));
@@ -136,47 +162,117 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
 
   // -------------------------------------------------------------- events
   r.post('/api/projects/:project/events', {
+    config: { roles: ['manager', 'frontdesk', 'consultant', 'channel'] },
     schema: { tags: ['events'], summary: 'Record an office event. 201 with status accepted or rejected (a refused event is recorded too); 400 for a malformed request; a repeated id with identical content answers 200 with the original result, with other content 409.', params: projectParams, body: httpEvent },
   }, async (request, reply) => {
     const { project } = request.params;
+    checkEventRole(guard.standing(request, project), request.body as { type: string });
     const event = eventTimes(request.body as Record<string, unknown>, await app.timezone(project));
     return sendRecorded(reply, await app.recordEvent(project, event as unknown as OfficeEvent, ctx(request)));
   });
-  r.get('/api/projects/:project/events', { schema: { tags: ['events'], summary: 'The log, paged by seq (afterSeq, limit ≤ 1000)', params: projectParams, querystring: eventsQuery } }, async (request) => app.events(request.params.project, request.query));
-  r.get('/api/projects/:project/events/:id', { schema: { tags: ['events'], summary: 'One event as recorded, with its current outcome (after corrections)', params: idParams } }, async (request) => app.event(request.params.project, request.params.id));
+  r.get('/api/projects/:project/events', { config: { roles: ['manager', 'controller'] }, schema: { tags: ['events'], summary: 'The log, paged by seq (afterSeq, limit ≤ 1000); the register of every day: manager, or a grant (audited)', params: projectParams, querystring: eventsQuery } }, async (request) => {
+    const { project } = request.params;
+    await app.timezone(project);
+    await guard.pastAccess(request, project);
+    const page = await app.events(project, request.query);
+    if (page.events.length) await guard.record(request, project, 'read-log', { detail: { fromSeq: page.events[0]!.seq, toSeq: page.events.at(-1)!.seq } });
+    return page;
+  });
+  r.get('/api/projects/:project/events/:id', { config: { roles: ['manager', 'controller', 'frontdesk'] }, schema: { tags: ['events'], summary: 'One event as recorded, with its current outcome (after corrections); a day before today needs manager or a grant; the front desk sees customers masked', params: idParams } }, async (request) => {
+    const { project, id } = request.params;
+    const e = await app.event(project, id);
+    await guard.past(request, project, Date.parse(e.at));
+    if (!seesAll(guard.standing(request, project))) return { ...e, event: maskedEvent(e.event) };
+    if (customerRefs(e.event).length) await guard.record(request, project, 'read-phone', { detail: { event: id, seq: e.seq } });
+    return e;
+  });
 
   // -------------------------------------------------------------- queries
-  r.post('/api/projects/:project/judge', { schema: { tags: ['queries'], summary: 'Who receives this arriving customer and whose customer they are (records nothing)', params: projectParams, body: judgeBody } }, async (request) => {
+  r.post('/api/projects/:project/judge', { config: { roles: ALL }, schema: { tags: ['queries'], summary: 'Who receives this arriving customer and whose customer they are (records nothing); rate-limited per user except managers; a channel agent sees the owner only of customers they reported', params: projectParams, body: judgeBody } }, async (request) => {
     const { project } = request.params;
     const b = request.body;
-    return app.judge(project, { phone: b.customer.phone, party: b.party?.map((p) => p.phone), says: b.says, at: await at(project, b.at), purpose: b.purpose, recognizedBy: b.recognizedBy });
+    guard.judge(request, project);
+    const when = await at(project, b.at);
+    await guard.past(request, project, when);
+    const answer = await app.judge(project, { phone: b.customer.phone, party: b.party?.map((p) => p.phone), says: b.says, at: when, purpose: b.purpose, recognizedBy: b.recognizedBy });
+    const s = guard.standing(request, project);
+    if (!s.admin && s.role === 'channel' && !(s.staffId && (answer.owner === s.staffId || (await app.reportedBy(project, s.staffId, b.customer.phone)).length))) return channelJudge(answer);
+    return answer;
   });
-  r.get('/api/projects/:project/customers/:phone', { schema: { tags: ['queries'], summary: 'Customer card: owner, status, protection left, basis in words, timeline', params: z.object({ project: projectParams.shape.project, phone: z.string().min(1).max(64) }), querystring: atQuery } }, async (request) => {
+  r.get('/api/projects/:project/customers/:phone', { config: { roles: ALL }, schema: { tags: ['queries'], summary: 'Customer card: owner, status, protection left, basis in words, timeline. In full (audited) for managers, controllers and the owning consultant; masked phone, no name and no history for other consultants; the front desk sees today’s history; a channel agent only customers they reported', params: z.object({ project: projectParams.shape.project, phone: z.string().min(1).max(64) }), querystring: atQuery } }, async (request) => {
     const { project, phone } = request.params;
-    return app.customer(project, phone, await at(project, request.query.at));
+    const when = await at(project, request.query.at);
+    await guard.past(request, project, when);
+    const s = guard.standing(request, project);
+    const card = await app.customer(project, phone, when);
+    if (seesAll(s) || (s.role === 'consultant' && s.staffId !== null && card.owner === s.staffId)) {
+      await guard.record(request, project, 'read-phone', { phone: card.phone });
+      return card;
+    }
+    if (s.role === 'channel') {
+      const reports = s.staffId ? await app.reportedBy(project, s.staffId, phone) : [];
+      if (!reports.length) throw forbidden('a channel agent sees only customers they reported', 'not-your-customer');
+      return channelCard(card, reports);
+    }
+    if (s.role === 'frontdesk') {
+      const today = new Set<string>();
+      for (const e of card.timeline) if (await isToday(project, Date.parse(e.at))) today.add(e.at);
+      return maskedCard(card, (e) => today.has(e.at));
+    }
+    return maskedCard(card);
   });
-  r.get('/api/projects/:project/rotation', { schema: { tags: ['queries'], summary: 'Rotation: next up, order, presence, make-ups, turns', params: projectParams, querystring: atQuery } }, async (request) => {
+  r.get('/api/projects/:project/rotation', { config: { roles: STAFF }, schema: { tags: ['queries'], summary: 'Rotation: next up, order, presence, make-ups, turns', params: projectParams, querystring: atQuery } }, async (request) => {
     const { project } = request.params;
-    return app.rotation(project, await at(project, request.query.at));
+    const when = await at(project, request.query.at);
+    await guard.past(request, project, when);
+    return app.rotation(project, when);
   });
-  r.get('/api/projects/:project/reports', { schema: { tags: ['queries'], summary: 'Channel reports and their status', params: projectParams, querystring: atQuery } }, async (request) => {
+  r.get('/api/projects/:project/reports', { config: { roles: ['manager', 'controller', 'frontdesk', 'channel'] }, schema: { tags: ['queries'], summary: 'Channel reports and their status (a channel agent: their own)', params: projectParams, querystring: atQuery } }, async (request) => {
     const { project } = request.params;
-    return { reports: await app.reports(project, await at(project, request.query.at)) };
+    const when = await at(project, request.query.at);
+    await guard.past(request, project, when);
+    const s = guard.standing(request, project);
+    const reports = await app.reports(project, when);
+    return { reports: !s.admin && s.role === 'channel' ? reports.filter((x) => x.agent === s.staffId) : reports };
   });
-  r.get('/api/projects/:project/reports/:id', { schema: { tags: ['queries'], summary: 'One report’s status at a time', params: idParams, querystring: atQuery } }, async (request) => {
+  r.get('/api/projects/:project/reports/:id', { config: { roles: ['manager', 'controller', 'frontdesk', 'channel'] }, schema: { tags: ['queries'], summary: 'One report’s status at a time (a channel agent: their own)', params: idParams, querystring: atQuery } }, async (request) => {
     const { project, id } = request.params;
-    return app.report(project, id, await at(project, request.query.at));
+    const when = await at(project, request.query.at);
+    await guard.past(request, project, when);
+    const s = guard.standing(request, project);
+    const report = await app.report(project, id, when);
+    if (!s.admin && s.role === 'channel' && report.agent !== s.staffId) throw forbidden('a channel agent sees only their own reports', 'not-your-report');
+    return report;
   });
-  r.get('/api/projects/:project/deals', { schema: { tags: ['queries'], summary: 'Deals ledger with performance and commission splits', params: projectParams } }, async (request) => ({ deals: await app.deals(request.params.project) }));
-  r.get('/api/projects/:project/deals/:id', { schema: { tags: ['queries'], summary: 'One deal', params: idParams } }, async (request) => app.deal(request.params.project, request.params.id));
-  r.post('/api/projects/:project/whatif', { schema: { tags: ['queries'], summary: 'Replay the log under another preset/set: customers whose owner and deals whose split change', params: projectParams, body: whatifBody } }, async (request) => {
+  r.get('/api/projects/:project/deals', { config: { roles: ['manager', 'controller', 'consultant'] }, schema: { tags: ['queries'], summary: 'Deals ledger with performance and commission splits (a consultant: deals they take part in, customers masked)', params: projectParams } }, async (request) => {
+    const { project } = request.params;
+    const s = guard.standing(request, project);
+    const deals = await app.deals(project);
+    if (!seesAll(s)) return { deals: deals.filter((d) => dealInvolves(d, s.staffId)).map(maskedDeal) };
+    if (deals.length) await guard.record(request, project, 'read-phone', { detail: { deals: deals.length } });
+    return { deals };
+  });
+  r.get('/api/projects/:project/deals/:id', { config: { roles: ['manager', 'controller', 'consultant'] }, schema: { tags: ['queries'], summary: 'One deal (a consultant: one they take part in, customers masked)', params: idParams } }, async (request) => {
+    const { project, id } = request.params;
+    const s = guard.standing(request, project);
+    const deal = await app.deal(project, id);
+    if (!seesAll(s)) {
+      if (!dealInvolves(deal, s.staffId)) throw forbidden('a consultant sees only deals they take part in', 'not-your-deal');
+      return maskedDeal(deal);
+    }
+    await guard.record(request, project, 'read-phone', { detail: { deal: id } });
+    return deal;
+  });
+  r.post('/api/projects/:project/whatif', { config: { roles: ['manager', 'controller'] }, schema: { tags: ['queries'], summary: 'Replay the log under another preset/set: customers whose owner and deals whose split change', params: projectParams, body: whatifBody } }, async (request) => {
     const { project } = request.params;
     const b = request.body;
-    return app.whatIf(project, { preset: b.preset, set: b.set, at: await at(project, b.at) });
+    const result = await app.whatIf(project, { preset: b.preset, set: b.set, at: await at(project, b.at) });
+    if (result.customers.length) await guard.record(request, project, 'read-phone', { detail: { whatif: b.preset, customers: result.customers.length } });
+    return result;
   });
 
   // -------------------------------------------------------------- live
-  r.get('/api/projects/:project/live', { schema: { tags: ['live'], summary: 'Server-Sent Events: arrival, rotation, alert', params: projectParams } }, async (request, reply) => {
+  r.get('/api/projects/:project/live', { config: { roles: STAFF }, schema: { tags: ['live'], summary: 'Server-Sent Events: arrival, rotation, alert', params: projectParams } }, async (request, reply) => {
     const { project } = request.params;
     const first = await app.rotation(project); // 404 before the stream opens
     reply.hijack();
@@ -205,6 +301,8 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     fastify,
     app,
     live,
+    guard,
+    routes,
     async close() {
       live.close();
       await fastify.close();

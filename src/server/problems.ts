@@ -61,6 +61,9 @@ export function installProblems(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(err)) return sendProblem(reply, fromValidation(err as never));
     if (err instanceof AppError) {
       if (err.status >= 500) request.log.warn({ code: err.code }, err.message);
+      // Refusals of the accounts layer carry Retry-After / WWW-Authenticate.
+      const headers = (err as AppError & { headers?: Record<string, string> }).headers;
+      if (headers) for (const [k, v] of Object.entries(headers)) reply.header(k, v);
       return sendProblem(reply, problem(err.status, err.code, err.title, err.message, err.field));
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;

@@ -126,6 +126,90 @@ export interface StaffTable {
   left_at: IsoTime | null;
 }
 
+/** Accounts (migration 2): group-wide rows live under project_id '*'. */
+export interface UsersTable {
+  project_id: string;
+  user_id: string;
+  username: string;
+  display_name: string | null;
+  password_hash: string;
+  is_admin: ColumnType<number, number | undefined, number>;
+  disabled_at: IsoTime | null;
+  created_at: IsoTime;
+  created_by: string | null;
+}
+
+export interface UserRolesTable {
+  project_id: string;
+  user_id: string;
+  role: string;
+  staff_id: string | null;
+  agency: string | null;
+  granted_by: string | null;
+  granted_at: IsoTime;
+}
+
+export interface SessionsTable {
+  project_id: string;
+  /** sha256 of the token: the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  kind: 'cookie' | 'bearer';
+  csrf: string | null;
+  created_at: IsoTime;
+  expires_at: IsoTime;
+  idle_until: IsoTime;
+}
+
+export interface LoginFailuresTable {
+  project_id: string;
+  username: string;
+  failures: number;
+  locked_until: IsoTime | null;
+  last_at: IsoTime;
+}
+
+export interface SettingsTable {
+  project_id: string;
+  key: string;
+  value: string;
+}
+
+export interface GrantsTable {
+  project_id: string;
+  grant_id: string;
+  user_id: string;
+  scope: string;
+  valid_from: IsoTime;
+  valid_until: IsoTime;
+  reason: string;
+  granted_by: string;
+  created_at: IsoTime;
+  revoked_at: IsoTime | null;
+}
+
+export interface AuditLogTable {
+  project_id: string;
+  seq: number;
+  at: IsoTime;
+  user_id: string | null;
+  action: string;
+  subject: string | null;
+  subject_key: string | null;
+  route: string | null;
+  reason: string | null;
+  detail: JsonText;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ErasuresTable {
+  project_id: string;
+  seq: number;
+  personal: JsonText;
+  erased_at: IsoTime;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -144,6 +228,14 @@ export interface Database {
   alerts: AlertsTable;
   policies: PoliciesTable;
   staff: StaffTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  settings: SettingsTable;
+  grants: GrantsTable;
+  audit_log: AuditLogTable;
+  erasures: ErasuresTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -151,6 +243,7 @@ export interface Database {
 export const PROJECT_TABLES = [
   'projects', 'events', 'customers', 'rotation', 'reports', 'report_masks',
   'deals', 'units', 'alerts', 'policies', 'staff',
+  'users', 'user_roles', 'sessions', 'login_failures', 'settings', 'grants', 'audit_log', 'erasures',
 ] as const satisfies readonly (keyof Database)[];
 
 export type ProjectRow = Selectable<ProjectsTable>;

@@ -2,7 +2,7 @@
 // a code, never a 5xx; the project's head, chain and projections are unchanged.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, cleanup, startServer, TARGETS, warnSkips, type Running } from './harness.ts';
+import { api, authHeaders, cleanup, startServer, TARGETS, warnSkips, type Running } from './harness.ts';
 
 const P = 'fuzz';
 const NASTY = ["'; DROP TABLE events; --", '<script>alert(1)</script>', '" OR 1=1 --', '\u0000', '${jndi:ldap://x}', '%00%27', '王\u202e先生', '<img src=x onerror=alert(1)>', '\\', '../../etc/passwd'];
@@ -124,7 +124,7 @@ for (const target of TARGETS) {
         fc.asyncProperty(fc.oneof({ arbitrary: brokenEvent, weight: 3 }, { arbitrary: brokenOther, weight: 1 }), async (req) => {
           const res = await fetch(`${running.url}${req.path}`, {
             method: req.method,
-            headers: req.raw !== undefined ? { 'content-type': req.contentType ?? 'application/json' } : req.body !== undefined ? { 'content-type': 'application/json' } : {},
+            headers: { ...authHeaders(running.url), ...(req.raw !== undefined ? { 'content-type': req.contentType ?? 'application/json' } : req.body !== undefined ? { 'content-type': 'application/json' } : {}) },
             body: req.raw ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
           });
           const text = await res.text();

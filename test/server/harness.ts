@@ -10,6 +10,14 @@ import { openStore, type EventStore, type StoreConfig } from '../../src/store/in
 
 export const PG_URL = process.env.DATABASE_URL;
 
+/** Every test server starts with this admin password; `simulate --server` signs in with it (GUISHU_USER / GUISHU_PASSWORD). */
+export const ADMIN_PASSWORD = 'test-admin-password-1';
+process.env.GUISHU_ADMIN_PASSWORD = ADMIN_PASSWORD;
+process.env.GUISHU_USER = 'admin';
+process.env.GUISHU_PASSWORD = ADMIN_PASSWORD;
+/** base URL → the admin's bearer token, sent by `api()`. */
+const tokens = new Map<string, string>();
+
 export interface Target {
   name: 'sqlite' | 'postgres';
   skipReason: string | null;
@@ -55,6 +63,8 @@ export async function startServer(config: StoreConfig): Promise<Running> {
   const store = await openStore(config);
   const server = await buildServer({ store });
   const address = await server.fastify.listen({ port: 0, host: '127.0.0.1' });
+  const signedIn = await signIn(address, 'admin', ADMIN_PASSWORD);
+  tokens.set(address, signedIn.token);
   return {
     url: address,
     server,
@@ -75,8 +85,25 @@ export async function cleanup(): Promise<void> {
   }
 }
 
-export async function api<T = Record<string, unknown>>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; type: string; body: T }> {
-  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+/** The admin's Authorization header for a server of `startServer`. */
+export function authHeaders(base: string): Record<string, string> {
+  const token = tokens.get(base);
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** Signs in; the bearer token, the session cookie and its CSRF token. */
+export async function signIn(base: string, username: string, password: string, cookie?: string): Promise<{ token: string; cookie: string; csrf: string; status: number }> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ username, password }) });
+  const body = (await res.json()) as { token?: string; csrfToken?: string };
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  return { status: res.status, token: body.token ?? '', csrf: body.csrfToken ?? '', cookie: cookies.join('; ') };
+}
+
+/** A JSON request as the admin (bearer token of `startServer`), unless `headers` says otherwise. */
+export async function api<T = Record<string, unknown>>(base: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; type: string; body: T; headers: Headers }> {
+  const token = tokens.get(base);
+  const auth: Record<string, string> = headers ?? (token ? { authorization: `Bearer ${token}` } : {});
+  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -84,5 +111,5 @@ export async function api<T = Record<string, unknown>>(base: string, method: str
   } catch {
     parsed = text;
   }
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: parsed as T };
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: parsed as T, headers: res.headers };
 }

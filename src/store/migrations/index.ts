@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DialectName, Migration } from './types.js';
 import { m0001_initial } from './0001_initial.js';
+import { m0002_accounts } from './0002_accounts.js';
 
 export type { DialectName, Migration } from './types.js';
 
@@ -8,7 +9,7 @@ export type { DialectName, Migration } from './types.js';
  * The one migration history, in order. Append new migrations at the end with
  * the next version number; never edit or reorder a landed one.
  */
-export const MIGRATIONS: readonly Migration[] = [m0001_initial];
+export const MIGRATIONS: readonly Migration[] = [m0001_initial, m0002_accounts];
 
 /** Runs `fn` in a transaction that serialises migrators (the adapter supplies it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,22 @@
+// Per-user sliding-window rate limit (in process memory: each server process
+// counts its own requests).
+export class RateLimiter {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(readonly limit: number, readonly windowMs = 60_000, private readonly now: () => number = Date.now) {}
+
+  /** Counts a hit; returns 0 when allowed, else the seconds until the next one would be. */
+  hit(key: string): number {
+    const now = this.now();
+    const from = now - this.windowMs;
+    const list = (this.hits.get(key) ?? []).filter((t) => t > from);
+    if (list.length >= this.limit) {
+      this.hits.set(key, list);
+      return (list[0]! + this.windowMs - now) / 1000;
+    }
+    list.push(now);
+    this.hits.set(key, list);
+    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (!v.some((t) => t > from)) this.hits.delete(k);
+    return 0;
+  }
+}
