@@ -1,10 +1,22 @@
 // `guishu` subcommands that work on the store: the same GUISHU_DATA /
-// DATABASE_URL as the server.
-import { openStore, storeConfigFromEnv } from '../store/index.ts';
+// DATABASE_URL as the server. See docs/operations.md.
+import { parseArgs } from 'node:util';
+import { openStore, storeConfigFromEnv, type EventStore } from '../store/index.ts';
 
-async function verify(write: (line: string) => void): Promise<number> {
+type Write = (line: string) => void;
+const err = (line: string) => process.stderr.write(line + '\n');
+
+async function withStore<T>(fn: (store: EventStore) => Promise<T>): Promise<T> {
   const store = await openStore(storeConfigFromEnv());
   try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function verify(write: Write): Promise<number> {
+  return withStore(async (store) => {
     let broken = 0;
     for (const project of await store.listProjects()) {
       const result = await store.verifyChain(project.projectId);
@@ -25,16 +37,205 @@ async function verify(write: (line: string) => void): Promise<number> {
       }
     }
     return broken === 0 ? 0 : 1;
-  } finally {
-    await store.close();
+  });
+}
+
+async function importTimelineCommand(args: string[], write: Write): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { project: { type: 'string' }, name: { type: 'string' }, preset: { type: 'string' }, timezone: { type: 'string' }, batch: { type: 'string' } },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) {
+    err('usage: guishu import-timeline FILE [--project ID] [--name NAME] [--preset P] [--timezone TZ] [--batch N]');
+    return 2;
+  }
+  const { importTimeline, ImportError } = await import('../ops/import-timeline.ts');
+  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
+    err(`--batch must be a whole number ≥ 1, got ${values.batch}`);
+    return 2;
+  }
+  try {
+    const r = await withStore((store) => importTimeline(store, { file, project: values.project, name: values.name, preset: values.preset, timezone: values.timezone, batchSize, log: err }));
+    const rej = Object.entries(r.rejections).map(([k, v]) => `${k} ${v}`).join(', ');
+    write(`${r.created ? 'created' : 'continued'} ${r.projectId}: ${r.events} events recorded (${r.accepted} accepted, ${r.rejected} rejected${rej ? `: ${rej}` : ''})${r.skipped ? `, ${r.skipped} already recorded and skipped` : ''}; head ${r.headSeq}`);
+    write(`${r.seconds.toFixed(1)} s, ${r.eventsPerSecond} events/s`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ImportError) {
+      err(`guishu import-timeline: ${e.message}`);
+      return 1;
+    }
+    throw e;
   }
 }
 
+async function rebuildCommand(args: string[], write: Write): Promise<number> {
+  const { values } = parseArgs({ args, options: { project: { type: 'string' }, check: { type: 'boolean', default: false } } });
+  const { GuishuApp } = await import('../app/office.ts');
+  const { rebuildProject, formatDifference } = await import('../ops/rebuild.ts');
+  return withStore(async (store) => {
+    const app = new GuishuApp({ store });
+    const ids = values.project ? [values.project] : (await store.listProjects()).map((p) => p.projectId);
+    if (values.project && !(await store.getProject(values.project))) {
+      err(`guishu rebuild: no project ${values.project}`);
+      return 2;
+    }
+    let differing = 0;
+    for (const id of ids) {
+      const r = await rebuildProject(app, id, { check: values.check });
+      if (r.differences.length === 0) {
+        write(`✓ ${id}: ${r.rows} projection rows at head ${r.headSeq} equal the log${r.rewritten ? ' (rewritten)' : ''}`);
+        continue;
+      }
+      differing++;
+      write(`✗ ${id}: ${r.differences.length} rows differed from the log at head ${r.headSeq}${r.rewritten ? ' — fixed: rewritten from the log' : ' — not changed (--check)'}`);
+      for (const d of r.differences.slice(0, 200)) for (const line of formatDifference(d)) write(line);
+      if (r.differences.length > 200) write(`  … and ${r.differences.length - 200} more`);
+    }
+    return differing === 0 ? 0 : 1;
+  });
+}
+
+async function backupCommand(args: string[], write: Write): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) {
+    err('usage: guishu backup FILE');
+    return 2;
+  }
+  const { backup } = await import('../ops/backup.ts');
+  const r = await withStore((store) => backup(store, file));
+  write(`backup ${r.file}: ${r.projects} projects, ${r.events} events, ${r.bytes} bytes, sha256 ${r.sha256}`);
+  return 0;
+}
+
+async function restoreCommand(args: string[], write: Write): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) {
+    err('usage: guishu restore FILE   (into an empty database)');
+    return 2;
+  }
+  const { restore, BackupError } = await import('../ops/backup.ts');
+  try {
+    const r = await withStore((store) => restore(store, file, { log: err }));
+    for (const p of r.projects) write(`✓ ${p.projectId}: ${p.events} events, head ${p.head.slice(0, 12)} = the backup's`);
+    write(`restored ${r.events} events in ${r.seconds.toFixed(1)} s`);
+    return 0;
+  } catch (e) {
+    if (e instanceof BackupError) {
+      err(`guishu restore: refused: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+async function importXlsxCommand(args: string[], write: Write): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { project: { type: 'string' } } });
+  const file = positionals[0];
+  if (!file || positionals.length > 1 || !values.project) {
+    err('usage: guishu import-xlsx FILE --project ID');
+    return 2;
+  }
+  const { importXlsx, XlsxImportError, formatRowError } = await import('../ops/xlsx.ts');
+  const { BulkError } = await import('../app/bulk.ts');
+  try {
+    const r = await withStore((store) => importXlsx(store, file, values.project!, { log: err }));
+    const rej = Object.entries(r.rejections).map(([k, v]) => `${k} ${v}`).join(', ');
+    write(`imported ${file} into ${r.projectId}: ${r.visits} visits, ${r.calls} calls (${r.accepted} accepted, ${r.rejected} rejected by the rules${rej ? `: ${rej}` : ''}); head ${r.headSeq}; ${r.seconds.toFixed(1)} s`);
+    if (r.ignored.length) write(`columns read but not recorded (no such field on the events): ${r.ignored.join(', ')}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof XlsxImportError) {
+      err(`guishu import-xlsx: ${file}: ${e.message}`);
+      for (const x of e.errors) err(formatRowError(x));
+      return 1;
+    }
+    if (e instanceof BulkError) {
+      err(`guishu import-xlsx: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+async function exportXlsxCommand(args: string[], write: Write): Promise<number> {
+  const { values } = parseArgs({ args, options: { project: { type: 'string' }, date: { type: 'string' }, out: { type: 'string' } } });
+  if (!values.project || !values.date) {
+    err('usage: guishu export-xlsx --project ID --date YYYY-MM-DD [--out FILE]');
+    return 2;
+  }
+  const { exportRegisters } = await import('../ops/xlsx.ts');
+  const out = values.out ?? `${values.project}-${values.date}-登记表.xlsx`;
+  try {
+    const r = await withStore((store) => exportRegisters(store, values.project!, values.date!, out));
+    write(`${r.file}: ${r.visits} visits, ${r.calls} calls on ${values.date}`);
+    return 0;
+  } catch (e) {
+    err(`guishu export-xlsx: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+async function alertsCommand(args: string[], write: Write): Promise<number> {
+  const { values } = parseArgs({ args, options: { project: { type: 'string' }, days: { type: 'string', default: '2' }, at: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const days = Number(values.days);
+  if (!values.project || !Number.isInteger(days) || days < 0) {
+    err('usage: guishu alerts --project ID [--days N] [--at "YYYY-MM-DD HH:mm"] [--json]');
+    return 2;
+  }
+  const { GuishuApp } = await import('../app/office.ts');
+  const { projectAlerts } = await import('../app/alerts.ts');
+  const { parseLocalTime } = await import('../domain/time.ts');
+  return withStore(async (store) => {
+    const project = await store.getProject(values.project!);
+    if (!project) {
+      err(`guishu alerts: no project ${values.project}`);
+      return 2;
+    }
+    let at: number | undefined;
+    if (values.at) {
+      at = parseLocalTime(values.at, project.timezone);
+      if (at === undefined) {
+        err(`--at: not a time: ${values.at}`);
+        return 2;
+      }
+    }
+    const alerts = await projectAlerts(new GuishuApp({ store }), project.projectId, { days, at });
+    if (values.json) {
+      write(JSON.stringify(alerts, null, 2));
+      return 0;
+    }
+    if (alerts.length === 0) write(`no protection ends within ${days} days`);
+    for (const a of alerts) {
+      write(`${a.protectedUntilLocal}  ${a.daysLeft === 0 ? '今天到期' : `${a.daysLeft} 天后到期`}  ${a.name ?? ''} ${a.phone}  归属 ${a.owner}  依据 ${a.clause ?? '—'}${a.clauseText ? `「${a.clauseText.zh}」` : ''}`);
+    }
+    return 0;
+  });
+}
+
 /** Runs a store subcommand; undefined when the command is not one of these. */
-export async function runStoreCommand(command: string, _args: string[], write: (line: string) => void): Promise<number | undefined> {
+export async function runStoreCommand(command: string, args: string[], write: Write): Promise<number | undefined> {
   switch (command) {
     case 'verify':
       return verify(write);
+    case 'import-timeline':
+      return importTimelineCommand(args, write);
+    case 'rebuild':
+      return rebuildCommand(args, write);
+    case 'backup':
+      return backupCommand(args, write);
+    case 'restore':
+      return restoreCommand(args, write);
+    case 'import-xlsx':
+      return importXlsxCommand(args, write);
+    case 'export-xlsx':
+      return exportXlsxCommand(args, write);
+    case 'alerts':
+      return alertsCommand(args, write);
     default:
       return undefined;
   }

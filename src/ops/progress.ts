@@ -52,7 +52,11 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
   let last = 0;
   let done = 0;
   let tot = total;
-  const line = () => stream.write(`${label}: ${done}/${tot} ${unit} (${rate(done)}/s)\n`);
+  let printed = -1;
+  const line = () => {
+    printed = done;
+    stream.write(`${label}: ${done}/${tot} ${unit} (${rate(done)}/s)\n`);
+  };
   return {
     update(d, t) {
       done = d;
@@ -67,7 +71,7 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
       stream.write(`${message}\n`);
     },
     stop() {
-      line();
+      if (printed !== done) line();
     },
   };
 }
