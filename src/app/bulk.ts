@@ -126,6 +126,12 @@ function mergeChanges(lists: readonly RowChange[][]): RowChange[] {
   return out;
 }
 
+/** The erasure overlay (table `erasures`, see GuishuApp.eraseCustomer): seq → the personal part a replay uses for an erased event. */
+export async function erasureOverlay(store: EventStore, projectId: string): Promise<Map<number, unknown>> {
+  const rows = await store.db.selectFrom('erasures').select(['seq', 'personal']).where('project_id', '=', projectId).execute();
+  return new Map(rows.map((r) => [Number(r.seq), JSON.parse(r.personal) as unknown]));
+}
+
 export class BulkWriter {
   private broken = false;
 
@@ -143,8 +149,9 @@ export class BulkWriter {
     const project = await store.getProject(projectId);
     if (!project) throw new BulkError(`no project ${projectId}`);
     let writer: BulkWriter | undefined;
+    const overlay = await erasureOverlay(store, projectId);
     for await (const row of store.readEvents(projectId, { batchSize: 2000 })) {
-      const event = fromStored(row);
+      const event = fromStored(row, overlay.get(row.seq));
       if (!writer) {
         if (event.type !== 'policy') throw new BulkError(`project ${projectId}: the first event is not a policy`);
         const projector = new Projector();

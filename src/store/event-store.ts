@@ -24,6 +24,15 @@ export interface NewEvent {
   /** Default 'accepted'. Rejected attempts are logged too: the log records what was tried. */
   status?: EventStatus;
   rejectionCode?: string | null;
+  /**
+   * Restore only (`guishu restore`): reproduce a row exactly as it was first
+   * written. `recordedAt` replaces the server clock, `personalSalt` the random
+   * salt of the personal digest, and `erasedPersonalDigest` is the digest of
+   * personal data already erased (then `personal` must be absent).
+   */
+  recordedAt?: string | number | Date;
+  personalSalt?: string;
+  erasedPersonalDigest?: string;
 }
 
 export interface StoredEvent {
@@ -201,6 +210,7 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
         if ((e.status ?? 'accepted') === 'accepted' && e.rejectionCode != null) {
           throw new TypeError(`append: accepted event ${e.eventId} has a rejection code`);
         }
+        if (e.erasedPersonalDigest != null && e.personal != null) throw new TypeError(`append: event ${e.eventId} has both personal data and an erased digest`);
       }
       const recordedAt = now();
       let stored: StoredEvent[] = [];
@@ -214,7 +224,7 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
           let prev = head.head_hash;
           const rows: EventRow[] = events.map((e, i) => {
             const seq = headSeq + i + 1;
-            const sealed = e.personal === undefined || e.personal === null ? null : sealPersonal(e.personal);
+            const sealed = e.personal === undefined || e.personal === null ? null : sealPersonal(e.personal, e.personalSalt);
             const payloadText = canonicalJson(e.payload ?? null);
             const row: EventRow = {
               project_id: projectId,
@@ -222,11 +232,11 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
               event_id: e.eventId,
               type: e.type,
               at: toIsoTime(e.at),
-              recorded_at: recordedAt,
+              recorded_at: e.recordedAt === undefined ? recordedAt : toIsoTime(e.recordedAt),
               recorded_by: e.recordedBy ?? null,
               payload: payloadText,
               personal: sealed ? canonicalJson(sealed.envelope) : null,
-              personal_digest: sealed ? sealed.digest : null,
+              personal_digest: sealed ? sealed.digest : (e.erasedPersonalDigest ?? null),
               status: e.status ?? 'accepted',
               rejection_code: e.rejectionCode ?? null,
               prev_hash: prev,
