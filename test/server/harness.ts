@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import type { AuthOptions } from '../../src/server/auth.ts';
 import { buildServer, type GuishuServer } from '../../src/server/index.ts';
 import { openStore, type EventStore, type StoreConfig } from '../../src/store/index.js';
 
@@ -59,9 +60,9 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function startServer(config: StoreConfig): Promise<Running> {
+export async function startServer(config: StoreConfig, auth?: AuthOptions): Promise<Running> {
   const store = await openStore(config);
-  const server = await buildServer({ store });
+  const server = await buildServer({ store, auth });
   const address = await server.fastify.listen({ port: 0, host: '127.0.0.1' });
   const signedIn = await signIn(address, 'admin', ADMIN_PASSWORD);
   tokens.set(address, signedIn.token);
