@@ -27,7 +27,7 @@ export interface ExactRow {
   erasedPersonalDigest?: string;
   recordedAt: string;
   recordedBy: string | null;
-  /** The recorded status: used when the engine cannot re-decide (the personal data was erased). */
+  /** The recorded status: used when the engine cannot re-decide (the personal data was erased, no overlay). */
   status: 'accepted' | 'rejected';
   rejectionCode: string | null;
 }
@@ -251,8 +251,10 @@ export class BulkWriter {
       const row = toRow(item, outcome, recordedBy);
       const x = item.exact;
       if (x && (x.personal === null || x.personal === undefined) && x.erasedPersonalDigest) {
-        // The customer's data was erased before the backup: the engine cannot
-        // re-decide this event, so the recorded decision stands in the log.
+        // The customer's data was erased before the backup: the engine replays
+        // the erasure overlay, which need not decide as the original did, so
+        // the recorded decision stands in the log (projections follow the
+        // engine, as GuishuApp's own replay after an erasure does).
         row.status = x.status;
         row.rejectionCode = x.rejectionCode;
       }

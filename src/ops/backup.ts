@@ -6,6 +6,7 @@
 //   {"kind":"event","projectId":…,"seq":…,"eventId":…,"type":…,"at":…,"recordedAt":…,"recordedBy":…,
 //    "payload":…,"personal":…|null,"salt":…|null,"personalDigest":…,"status":…,"rejectionCode":…,"prevHash":…,"hash":…,"sum":…}
 //   …
+//   {"kind":"erasure","projectId":…,"seq":…,"personal":…,"erasedAt":…,"sum":…}   (the erasure overlay, after the project's events)
 //   {"kind":"end","projects":P,"events":E,"lines":L,"sha256":…,"sum":…}
 //
 // `sum` = sha256 of the canonical JSON of the line's object without `sum`;
@@ -43,6 +44,8 @@ export interface EventLine {
   prevHash: string;
   hash: string;
 }
+/** A row of the erasure overlay (GuishuApp.eraseCustomer): what replay reads for an erased event. */
+interface ErasureLine { kind: 'erasure'; projectId: string; seq: number; personal: unknown; erasedAt: string }
 interface EndLine { kind: 'end'; projects: number; events: number; lines: number; sha256: string }
 
 export class BackupError extends Error {
@@ -119,6 +122,10 @@ export async function backup(store: EventStore, file: string, opts: { progress?:
         if (rows.length < 2000) break;
         after = Number(rows[rows.length - 1]!.seq);
       }
+      const erasures = await store.db.selectFrom('erasures').selectAll().where('project_id', '=', p.projectId).where('seq', '<=', p.headSeq).orderBy('seq').execute();
+      for (const x of erasures) {
+        put({ kind: 'erasure', projectId: p.projectId, seq: Number(x.seq), personal: JSON.parse(x.personal) as unknown, erasedAt: x.erased_at } satisfies ErasureLine);
+      }
     }
     bar.stop();
     flush();
@@ -143,7 +150,7 @@ export async function backup(store: EventStore, file: string, opts: { progress?:
 
 // ------------------------------------------------------------------ reading
 
-export interface BackupProject { header: ProjectLine; events: EventLine[] }
+export interface BackupProject { header: ProjectLine; events: EventLine[]; erasures: ErasureLine[] }
 export interface ParsedBackup { header: HeaderLine; projects: BackupProject[]; events: number; sha256: string }
 
 /**
@@ -170,14 +177,16 @@ export function readBackup(file: string): ParsedBackup {
     if (lineSum(obj) !== obj.sum) throw new BackupError(`checksum mismatch (${String(obj.kind)})`, line);
     return obj;
   };
-  const trailer = parse(trailerText, trailerLine) as unknown as EndLine;
+  // Every line's own checksum first (it names the damaged line), then the whole file.
+  const objs = body.map((t, k) => parse(t, k + 1));
+  const trailer = objs.at(-1) as unknown as EndLine;
   if (trailer.kind !== 'end') throw new BackupError('the last line is not the trailer (truncated?)', trailerLine);
   const before = data.subarray(0, data.length - Buffer.byteLength(trailerText) - 1);
   const sha256 = createHash('sha256').update(before).digest('hex');
   if (sha256 !== trailer.sha256) throw new BackupError(`whole-file SHA-256 mismatch: trailer ${trailer.sha256}, file ${sha256}`, trailerLine);
   if (trailer.lines !== body.length - 1) throw new BackupError(`trailer counts ${trailer.lines} lines, the file has ${body.length - 1}`, trailerLine);
 
-  const header = parse(body[0] ?? '', 1) as unknown as HeaderLine;
+  const header = objs[0] as unknown as HeaderLine;
   if (header.kind !== 'guishu-backup') throw new BackupError('not a guishu backup', 1);
   if (header.format !== BACKUP_FORMAT) throw new BackupError(`backup format ${header.format} is not supported (this version reads ${BACKUP_FORMAT})`, 1);
   const projects: BackupProject[] = [];
@@ -194,18 +203,27 @@ export function readBackup(file: string): ParsedBackup {
   };
   for (let i = 1; i < body.length - 1; i++) {
     const line = i + 1;
-    const obj = parse(body[i]!, line);
+    const obj = objs[i]!;
     if (obj.kind === 'project') {
       closeProject(line);
-      current = { header: obj as unknown as ProjectLine, events: [] };
+      current = { header: obj as unknown as ProjectLine, events: [], erasures: [] };
       if (projects.some((p) => p.header.projectId === current!.header.projectId)) throw new BackupError(`project ${current.header.projectId} twice`, line);
       projects.push(current);
       prev = GENESIS_HASH;
       continue;
     }
+    if (obj.kind === 'erasure') {
+      const x = obj as unknown as ErasureLine;
+      if (!current || x.projectId !== current.header.projectId) throw new BackupError('erasure outside its project', line);
+      const e = current.events[x.seq - 1];
+      if (!e || e.personal !== null || e.personalDigest === null) throw new BackupError(`project ${x.projectId}: erasure overlay for seq ${x.seq}, which is not an erased event`, line);
+      current.erasures.push(x);
+      continue;
+    }
     if (obj.kind !== 'event') throw new BackupError(`unexpected line kind ${String(obj.kind)}`, line);
     const e = obj as unknown as EventLine;
     if (!current || e.projectId !== current.header.projectId) throw new BackupError('event outside its project', line);
+    if (current.erasures.length > 0) throw new BackupError('event after the erasure overlay', line);
     if (e.seq !== current.events.length + 1) throw new BackupError(`project ${e.projectId}: seq ${e.seq} where ${current.events.length + 1} was expected`, line);
     if (e.prevHash !== prev) throw new BackupError(`project ${e.projectId} seq ${e.seq}: prev_hash does not link`, line);
     if (e.personal !== null && (e.salt === null || personalDigest(e.salt, e.personal) !== e.personalDigest)) {
@@ -237,10 +255,10 @@ function asStored(e: EventLine): StoredEvent {
   };
 }
 
-function item(e: EventLine): BulkItem {
+function item(e: EventLine, overlay: ReadonlyMap<number, unknown>): BulkItem {
   const erased = e.personal === null && e.personalDigest !== null;
   return {
-    event: fromStored(asStored(e)),
+    event: fromStored(asStored(e), overlay.get(e.seq)),
     exact: {
       payload: e.payload,
       personal: e.personal,
@@ -260,15 +278,20 @@ function item(e: EventLine): BulkItem {
  * forged status, or a log from an incompatible engine) would rebuild to a
  * different chain and is refused up front.
  */
+const overlayOf = (p: BackupProject) => new Map(p.erasures.map((x) => [x.seq, x.personal]));
+
 function checkDecisions(p: BackupProject): void {
   const first = p.events[0];
   if (!first) return;
+  const overlay = overlayOf(p);
   const genesis = fromStored(asStored(first));
   if (genesis.type !== 'policy') throw new BackupError(`project ${p.header.projectId}: the first event is not a policy`);
   const timeline = newTimeline(p.header.timezone, genesis as EventOf<'policy'>);
   for (const e of p.events.slice(1)) {
-    const outcome = timeline.apply(fromStored(asStored(e)));
-    if (e.personal === null && e.personalDigest !== null) continue; // erased: the engine cannot re-decide
+    const outcome = timeline.apply(fromStored(asStored(e), overlay.get(e.seq)));
+    // Erased: the engine replays the overlay (a pseudonym without a name), which
+    // need not decide as the original did; the log keeps the recorded decision.
+    if (e.personal === null && e.personalDigest !== null) continue;
     const status = outcome.accepted ? 'accepted' : 'rejected';
     const code = outcome.accepted ? null : outcome.rejection.code;
     if (status !== e.status || code !== e.rejectionCode) {
@@ -316,11 +339,17 @@ export async function restore(store: EventStore, file: string, opts: { batchSize
         out.push({ projectId: h.projectId, events: 0, head: GENESIS_HASH });
         continue;
       }
-      const writer = await BulkWriter.create(store, { id: h.projectId, name: h.name, timezone: h.timezone }, item(p.events[0]!), { check: check(0) });
+      const overlay = overlayOf(p);
+      const writer = await BulkWriter.create(store, { id: h.projectId, name: h.name, timezone: h.timezone }, item(p.events[0]!, overlay), { check: check(0) });
       done++;
+      if (p.erasures.length > 0) {
+        await store.transaction(async (tx) => {
+          for (const x of p.erasures) await tx.insertInto('erasures').values({ project_id: h.projectId, seq: x.seq, personal: canonicalJson(x.personal), erased_at: x.erasedAt }).execute();
+        });
+      }
       for (let i = 1; i < p.events.length; i += batchSize) {
         const slice = p.events.slice(i, i + batchSize);
-        await writer.append(slice.map(item), { check: check(i) });
+        await writer.append(slice.map((e) => item(e, overlay)), { check: check(i) });
         done += slice.length;
         bar.update(done);
       }
