@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { BulkWriter } from '../../src/app/bulk.ts';
 import { writeTimeline, type GenerateOptions } from '../../src/sim/generate.ts';
 import { openStore, type EventStore, type StoreConfig } from '../../src/store/index.js';
 
@@ -75,3 +76,18 @@ export function strip(rows: Record<string, Record<string, unknown>[]>): Record<s
 }
 
 export const NO_PROGRESS = { stream: { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream, everyMs: 1e9 };
+
+const AT0 = Date.parse('2025-03-01T08:00:00+08:00');
+
+/** A project with a manager and three consultants (two of them named). */
+export async function officeWithStaff(store: EventStore, id = 'p1'): Promise<void> {
+  await BulkWriter.create(store, { id, name: id, timezone: 'Asia/Shanghai' }, { event: { id: 'e1', type: 'policy', at: AT0, preset: 'standard' } });
+  const w = await BulkWriter.open(store, id);
+  await w.append([
+    { event: { id: 's0', type: 'staff', at: AT0, staff: 'jl01', name: '陈经理', role: 'manager' } },
+    { event: { id: 's1', type: 'staff', at: AT0, staff: 'gw01', name: '杜若曦', role: 'consultant' } },
+    { event: { id: 's2', type: 'staff', at: AT0, staff: 'gw02', name: '唐超', role: 'consultant' } },
+    { event: { id: 's3', type: 'staff', at: AT0, staff: 'gw03', role: 'consultant' } },
+  ]);
+}
+
