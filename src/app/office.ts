@@ -107,6 +107,8 @@ export interface AppOptions {
   attempts?: number;
 }
 
+/** The name an erased customer is replayed under. */
+export const ERASED_NAME = '（已删除）';
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const toIso = (ms: number) => new Date(ms).toISOString();
 
@@ -550,7 +552,8 @@ export class GuishuApp extends EventEmitter {
    * customer references are kept in the `erasures` overlay with this customer
    * under a pseudonymous phone (segment 17400, never a person's number in an
    * office; one pseudonym for all of the customer's events, so ownership,
-   * reports and deal splits replay exactly as before) and without a name; other
+   * reports and deal splits replay exactly as before) and the name
+   * ERASED_NAME; other
    * customers named by the same event keep theirs. Projections are rebuilt.
    */
   async eraseCustomer(projectId: string, phoneText: string): Promise<{ events: number; pseudonym: string }> {
@@ -567,15 +570,17 @@ export class GuishuApp extends EventEmitter {
         let touched = false;
         const rewritten = mapCustomerRefs(rec.event, (ref) => {
           const text = String(ref.phone);
+          // A registration that had a name keeps one (the engine refuses a nameless visit): a placeholder.
+          const name = ref.name === undefined ? {} : { name: ERASED_NAME };
           if (normalizePhone(text) === phone) {
             touched = true;
-            return { phone: pseudonym };
+            return { phone: pseudonym, ...name };
           }
           const mask = parseMask(text);
           if (mask && maskMatches(mask, phone)) {
             touched = true;
             const p = mask.prefix.length;
-            return { phone: formatMask({ prefix: pseudonym.slice(0, p), hidden: mask.hidden, suffix: pseudonym.slice(p + mask.hidden) }) };
+            return { phone: formatMask({ prefix: pseudonym.slice(0, p), hidden: mask.hidden, suffix: pseudonym.slice(p + mask.hidden) }), ...name };
           }
           return ref;
         });
