@@ -8,7 +8,16 @@ const USAGE = `guishu — 客户归属 customer attribution for sales offices
   guishu explain FILE --customer ID [--at TIME] [--lang en]
   guishu whatif FILE --policy PRESET [--set key=value ...]
   guishu generate --customers N --days D --consultants K --seed S
-  guishu start                                      the office server (port 3000)`;
+  guishu start                                      the office server (port 3000)
+
+  on the store (GUISHU_DATA or DATABASE_URL, as the server):
+  guishu verify                                     walk every hash chain (events and audit)
+  guishu import-timeline FILE [--project ID]        load an NDJSON timeline through the engine
+  guishu rebuild [--project ID] [--check]           recompute projections from the log
+  guishu backup FILE | guishu restore FILE          portable log with checksums
+  guishu import-xlsx FILE --project ID              paper registers (来访/来电登记表), all or nothing
+  guishu export-xlsx --project ID --date YYYY-MM-DD the day's registers
+  guishu alerts --project ID [--days 2]             protection ending soon`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
