@@ -1,0 +1,414 @@
+// `npm run bench [-- --quick] [--diagnose] [--no-pg] [--customers N] [--events N] [--reports N] [--seconds S] [--data DIR]`
+//
+// The system benchmark: every figure is measured side by side with its floor
+// in the same run, so that machine noise (this machine is shared) cancels in
+// the ratio. Loopback only; every loop is bounded in count and time; children
+// are killed on exit. Prints the machine and a table, writes bench/results.json.
+//
+//  figure                               floor (same run)
+//  judge over HTTP (50 conns)           bare Fastify route returning a constant
+//  record visits over HTTP, SQLite      raw single-row durable inserts (WAL, synchronous=FULL)
+//  record visits over HTTP, PostgreSQL  raw single-row inserts, same client, 8 connections
+//  masked-phone report match            exact-key indexed lookup, same table
+//  engine replay (bench/engine.bench)   read + decode the same NDJSON
+//  server cold start → first judge      new process: open the file + one indexed query
+//  server RSS after the judge run       —
+//
+// Data: the generator (`writeTimeline`, in a child) writes NDJSON; a child
+// loads it into a SQLite data dir through the store's append in batches of
+// 5,000 (bench/lib/load-sqlite.ts — `guishu import-timeline` runs the
+// projector per event and manages ~850 events/s here). See bench/FINDINGS.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import postgres from 'postgres';
+import { EVENTS_PER_CUSTOMER, optionsForEvents, type GenerateOptions } from '../src/sim/generate.ts';
+import { coldOpenFloor, pgInsertFloor, sqliteInsertFloor, startFastifyFloor } from './lib/floors.ts';
+import type { GeneratedFile } from './lib/generate-file.ts';
+import type { LoadResult as DataLoad } from './lib/load-sqlite.ts';
+import type { LoadResult, LoadSpec } from './lib/load.ts';
+import { maskBench } from './lib/masks.ts';
+import { fmtBytes, machine, MiB, table } from './lib/measure.ts';
+import { summariseProfile } from './lib/profile.ts';
+import { api, rssOf, sleep, startServer, track, type ServerHandle } from './lib/server.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(here, '..');
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    diagnose: { type: 'boolean', default: false },
+    'no-pg': { type: 'boolean', default: false },
+    customers: { type: 'string' },
+    events: { type: 'string' },
+    reports: { type: 'string' },
+    seconds: { type: 'string' },
+    'max-cold-seconds': { type: 'string' },
+    'max-minutes': { type: 'string' },
+    data: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string' },
+  },
+});
+const quick = values.quick!;
+const num = (name: string, text: string | undefined, dflt: number, min = 1) => {
+  if (text === undefined) return dflt;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${text}`);
+  return n;
+};
+const SIZES = {
+  customers: num('customers', values.customers, quick ? 1_500 : 1_000_000),
+  events: num('events', values.events, quick ? 5_400 : 1_000_000),
+  reports: num('reports', values.reports, quick ? 50_000 : 1_000_000),
+  seconds: num('seconds', values.seconds, quick ? 3 : 15),
+  maskQueries: quick ? 1_000 : 20_000,
+  maxColdSeconds: num('max-cold-seconds', values['max-cold-seconds'], quick ? 90 : 1800),
+  maxMinutes: num('max-minutes', values['max-minutes'], quick ? 4 : 180),
+  seed: num('seed', values.seed, 1, 0),
+};
+const TARGETS = { judgeRatio: 0.5, judgeP99Ms: 10, sqliteVisitRatio: 0.3, pgVisitRatio: 0.3, maskP99Ms: 1, maskRatio: 3, replayRate: 500_000, replayRatio: 0.3, coldMs: 2000, rssBytes: 300 * MiB };
+const JUDGE_CONNECTIONS = 50;
+const WRITE_CONNECTIONS = 8;
+const PG_PROJECTS = 8;
+const PASSWORD = 'bench-admin-password-1';
+const PG_BASE = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const started = performance.now();
+const log = (line: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+// Watchdog: the benchmark stops by itself even if a phase hangs.
+const watchdog = setTimeout(() => {
+  log(`watchdog: over ${SIZES.maxMinutes} minutes — stopping`);
+  process.exit(3);
+}, SIZES.maxMinutes * 60_000);
+watchdog.unref();
+
+const workDir = mkdtempSync(join(tmpdir(), 'guishu-bench-'));
+const cacheDir = values.data ? values.data : join(workDir, 'data');
+mkdirSync(cacheDir, { recursive: true });
+
+// ---------------------------------------------------------------- results
+
+interface Row {
+  figure: string;
+  value: string;
+  floor: string;
+  ratio: string;
+  target: string;
+  pass: boolean | null;
+  note?: string;
+  raw?: Record<string, unknown>;
+}
+const rows: Row[] = [];
+const info: Record<string, unknown> = {};
+const errors: Record<string, string> = {};
+const fmtN = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
+const fmtMs = (ms: number) => (ms >= 100 ? `${fmtN(ms)} ms` : `${fmtN(ms, ms >= 10 ? 1 : 3)} ms`);
+
+async function phase<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+  const t = performance.now();
+  log(`${name} …`);
+  try {
+    const r = await fn();
+    log(`${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    return r;
+  } catch (e) {
+    errors[name] = (e as Error).message.slice(0, 500);
+    log(`${name}: FAILED: ${errors[name]}`);
+    return undefined;
+  }
+}
+
+function child<T>(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const c = track(spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let out = '';
+    let err = '';
+    c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-3000)));
+    const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
+    c.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`${args[0]} exited ${code ?? signal}: ${err.trim().slice(-800)}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as T);
+      } catch {
+        reject(new Error(`${args[0]}: no JSON on stdout: ${out.slice(-300)}`));
+      }
+    });
+  });
+}
+
+const load = (spec: LoadSpec) => child<LoadResult>(['bench/lib/load.ts', JSON.stringify(spec)], (spec.seconds + 60) * 1000);
+
+// ---------------------------------------------------------------- data
+
+interface Dataset {
+  options: GenerateOptions;
+  file: string;
+  dir: string;
+  project: string;
+  generation: GeneratedFile | null;
+  load: DataLoad | null;
+}
+
+async function dataset(options: GenerateOptions): Promise<Dataset> {
+  const key = createHash('sha256').update(JSON.stringify(options)).digest('hex').slice(0, 12);
+  const base = join(cacheDir, `timeline-${key}`);
+  const file = `${base}.ndjson`;
+  const dir = `${base}-sqlite`;
+  const project = 'office';
+  const doneMark = join(dir, 'loaded.json');
+  if (existsSync(doneMark)) {
+    log(`reusing ${dir}`);
+    return { options, file, dir, project, generation: null, load: JSON.parse(readFileSync(doneMark, 'utf8')) as DataLoad };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  log(`generating ${options.customers.toLocaleString('en-US')} customers over ${options.days} days → ${file}`);
+  const generation = await child<GeneratedFile>(['bench/lib/generate-file.ts', JSON.stringify(options), file], SIZES.maxMinutes * 60_000);
+  log(`generated ${generation.events.toLocaleString('en-US')} events in ${generation.seconds.toFixed(1)} s; loading into SQLite (store append, 5,000 events a transaction) …`);
+  const loaded = await child<DataLoad>(['bench/lib/load-sqlite.ts', JSON.stringify({ file, dataDir: dir, project, batch: 5000, maxSeconds: SIZES.maxMinutes * 60 })], SIZES.maxMinutes * 60_000);
+  log(`loaded ${loaded.events.toLocaleString('en-US')} events (${loaded.customers.toLocaleString('en-US')} customers) in ${loaded.seconds.toFixed(1)} s (${fmtN(loaded.rate)} events/s)${loaded.projectionError ? `; projections: ${loaded.projectionError}` : ''}`);
+  writeFileSync(doneMark, JSON.stringify(loaded));
+  return { options, file, dir, project, generation, load: loaded };
+}
+
+function samplePhones(ds: Dataset, n: number): string[] {
+  const db = new BetterSqlite3(join(ds.dir, 'guishu.db'), { readonly: true });
+  try {
+    return (db.prepare('select phone from customers where project_id = ? order by random() limit ?').all(ds.project, n) as { phone: string }[]).map((r) => r.phone);
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------- phases
+
+const judgeOptions = optionsForEvents(Math.round(SIZES.customers * EVENTS_PER_CUSTOMER), SIZES.seed);
+const coldOptions = optionsForEvents(SIZES.events, SIZES.seed);
+const sameData = JSON.stringify(judgeOptions) === JSON.stringify(coldOptions);
+const m = machine();
+log(`machine: ${m.cpu} · ${m.cores} cores · ${m.totalMemoryGiB} GiB · node ${m.node}; ${quick ? 'quick' : 'full'} mode; work dir ${workDir}`);
+
+const coldData = await phase('data: cold-start timeline', () => dataset(coldOptions));
+const judgeData = sameData ? coldData : await phase('data: judge timeline', () => dataset(judgeOptions));
+info.data = {
+  loadMethod: 'bench/lib/load-sqlite.ts: generator NDJSON → Timeline.apply (replay options) → store.append, 5,000 events a transaction; projections written once from the final state',
+  cold: coldData && { generator: coldData.options, generation: coldData.generation, load: coldData.load },
+  judge: judgeData && { generator: judgeData.options, generation: judgeData.generation, load: judgeData.load },
+};
+
+// ---- engine replay (in process, bench/engine.bench.ts on the cold-start file) --------------------
+if (coldData) {
+  const out = join(workDir, 'engine.json');
+  const r = await phase('engine replay (bench/engine.bench.ts)', async () => {
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'bench/engine.bench.ts', '--file', coldData.file, '--judge', '2000', '--out', out, '--max-seconds', String(quick ? 60 : 600)], { cwd: ROOT, encoding: 'utf8', timeout: (quick ? 120 : 1500) * 1000, maxBuffer: 1 << 22 });
+    if (res.status !== 0) throw new Error(`engine bench exited ${res.status ?? res.signal}: ${res.stderr?.slice(-500)}`);
+    return JSON.parse(readFileSync(out, 'utf8')) as { floor: { rate: number; events: number }; replay: { rate: number; events: number; truncated: boolean }; memory: { maxRss: number } };
+  });
+  if (r) {
+    const ratio = r.replay.rate / r.floor.rate;
+    rows.push({
+      figure: `engine replay, ${fmtN(r.replay.events)} events (in process)`, value: `${fmtN(r.replay.rate)} ev/s`, floor: `${fmtN(r.floor.rate)} ev/s (decode only)`, ratio: ratio.toFixed(3),
+      target: `≥ ${fmtN(TARGETS.replayRate)} ev/s, ≥ ${TARGETS.replayRatio}×`, pass: r.replay.rate >= TARGETS.replayRate && ratio >= TARGETS.replayRatio && !r.replay.truncated, raw: r as unknown as Record<string, unknown>,
+    });
+  }
+}
+
+// ---- masked-phone report match ------------------------------------------------------------------
+{
+  const dir = join(workDir, 'masks');
+  mkdirSync(dir, { recursive: true });
+  const r = await phase(`masked-phone match among ${fmtN(SIZES.reports)} reports`, () => maskBench(dir, SIZES.reports, SIZES.maskQueries, quick ? 20 : 120));
+  if (r) {
+    const ratio = r.value.p99 / r.floor.p99;
+    rows.push({
+      figure: `masked-phone match (138***88888) p99, ${fmtN(r.reports)} reports`, value: fmtMs(r.value.p99), floor: `${fmtMs(r.floor.p99)} (exact key)`, ratio: ratio.toFixed(2),
+      target: `≤ ${TARGETS.maskP99Ms} ms, ≤ ${TARGETS.maskRatio}×`, pass: r.value.p99 <= TARGETS.maskP99Ms && ratio <= TARGETS.maskRatio && !r.truncated,
+      note: `p50 ${fmtMs(r.value.p50)} vs ${fmtMs(r.floor.p50)}; ${r.matched}/${r.queries} queries matched a report`, raw: r as unknown as Record<string, unknown>,
+    });
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// ---- SQLite server: cold start, judge, RSS, visits ------------------------------------------------
+const serverFlags = (name: string) => (values.diagnose ? ['--import', join(here, 'lib', 'count-queries.mjs'), '--cpu-prof', `--cpu-prof-dir=${join(workDir, `prof-${name}`)}`] : []);
+const queryLog = join(workDir, 'queries.json');
+process.env.BENCH_QUERY_LOG = queryLog;
+
+async function coldStart(ds: Dataset, name: string): Promise<ServerHandle | undefined> {
+  const floor = coldOpenFloor(ROOT, join(ds.dir, 'guishu.db'), ds.project);
+  const s = await startServer({ dataDir: ds.dir, password: PASSWORD, maxWaitMs: 120_000, nodeFlags: serverFlags(name) });
+  const t = performance.now();
+  const first = await api<{ owner?: string }>(s, 'POST', `/api/projects/${ds.project}/judge`, { customer: { phone: '13800138000' } }, SIZES.maxColdSeconds * 1000);
+  const firstJudgeMs = performance.now() - t;
+  if (first.status !== 200) throw new Error(`first judge: ${first.status} ${JSON.stringify(first.body).slice(0, 300)}`);
+  const total = s.listenMs + firstJudgeMs;
+  rows.push({
+    figure: `server cold start → first judge, ${fmtN(ds.load?.events ?? NaN)} events`, value: fmtMs(total), floor: `${fmtMs(floor.ms)} (open + 1 query)`, ratio: (total / floor.ms).toFixed(1),
+    target: `≤ ${fmtN(TARGETS.coldMs)} ms`, pass: total <= TARGETS.coldMs,
+    note: `listening after ${fmtMs(s.listenMs)}, first judge (the project's replay) ${fmtMs(firstJudgeMs)}; sign-in (argon2, not counted) ${fmtMs(s.loginMs)}; RSS then ${fmtBytes(rssOf(s.pid).rss)}`,
+    raw: { listenMs: s.listenMs, firstJudgeMs, loginMs: s.loginMs, floorMs: floor.all, rssAfter: rssOf(s.pid) },
+  });
+  return s;
+}
+
+async function setupWriteProject(s: ServerHandle, id: string): Promise<void> {
+  const ok = (r: { status: number; body: unknown }, what: string) => {
+    if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+  };
+  ok(await api(s, 'POST', '/api/projects', { id, name: id, preset: 'standard' }), `create ${id}`);
+  const staff = ['gw01', 'gw02', 'gw03', 'gw04'];
+  for (const st of staff) ok(await api(s, 'POST', `/api/projects/${id}/staff`, { staff: st, name: `顾问${st.slice(2)}`, role: 'consultant' }), `staff ${st}`);
+  ok(await api(s, 'POST', `/api/projects/${id}/roster`, { order: staff }), `roster ${id}`);
+}
+
+function loadRow(figure: string, r: LoadResult, floorRate: number, floorLabel: string, ratioTarget: number, extra?: string): Row {
+  const ratio = r.rps / floorRate;
+  const clean = r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
+  return {
+    figure, value: `${fmtN(r.rps)} req/s`, floor: `${fmtN(floorRate)} ${floorLabel}`, ratio: ratio.toFixed(3), target: `≥ ${ratioTarget}× floor`, pass: ratio >= ratioTarget && clean,
+    note: `p50 ${r.p50} ms, p99 ${r.p99} ms, ${fmtN(r.requests)} requests${clean ? '' : `, ${r.non2xx} non-2xx (${r.sample ?? ''}), ${r.errors} errors, ${r.timeouts} timeouts`}${extra ? `; ${extra}` : ''}`,
+    raw: r as unknown as Record<string, unknown>,
+  };
+}
+
+async function diagnoseQueries(s: ServerHandle, label: string, run: () => Promise<number>): Promise<void> {
+  if (!values.diagnose) return;
+  process.kill(s.pid, 'SIGUSR2');
+  await sleep(300);
+  const n = await run();
+  process.kill(s.pid, 'SIGUSR2');
+  await sleep(300);
+  const counts = JSON.parse(readFileSync(queryLog, 'utf8')) as Record<string, number>;
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  (info.queriesPerRequest ??= {} as Record<string, unknown>);
+  (info.queriesPerRequest as Record<string, unknown>)[label] = { requests: n, statementsPerRequest: total / n, statements: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / n])) };
+  log(`${label}: ${(total / n).toFixed(2)} SQL statements per request`);
+}
+
+if (coldData) {
+  let s: ServerHandle | undefined = await phase('SQLite server: cold start', () => coldStart(coldData, 'cold'));
+  if (!sameData && judgeData) {
+    await s?.stop();
+    s = await phase('SQLite server (judge data): start and replay', async () => {
+      const h = await startServer({ dataDir: judgeData.dir, password: PASSWORD, maxWaitMs: 120_000, nodeFlags: serverFlags('judge') });
+      const t = performance.now();
+      const r = await api(h, 'POST', `/api/projects/${judgeData.project}/judge`, { customer: { phone: '13800138000' } }, SIZES.maxColdSeconds * 1000);
+      if (r.status !== 200) throw new Error(`first judge: ${r.status}`);
+      info.judgeServerFirstJudgeMs = performance.now() - t;
+      return h;
+    });
+  }
+  if (s && judgeData) {
+    const server = s;
+    const known = samplePhones(judgeData, 200);
+    const strangers = Array.from({ length: 200 }, (_x, i) => `137${String((i * 7_919_993 + 4_242) % 100_000_000).padStart(8, '0')}`);
+    const bodies = [...known, ...strangers].sort(() => 0.5 - Math.random()).map((phone) => JSON.stringify({ customer: { phone } }));
+    const path = `/api/projects/${judgeData.project}/judge`;
+    const spec = { kind: 'fixed' as const, paths: [path], bodies, connections: JUDGE_CONNECTIONS, seconds: SIZES.seconds, maxRequests: 2_000_000 };
+    await phase('judge over HTTP', async () => {
+      // Warm both (JIT, connections), then floor and figure back to back.
+      const floorServer = await startFastifyFloor();
+      try {
+        await load({ ...spec, base: floorServer.base, seconds: 1 });
+        await load({ ...spec, base: server.base, token: server.token, seconds: 1 });
+        const floor = await load({ ...spec, base: floorServer.base });
+        const value = await load({ ...spec, base: server.base, token: server.token });
+        const row = loadRow(`judge over HTTP, ${fmtN(judgeData.load?.customers ?? NaN)} customers, ${JUDGE_CONNECTIONS} conns`, value, floor.rps, 'req/s (bare Fastify)', TARGETS.judgeRatio);
+        rows.push(row);
+        rows.push({
+          figure: 'judge over HTTP p99', value: `${value.p99} ms`, floor: `${floor.p99} ms`, ratio: (value.p99 / Math.max(floor.p99, 0.001)).toFixed(1), target: `≤ ${TARGETS.judgeP99Ms} ms`,
+          pass: value.p99 <= TARGETS.judgeP99Ms && value.non2xx === 0, raw: { value, floor },
+        });
+        const rss = rssOf(server.pid);
+        rows.push({ figure: `server RSS after the judge run, ${fmtN(judgeData.load?.customers ?? NaN)} customers`, value: fmtBytes(rss.rss), floor: '—', ratio: '—', target: `≤ ${fmtBytes(TARGETS.rssBytes)}`, pass: rss.rss <= TARGETS.rssBytes, note: `peak (VmHWM) ${fmtBytes(rss.hwm)}`, raw: rss as unknown as Record<string, unknown> });
+      } finally {
+        await floorServer.close();
+      }
+      await diagnoseQueries(server, 'judge', async () => {
+        for (let i = 0; i < 50; i++) await api(server, 'POST', path, JSON.parse(bodies[i % bodies.length]!));
+        return 50;
+      });
+    });
+    await phase('record visits over HTTP (SQLite)', async () => {
+      await setupWriteProject(server, 'visits');
+      const floor = sqliteInsertFloor(workDir, SIZES.seconds, 200_000);
+      const value = await load({ base: server.base, token: server.token, kind: 'visit', paths: ['/api/projects/visits/events'], connections: WRITE_CONNECTIONS, seconds: SIZES.seconds, maxRequests: 200_000, phoneBase: 10_000_000 });
+      rows.push(loadRow(`record visits over HTTP, SQLite (${WRITE_CONNECTIONS} conns)`, value, floor.rate, 'rows/s (raw durable insert)', TARGETS.sqliteVisitRatio));
+      await diagnoseQueries(server, 'visit (SQLite)', async () => {
+        for (let i = 0; i < 30; i++) await api(server, 'POST', '/api/projects/visits/events', { type: 'visit', customer: { phone: `1360000${String(i).padStart(4, '0')}` }, says: { firstVisit: true } });
+        return 30;
+      });
+    });
+  }
+  await s?.stop();
+}
+
+// ---- PostgreSQL: visits over HTTP, 8 projects, 8 connections --------------------------------------
+if (!values['no-pg']) {
+  const dbName = `guishu_bench_${process.pid}`;
+  const admin = postgres(PG_BASE, { max: 1, onnotice: () => {} });
+  const url = PG_BASE.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
+  let created = false;
+  try {
+    await phase('record visits over HTTP (PostgreSQL)', async () => {
+      await admin.unsafe(`create database ${dbName}`);
+      created = true;
+      const floor = await pgInsertFloor(url, WRITE_CONNECTIONS, SIZES.seconds, 500_000);
+      const s = await startServer({ databaseUrl: url, password: PASSWORD, maxWaitMs: 120_000, nodeFlags: values.diagnose ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'prof-pg')}`] : [] });
+      try {
+        const ids = Array.from({ length: PG_PROJECTS }, (_x, i) => `pg${i + 1}`);
+        await Promise.all(ids.map((id) => setupWriteProject(s, id)));
+        await load({ base: s.base, token: s.token, kind: 'visit', paths: ids.map((id) => `/api/projects/${id}/events`), connections: WRITE_CONNECTIONS, seconds: 1, maxRequests: 2000, phoneBase: 20_000_000 });
+        const value = await load({ base: s.base, token: s.token, kind: 'visit', paths: ids.map((id) => `/api/projects/${id}/events`), connections: WRITE_CONNECTIONS, seconds: SIZES.seconds, maxRequests: 500_000, phoneBase: 30_000_000 });
+        rows.push(loadRow(`record visits over HTTP, PostgreSQL (${WRITE_CONNECTIONS} conns, ${PG_PROJECTS} projects)`, value, floor.rate, 'rows/s (raw inserts, 8 conns)', TARGETS.pgVisitRatio));
+      } finally {
+        await s.stop();
+      }
+    });
+  } finally {
+    if (created) await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch((e: Error) => log(`drop database ${dbName}: ${e.message}`));
+    await admin.end({ timeout: 5 });
+  }
+}
+
+// ---- profiles (--diagnose) ------------------------------------------------------------------------
+if (values.diagnose) {
+  const profiles: Record<string, unknown> = {};
+  for (const d of readdirSync(workDir).filter((x) => x.startsWith('prof-'))) {
+    for (const f of readdirSync(join(workDir, d)).filter((x) => x.endsWith('.cpuprofile'))) {
+      const p = summariseProfile(join(workDir, d, f));
+      if (p.seconds < 1) continue;
+      profiles[`${d}/${f}`] = { seconds: p.seconds, bySelf: p.bySelf.slice(0, 25), byTotal: p.byTotal.slice(0, 40) };
+    }
+  }
+  info.profiles = profiles;
+  const keep = join(here, 'profiles');
+  mkdirSync(keep, { recursive: true });
+  for (const d of readdirSync(workDir).filter((x) => x.startsWith('prof-'))) for (const f of readdirSync(join(workDir, d))) writeFileSync(join(keep, `${d}-${f}`), readFileSync(join(workDir, d, f)));
+  log(`profiles copied to ${keep}`);
+}
+
+// ---------------------------------------------------------------- report
+for (const [name, message] of Object.entries(errors)) rows.push({ figure: `${name} (not measured)`, value: 'error', floor: '—', ratio: '—', target: '—', pass: false, note: message });
+const lines: string[] = [];
+lines.push(`machine: ${m.cpu} · ${m.cores} cores · ${m.totalMemoryGiB} GiB · node ${m.node} · ${m.os}`);
+lines.push(`mode:    ${quick ? 'quick' : 'full'} · judge data ${fmtN(judgeData?.load?.customers ?? NaN)} customers / ${fmtN(judgeData?.load?.events ?? NaN)} events · cold-start data ${fmtN(coldData?.load?.events ?? NaN)} events · ${fmtN(SIZES.reports)} reports · load phases ${SIZES.seconds} s · total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+lines.push('');
+lines.push(table(['figure', 'value', 'floor', 'ratio', 'target', 'result'], rows.map((r) => [r.figure, r.value, r.floor, r.ratio, r.target, r.pass === null ? '' : r.pass ? 'pass' : 'FAIL'])));
+lines.push('');
+for (const r of rows) if (r.note) lines.push(`- ${r.figure}: ${r.note}`);
+if (info.queriesPerRequest) for (const [k, v] of Object.entries(info.queriesPerRequest as Record<string, { statementsPerRequest: number }>)) lines.push(`- SQL statements per ${k} request: ${v.statementsPerRequest.toFixed(2)}`);
+console.log(lines.join('\n'));
+
+const outPath = values.out ?? join(here, 'results.json');
+writeFileSync(outPath, JSON.stringify({ machine: m, mode: quick ? 'quick' : 'full', sizes: SIZES, targets: TARGETS, startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), seconds: (performance.now() - started) / 1000, rows, info, errors, pass: rows.every((r) => r.pass !== false) }, null, 2) + '\n');
+log(`wrote ${outPath}`);
+rmSync(workDir, { recursive: true, force: true }); // with --data, the datasets stay there for the next run
+process.exit(0);
