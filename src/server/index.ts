@@ -296,6 +296,8 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     request.raw.on('close', end);
   });
 
+  (await import('./demo.ts')).registerDemo(fastify, { app }); // demo office loader (docs/web.md)
+  (await import('./static.ts')).registerWeb(fastify, { app, store: opts.store }); // the web app at / (docs/web.md)
   await fastify.ready();
   return {
     fastify,

@@ -1,0 +1,88 @@
+// Every problem+json code of docs/api.md and every rejection code of the
+// engine (src/domain/rejection.ts), in words a sales assistant understands.
+// A code not listed here falls back to a general sentence, never the code.
+
+type Words = { zh: string; en: string };
+
+const FIELD: Record<string, Words> = {
+  'customer.phone': { zh: '手机号', en: 'phone number' },
+  phone: { zh: '手机号', en: 'phone number' },
+  'customer.name': { zh: '客户姓名', en: 'customer name' },
+  name: { zh: '姓名', en: 'name' },
+  expectedAt: { zh: '预计到访时间', en: 'expected arrival' },
+  at: { zh: '时间', en: 'time' },
+  effectiveAt: { zh: '生效时间', en: 'effective date' },
+  reason: { zh: '理由', en: 'reason' },
+  owner: { zh: '归属顾问', en: 'owner' },
+  username: { zh: '用户名', en: 'user name' },
+  password: { zh: '密码', en: 'password' },
+};
+
+export const MESSAGES: Record<string, Words> = {
+  // transport and session
+  network: { zh: '连不上服务器，请检查网络后再试。', en: 'Cannot reach the server. Check the network and try again.' },
+  unauthorized: { zh: '请先登录。', en: 'Please sign in.' },
+  'invalid-credentials': { zh: '用户名或密码不对，请再试一次。', en: 'Wrong user name or password.' },
+  'session-expired': { zh: '登录已过期，请重新登录。', en: 'Your session expired. Please sign in again.' },
+  forbidden: { zh: '您的账号没有这项操作的权限，请联系案场经理。', en: 'Your account may not do this. Ask the sales manager.' },
+  unauthenticated: { zh: '请先登录。', en: 'Please sign in.' },
+  'bad-credentials': { zh: '用户名或密码不对，请再试一次。', en: 'Wrong user name or password.' },
+  'login-locked': { zh: '密码错误次数过多，账号已暂时锁定，请稍后再试。', en: 'Too many wrong passwords: the account is locked for a while.' },
+  'user-disabled': { zh: '该账号已停用，请联系案场经理。', en: 'This account is disabled. Ask the sales manager.' },
+  'rate-limited': { zh: '查询太频繁，请稍等一分钟再试。', en: 'Too many lookups; wait a minute.' },
+  'not-in-project': { zh: '您在这个案场没有权限，请联系案场经理。', en: 'You have no role in this office. Ask the sales manager.' },
+  'grant-required': { zh: '查看以往登记需要案场经理授权。', en: 'Reading past registers needs a manager’s grant.' },
+  'csrf': { zh: '页面已过期，请刷新后再试。', en: 'The page is out of date. Reload and try again.' },
+  'csrf-failed': { zh: '页面已过期，请刷新后再试。', en: 'The page is out of date. Reload and try again.' },
+  'too-many-attempts': { zh: '尝试次数过多，请稍后再试。', en: 'Too many attempts; try again later.' },
+  // request shape (docs/api.md)
+  'invalid-field': { zh: '{field}填写有误，请检查。', en: 'Please check the {field}.' },
+  'missing-field': { zh: '请填写{field}。', en: 'Please fill in the {field}.' },
+  'unknown-field': { zh: '表单里有系统不认识的内容，请刷新页面后再试。', en: 'The form sent something unexpected. Reload and try again.' },
+  'invalid-time': { zh: '{field}不是有效的时间。', en: 'The {field} is not a valid time.' },
+  'invalid-phone': { zh: '手机号不对：请输入11位大陆手机号（如 138 0013 8000）。', en: 'Not a valid mainland mobile number (11 digits, e.g. 138 0013 8000).' },
+  'invalid-policy': { zh: '规则参数有误：{field}。', en: 'A policy parameter is invalid: {field}.' },
+  'unknown-preset': { zh: '没有这个制度模板。', en: 'There is no such rulebook preset.' },
+  'malformed-json': { zh: '提交的内容无法读取，请刷新后再试。', en: 'The request could not be read. Reload and try again.' },
+  'empty-body': { zh: '提交的内容是空的，请填写后再试。', en: 'Nothing was sent. Fill in the form and try again.' },
+  'body-too-large': { zh: '文件或内容太大。', en: 'The file or content is too large.' },
+  'unsupported-media-type': { zh: '不支持的文件格式。', en: 'Unsupported file type.' },
+  'bad-request': { zh: '请求有误，请刷新后再试。', en: 'Bad request. Reload and try again.' },
+  'bad-url': { zh: '地址有误。', en: 'Bad address.' },
+  'project-not-found': { zh: '找不到这个案场。', en: 'This sales office does not exist.' },
+  'event-not-found': { zh: '找不到这条登记。', en: 'This registration does not exist.' },
+  'deal-not-found': { zh: '找不到这笔成交。', en: 'This deal does not exist.' },
+  'report-not-found': { zh: '找不到这条报备。', en: 'This report does not exist.' },
+  'not-found': { zh: '找不到要找的内容。', en: 'Not found.' },
+  'project-exists': { zh: '这个案场已经存在。', en: 'This sales office already exists.' },
+  'demo-refused': { zh: '服务器上已有案场，不能再载入演示数据。', en: 'This server already has offices; the demo cannot be loaded.' },
+  'idempotency-conflict': { zh: '这条登记已经提交过，内容不同。请刷新后再试。', en: 'This registration was already sent with other content. Reload and try again.' },
+  busy: { zh: '系统正忙，请几秒后再试。', en: 'The system is busy; try again in a few seconds.' },
+  internal: { zh: '系统出了点问题，请稍后再试；如果一直这样，请联系管理员。', en: 'Something went wrong. Try again later, or tell the administrator.' },
+  // the engine's refusals (src/domain/rejection.ts)
+  'duplicate-report': { zh: '该客户已被报备且仍在有效期内，不能重复报备。', en: 'This customer is already reported and the report is still valid.' },
+  'report-after-visit': { zh: '客户已先到访过案场，报备无效。', en: 'The customer already visited the office; the report does not count.' },
+  'report-public': { zh: '该客户多次报备失效，已转为公号，不能再报备。', en: 'Too many lapsed reports: the customer is now a public lead.' },
+  'report-expected-too-late': { zh: '预计到访时间超出报备有效期，请改早一些。', en: 'The expected arrival is beyond the report’s validity.' },
+  'staff-left': { zh: '该同事已离职。', en: 'This colleague has left.' },
+  'unknown-staff': { zh: '系统里没有这位同事。', en: 'No such colleague.' },
+  'unknown-customer': { zh: '系统里没有这位客户的登记。', en: 'No record of this customer.' },
+  'unknown-deal': { zh: '系统里没有这笔成交。', en: 'No such deal.' },
+  'unknown-event': { zh: '系统里没有这条登记。', en: 'No such registration.' },
+  'unit-taken': { zh: '该房号已被他人认购。', en: 'This unit is already taken.' },
+  'not-manager': { zh: '只有案场经理可以做这项操作。', en: 'Only a sales manager may do this.' },
+  'not-allowed': { zh: '制度不允许这项操作。', en: 'The policy does not allow this.' },
+  'duplicate-id': { zh: '这条登记已经提交过。', en: 'This registration was already recorded.' },
+};
+
+export function messageFor(code: string, lang: 'zh' | 'en', field?: string): string {
+  const m = MESSAGES[code] ?? (code.startsWith('report-') || code.startsWith('unknown-') ? MESSAGES['not-allowed']! : MESSAGES[code.includes('auth') ? 'unauthorized' : 'bad-request']!);
+  const f = field ? (FIELD[field] ?? FIELD[field.split('.').at(-1) ?? ''] ?? { zh: '内容', en: 'entry' }) : { zh: '内容', en: 'entry' };
+  return m[lang].replace('{field}', f[lang]);
+}
+
+/** A refused event's rejection (status 201, rejected) in words. */
+export function rejectionText(r: { code: string; messageZh?: string; messageEn?: string } | undefined, lang: 'zh' | 'en'): string {
+  if (!r) return '';
+  return MESSAGES[r.code]?.[lang] ?? (lang === 'zh' ? r.messageZh : r.messageEn) ?? messageFor('not-allowed', lang);
+}

@@ -1,0 +1,54 @@
+// First run: a fresh server has no office. Offer the demo office (a generated
+// month, src/server/demo.ts) with its progress.
+import { useState } from 'react';
+import { Alert, Button, Card, Progress, Space, Typography } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { errorText, post } from '../../api/client.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+
+export interface DemoAccount { username: string; password: string; role: string; staff: string | null; label: string }
+export interface DemoStatus {
+  demo: boolean; projects: number; project: string | null; canLoad: boolean;
+  loading: { running: boolean; done: number; total: number; error: string | null; finishedAt: string | null };
+  accounts: DemoAccount[];
+}
+
+export function FirstRun({ status }: { status: DemoStatus }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const l = status.loading;
+  const load = async () => {
+    setError(null);
+    try {
+      await post('/api/demo/load');
+      await qc.invalidateQueries({ queryKey: ['demo'] });
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <div style={{ maxWidth: 560, margin: '10vh auto', padding: 16 }}>
+      <Card>
+        <Typography.Title level={3}>{t('欢迎使用 归属 · 判客系统', 'Welcome to Guishu')}</Typography.Title>
+        <Typography.Paragraph>
+          {t('这台服务器上还没有案场。可以先载入一个演示案场：生成一个月的到访、来电、报备和成交（2 个团队、12 位置业顾问、3 家渠道），采用推荐的 standard 制度，并为每个角色准备演示账号。',
+            'This server has no sales office yet. Load a demo office: a generated month of visits, calls, channel reports and deals (2 teams, 12 consultants, 3 agencies) under the recommended `standard` policy, with a demo account for each role.')}
+        </Typography.Paragraph>
+        {l.running ? (
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Typography.Text>{t('正在载入演示案场…', 'Loading the demo office…')}</Typography.Text>
+            <Progress percent={l.total ? Math.floor((l.done / l.total) * 100) : 0} status="active" />
+            <Typography.Text type="secondary">{t(`已登记 ${l.done} / ${l.total} 条`, `${l.done} of ${l.total} events recorded`)}</Typography.Text>
+          </Space>
+        ) : (
+          <Button type="primary" size="large" onClick={() => void load()} disabled={!status.canLoad} data-testid="load-demo">{t('载入演示案场', 'Load the demo office')}</Button>
+        )}
+        {(error || l.error) && <Alert style={{ marginTop: 16 }} type="error" showIcon message={error ?? t('载入失败，请查看服务器日志后重试。', 'Loading failed; see the server log and try again.')} />}
+        <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
+          {t('要建立真实案场，请由管理员通过接口 POST /api/projects 创建（见 docs/api.md）。', 'To set up a real office, an administrator creates it with POST /api/projects (see docs/api.md).')}
+        </Typography.Paragraph>
+      </Card>
+    </div>
+  );
+}
