@@ -18,7 +18,7 @@
 // loads it into a SQLite data dir through the store's append in batches of
 // 5,000 (bench/lib/load-sqlite.ts — `guishu import-timeline` runs the
 // projector per event and manages ~850 events/s here). See bench/FINDINGS.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,7 @@ import type { GeneratedFile } from './lib/generate-file.ts';
 import type { LoadResult as DataLoad } from './lib/load-sqlite.ts';
 import type { LoadResult, LoadSpec } from './lib/load.ts';
 import { maskBench } from './lib/masks.ts';
+import { forEachLine } from './lib/lines.ts';
 import { fmtBytes, machine, MiB, table } from './lib/measure.ts';
 import { summariseProfile } from './lib/profile.ts';
 import { api, rssOf, sleep, startServer, track, type ServerHandle } from './lib/server.ts';
@@ -178,13 +179,23 @@ async function dataset(options: GenerateOptions): Promise<Dataset> {
   return { options, file, dir, project, generation, load: loaded };
 }
 
+/** n registered phones: from the customers projection, else (no projection rows) from the timeline's visits. */
 function samplePhones(ds: Dataset, n: number): string[] {
   const db = new BetterSqlite3(join(ds.dir, 'guishu.db'), { readonly: true });
   try {
-    return (db.prepare('select phone from customers where project_id = ? order by random() limit ?').all(ds.project, n) as { phone: string }[]).map((r) => r.phone);
+    const rows = (db.prepare('select phone from customers where project_id = ? order by random() limit ?').all(ds.project, n) as { phone: string }[]).map((r) => r.phone);
+    if (rows.length) return rows;
   } finally {
     db.close();
   }
+  const seen: string[] = [];
+  forEachLine(ds.file, (line, i) => {
+    if (i % 7 !== 0 || !line.includes('"type":"visit"')) return true;
+    const m = /"customer":\{"phone":"(\d{11})"/.exec(line);
+    if (m) seen.push(m[1]!);
+    return seen.length < n * 20;
+  });
+  return seen.filter((_p, i) => i % 20 === 0).slice(0, n);
 }
 
 // ---------------------------------------------------------------- phases
@@ -207,8 +218,17 @@ info.data = {
 if (coldData) {
   const out = join(workDir, 'engine.json');
   const r = await phase('engine replay (bench/engine.bench.ts)', async () => {
-    const res = spawnSync(process.execPath, ['--import', 'tsx', 'bench/engine.bench.ts', '--file', coldData.file, '--judge', '2000', '--out', out, '--max-seconds', String(quick ? 60 : 600)], { cwd: ROOT, encoding: 'utf8', timeout: (quick ? 120 : 1500) * 1000, maxBuffer: 1 << 22 });
-    if (res.status !== 0) throw new Error(`engine bench exited ${res.status ?? res.signal}: ${res.stderr?.slice(-500)}`);
+    await new Promise<void>((resolve, reject) => {
+      const c = track(spawn(process.execPath, ['--import', 'tsx', 'bench/engine.bench.ts', '--file', coldData.file, '--judge', '2000', '--out', out, '--max-seconds', String(quick ? 60 : 600)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] }));
+      let err = '';
+      c.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+      const timer = setTimeout(() => c.kill('SIGKILL'), (quick ? 120 : 1500) * 1000);
+      c.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (code === 0) resolve();
+        else reject(new Error(`engine bench exited ${code ?? signal}: ${err.slice(-500)}`));
+      });
+    });
     return JSON.parse(readFileSync(out, 'utf8')) as { floor: { rate: number; events: number }; replay: { rate: number; events: number; truncated: boolean }; memory: { maxRss: number } };
   });
   if (r) {
@@ -273,7 +293,7 @@ function loadRow(figure: string, r: LoadResult, floorRate: number, floorLabel: s
   const clean = r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
   return {
     figure, value: `${fmtN(r.rps)} req/s`, floor: `${fmtN(floorRate)} ${floorLabel}`, ratio: ratio.toFixed(3), target: `≥ ${ratioTarget}× floor`, pass: ratio >= ratioTarget && clean,
-    note: `p50 ${r.p50} ms, p99 ${r.p99} ms, ${fmtN(r.requests)} requests${clean ? '' : `, ${r.non2xx} non-2xx (${r.sample ?? ''}), ${r.errors} errors, ${r.timeouts} timeouts`}${extra ? `; ${extra}` : ''}`,
+    note: `p50 ${r.p50} ms, p99 ${r.p99} ms, ${fmtN(r.requests)} requests${r.outcomes ? ` (${Object.entries(r.outcomes).map(([k, v]) => `${v} ${k}`).join(', ')})` : ''}${clean ? '' : `, ${r.non2xx} non-2xx (${r.sample ?? ''}), ${r.errors} errors, ${r.timeouts} timeouts`}${extra ? `; ${extra}` : ''}`,
     raw: r as unknown as Record<string, unknown>,
   };
 }
@@ -342,7 +362,7 @@ if (coldData) {
       const value = await load({ base: server.base, token: server.token, kind: 'visit', paths: ['/api/projects/visits/events'], connections: WRITE_CONNECTIONS, seconds: SIZES.seconds, maxRequests: 200_000, phoneBase: 10_000_000 });
       rows.push(loadRow(`record visits over HTTP, SQLite (${WRITE_CONNECTIONS} conns)`, value, floor.rate, 'rows/s (raw durable insert)', TARGETS.sqliteVisitRatio));
       await diagnoseQueries(server, 'visit (SQLite)', async () => {
-        for (let i = 0; i < 30; i++) await api(server, 'POST', '/api/projects/visits/events', { type: 'visit', customer: { phone: `1360000${String(i).padStart(4, '0')}` }, says: { firstVisit: true } });
+        for (let i = 0; i < 30; i++) await api(server, 'POST', '/api/projects/visits/events', { type: 'visit', customer: { phone: `1360000${String(i).padStart(4, '0')}`, name: `客户${i}` }, says: { firstVisit: true } });
         return 30;
       });
     });

@@ -85,7 +85,7 @@ export async function loadSqlite(a: LoadArgs): Promise<LoadResult> {
       const projector = new Projector();
       const out = projector.genesis(genesis, 1);
       const forceFull = { accepted: true, changes: [{ kind: 'staff' }] } as unknown as Outcome;
-      out.push(...projector.step(timeline.state, { id: 'bench-full', type: 'staff', at: 0, staff: 'bench' } as OfficeEvent, forceFull, timeline.rejections, head));
+      for (const row of projector.step(timeline.state, { id: 'bench-full', type: 'staff', at: 0, staff: 'bench' } as OfficeEvent, forceFull, timeline.rejections, head)) out.push(row);
       projectionRows = out.length;
       await store.transaction(async (tx) => {
         for (let i = 0; i < out.length; i += 500) await writeRows(tx, a.project, out.slice(i, i + 500));

@@ -36,6 +36,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** kind visit: how the rules answered (a refused event is recorded too, without projection rows). */
+  outcomes?: Record<string, number>;
   sample?: string;
 }
 
@@ -45,6 +47,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let i = 0;
   let phone = spec.phoneBase ?? 10_000_000;
   let sample: string | undefined;
+  const outcomes: Record<string, number> = {};
   const requests = [{
     method: 'POST' as const,
     setupRequest: (req: Record<string, unknown>) => {
@@ -56,6 +59,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     },
     onResponse: (status: number, body: string) => {
       if (sample === undefined && (status < 200 || status >= 300)) sample = `${status} ${String(body).slice(0, 300)}`;
+      if (spec.kind === 'visit' && status < 300) {
+        const m = /"status":"(accepted|rejected)"(?:,"rejection":\{"code":"([^"]+)")?/.exec(String(body));
+        const k = m ? (m[2] ? `rejected:${m[2]}` : m[1]!) : 'unparsed';
+        outcomes[k] = (outcomes[k] ?? 0) + 1;
+      }
     },
   }];
   const started = performance.now();
@@ -88,6 +96,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes: codes,
+    ...(spec.kind === 'visit' ? { outcomes } : {}),
     ...(sample ? { sample } : {}),
   };
 }
