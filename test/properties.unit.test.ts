@@ -80,7 +80,8 @@ describe('invariants over generated timelines', () => {
         const timeline = newTimeline(options.preset);
         for (const event of generateTimeline({ ...options, days: options.days + 7 })) timeline.apply(event);
         const deals = [...timeline.state.deals.keys()];
-        expect(deals.length, 'the generated timeline has deals').toBeGreaterThan(0);
+        // A short, small office may close nothing; those runs say nothing about splits.
+        fc.pre(deals.length > 0);
         for (const id of deals) {
           const { split } = dealView(timeline.state, id)!;
           expect(total(split.performance), `deal ${id} performance`).toEqual(share(1));
