@@ -16,8 +16,9 @@ const MASK = /^(\d+)(\*+)(\d+)$/;
  * prefix and a replay of a million registrations does not re-parse a million
  * numbers. A property test holds this against the library itself.
  */
-const segmentValidity = new Map<string, boolean>();
 export const SEGMENT_DIGITS = 5;
+/** Per five-digit prefix (10000–19999 → index): 0 not asked yet, 1 a mobile segment, 2 not one. */
+const segmentValidity = new Uint8Array(10_000);
 
 function libraryMobile(text: string): string | undefined {
   const parsed = parsePhoneNumberFromString(text, 'CN');
@@ -34,13 +35,13 @@ export function normalizePhone(text: string): string | undefined {
   const compact = CANONICAL.test(text) ? text : PLAIN.test(text) ? text.replace(SEPARATORS, '').replace(COUNTRY, '') : text;
   if (CANONICAL.test(compact)) {
     text = compact;
-    const segment = text.slice(0, SEGMENT_DIGITS);
-    let valid = segmentValidity.get(segment);
-    if (valid === undefined) {
-      valid = libraryMobile(text) === text;
-      segmentValidity.set(segment, valid);
+    const segment = Number(text.slice(1, SEGMENT_DIGITS));
+    let known = segmentValidity[segment]!;
+    if (known === 0) {
+      known = libraryMobile(text) === text ? 1 : 2;
+      segmentValidity[segment] = known;
     }
-    return valid ? text : undefined;
+    return known === 1 ? text : undefined;
   }
   return libraryMobile(text);
 }

@@ -9,19 +9,28 @@ const OFFSET_BUCKET_MS = 15 * 60_000; // zone offsets change on quarter-hour bou
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
-/** Offsets are looked up once per quarter hour per zone: replaying a million events must not call the zone database a million times. */
+/**
+ * Offsets are looked up once per UTC day per zone: replaying a million events
+ * must not ask the zone database a million times. A day whose offset is the
+ * same at both ends has it throughout (zones change offset at most a few times
+ * a year); a transition day is answered per quarter hour.
+ */
 const offsetCache = new Map<string, Map<number, number>>();
+const OFFSET_VARIES = Number.NaN;
 function offsetMinutes(timezone: string, ms: number): number {
   let zone = offsetCache.get(timezone);
   if (!zone) offsetCache.set(timezone, (zone = new Map()));
-  const bucket = Math.floor(ms / OFFSET_BUCKET_MS);
-  let minutes = zone.get(bucket);
+  const day = Math.floor(ms / MS_PER_DAY);
+  let minutes = zone.get(day);
   if (minutes === undefined) {
-    minutes = tzOffset(timezone, new Date(bucket * OFFSET_BUCKET_MS));
-    if (zone.size > 50_000) zone.clear();
-    zone.set(bucket, minutes);
+    const start = tzOffset(timezone, new Date(day * MS_PER_DAY));
+    const end = tzOffset(timezone, new Date((day + 1) * MS_PER_DAY - 1));
+    minutes = start === end ? start : OFFSET_VARIES;
+    if (zone.size > 200_000) zone.clear();
+    zone.set(day, minutes);
   }
-  return minutes;
+  if (!Number.isNaN(minutes)) return minutes;
+  return tzOffset(timezone, new Date(Math.floor(ms / OFFSET_BUCKET_MS) * OFFSET_BUCKET_MS));
 }
 
 export function isValidTimezone(timezone: string): boolean {

@@ -47,14 +47,18 @@ function customer(state: OfficeState, phone: string): Customer {
       deals: undefined,
     };
     state.customers.set(phone, c);
-    const key = coarseKey(phone);
-    const list = state.customersByKey.get(key);
-    if (list) list.push(phone);
-    else state.customersByKey.set(key, [phone]);
+    if (state.maskIndexed) indexCustomer(state, phone);
   }
   lastState = state;
   lastCustomer = c;
   return c;
+}
+
+function indexCustomer(state: OfficeState, phone: string): void {
+  const key = coarseKey(phone);
+  const list = state.customersByKey.get(key);
+  if (list) list.push(phone);
+  else state.customersByKey.set(key, [phone]);
 }
 
 function push<T>(list: T[] | undefined, item: T): T[] {
@@ -213,6 +217,11 @@ function apply(state: OfficeState, ch: Change): void {
     case 'report': {
       const r = ch.report;
       state.reports.set(r.id, r);
+      if (r.mask && !state.maskIndexed) {
+        // The first masked report: from now on customers are indexed so a mask finds them without a scan.
+        for (const phone of state.customers.keys()) indexCustomer(state, phone);
+        state.maskIndexed = true;
+      }
       const key = r.phone ? coarseKey(r.phone) : r.mask ? coarseKeyOfMask(r.mask) : undefined;
       if (key === undefined) state.wideReports.push(r.id);
       else {

@@ -48,7 +48,7 @@ export function reportsForMaskOrPhone(state: OfficeState, phone: string | undefi
 /** Known customers a mask could be (more than one: an ambiguous report). */
 export function customersForMask(state: OfficeState, mask: PhoneMask): string[] {
   const key = coarseKeyOfMask(mask);
-  const phones = key ? (state.customersByKey.get(key) ?? []) : state.customers.keys();
+  const phones = key && state.maskIndexed ? (state.customersByKey.get(key) ?? []) : state.customers.keys();
   const out: string[] = [];
   for (const phone of phones) if (maskMatches(mask, phone)) out.push(phone);
   return out;

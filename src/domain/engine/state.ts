@@ -190,8 +190,9 @@ export interface OfficeState {
   reportsByKey: Map<string, string[]>;
   /** Masked reports that show too few digits for a key: scanned. */
   wideReports: string[];
-  /** Customers by the coarse key of their phone, to resolve masked reports. */
+  /** Customers by the coarse key of their phone, to resolve masked reports; built when the first masked report arrives. */
   customersByKey: Map<string, string[]>;
+  maskIndexed: boolean;
   deals: Map<string, Deal>;
   units: Map<string, string>;
   campaigns: { from: number; until: number; eventId: string }[];
@@ -223,6 +224,7 @@ export function createOfficeState(timezone: string, initialPolicy: Policy): Offi
     reportsByKey: new Map(),
     wideReports: [],
     customersByKey: new Map(),
+    maskIndexed: false,
     deals: new Map(),
     units: new Map(),
     campaigns: [],

@@ -58,6 +58,7 @@ export class Timeline {
   }
 
   private corrected(event: OfficeEvent): OfficeEvent {
+    if (this.corrections.size === 0) return event;
     const set = this.corrections.get(event.id);
     return set ? (officeEvent.parse(mergeCorrection(event, set)) as OfficeEvent) : event;
   }
