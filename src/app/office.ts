@@ -326,7 +326,7 @@ export class GuishuApp extends EventEmitter {
   private async build(projectId: string): Promise<ProjectCache> {
     const project = await this.store.getProject(projectId);
     if (!project) throw projectNotFound(projectId);
-    const { cache } = await replayLog(this.store, project);
+    const { cache } = await replayLog(this.store, project, 'from-state');
     this.stats.rebuilds++;
     return cache;
   }
@@ -657,8 +657,15 @@ function resolveFromEvent(ev: EventOf<'policy'>, version: number): Policy {
   return resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
 }
 
-/** Builds a project's cache by replaying its whole log. */
-async function replayLog(store: EventStore, project: Project): Promise<{ cache: ProjectCache }> {
+/**
+ * Builds a project's cache by replaying its whole log. `recompute` diffs the
+ * projections after every event, as the live path did (a rebuild compares
+ * against that); `from-state` replays the engine alone and computes the
+ * projection snapshot once from the final state, taking each row's
+ * updated_seq from the stored rows — a cold start does not redo the
+ * projection work of every past event.
+ */
+async function replayLog(store: EventStore, project: Project, projections: 'recompute' | 'from-state' = 'recompute'): Promise<{ cache: ProjectCache }> {
   let cache: ProjectCache | undefined;
   const overlay = await erasedOverlay(store, project.projectId);
   for await (const row of store.readEvents(project.projectId)) {
@@ -674,7 +681,9 @@ async function replayLog(store: EventStore, project: Project): Promise<{ cache: 
       continue;
     }
     const outcome = cache.timeline.apply(event);
-    cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
+    if (projections === 'recompute') cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
+    else if (event.type === 'policy' && outcome.accepted) cache.projector.policyVersionAt(event, row.seq);
+    else if (event.type === 'report' && !outcome.accepted) cache.projector.refusedReportAt(event, outcome, row.seq);
     cache.byId.set(event.id, { seq: row.seq, status: row.status, code: row.rejectionCode, event });
     for (const ref of customerRefs(event)) {
       const phone = normalizePhone(ref.phone);
@@ -686,6 +695,18 @@ async function replayLog(store: EventStore, project: Project): Promise<{ cache: 
     cache.headSeq = row.seq;
   }
   if (!cache) throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId} has no events (its creation did not finish)`);
+  if (projections === 'from-state' && cache.headSeq > 1) {
+    cache.projector.recomputeAll(cache.timeline.state, cache.timeline.rejections, cache.headSeq);
+    for (const table of ['customers', 'rotation', 'reports', 'deals'] as Table[]) {
+      const keys = KEYS[table];
+      const stored = await store.db
+        .selectFrom(table as never)
+        .select([...keys, 'updated_seq'] as never)
+        .where('project_id' as never, '=', project.projectId as never)
+        .execute();
+      cache.projector.restoreVersions(table, stored as Record<string, unknown>[]);
+    }
+  }
   return { cache };
 }
 

@@ -243,6 +243,32 @@ export class Projector {
     }
   }
 
+  /** A policy version after the genesis (what `step` does for a `policy` event). */
+  policyVersionAt(event: Extract<OfficeEvent, { type: 'policy' }>, seq: number): void {
+    this.policyVersion++;
+    this.put([], 'policies', policyRow(event, this.policyVersion), seq);
+  }
+
+  /** A refused report, which the state does not hold (what `step` does for it). */
+  refusedReportAt(event: OfficeEvent, outcome: Outcome, seq: number): void {
+    if (event.type === 'report' && !outcome.accepted) this.step(undefined as unknown as OfficeState, event, outcome, new Map(), seq);
+  }
+
+  /** Every row recomputed from the final state, as a full step would (a synthetic staff change forces it). */
+  recomputeAll(state: OfficeState, rejections: ReadonlyMap<string, Rejected>, seq: number): void {
+    const forced: Outcome = { accepted: true, changes: [{ kind: 'left', staff: '', at: 0 }] };
+    this.step(state, { id: '(cold start)', type: 'leave', at: 0, staff: '' } as OfficeEvent, forced, rejections, seq);
+  }
+
+  /** Takes each versioned row's updated_seq from what is stored, so later diffs keep the log's history. */
+  restoreVersions(table: Table, stored: readonly Row[]): void {
+    if (!VERSIONED.has(table)) return;
+    for (const row of stored) {
+      const key = KEYS[table].map((k) => String(row[k])).join('\u0000');
+      if (this.snap.get(table)!.has(key)) this.versions.set(`${table}\u0000${key}`, Number(row.updated_seq));
+    }
+  }
+
   /** Every row of the snapshot (rebuild). */
   rows(): RowChange[] {
     const out: RowChange[] = [];

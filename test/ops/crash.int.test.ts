@@ -56,7 +56,7 @@ describe('crash during import-xlsx (SQLite, child process, SIGKILL)', () => {
       stderr += chunk;
       // The transaction is open (events inserted, projection rows being written, not committed): kill now.
       if (!killedAt && stderr.includes('transaction open')) {
-        killedAt = stderr.split('\n').filter(Boolean).at(-1) ?? '';
+        killedAt = stderr.split('\n').find((line) => line.includes('transaction open')) ?? '';
         child.kill('SIGKILL');
       }
     });
