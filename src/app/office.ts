@@ -268,14 +268,7 @@ export class GuishuApp extends EventEmitter {
   }
 
   private remember(cache: ProjectCache, seq: number, event: OfficeEvent, status: 'accepted' | 'rejected', code: string | null, atDefaulted?: boolean): void {
-    cache.byId.set(event.id, { seq, status, code, event, atDefaulted });
-    for (const ref of customerRefs(event)) {
-      const phone = normalizePhone(ref.phone);
-      if (!phone) continue;
-      const list = cache.phoneIndex.get(phone) ?? [];
-      if (list.at(-1) !== event.id) list.push(event.id);
-      cache.phoneIndex.set(phone, list);
-    }
+    rememberEvent(cache, seq, event, status, code, atDefaulted);
   }
 
   private announce(projectId: string, cache: ProjectCache, seq: number, event: OfficeEvent, outcome: Outcome, rows: readonly RowChange[]): void {
@@ -684,14 +677,7 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
     if (projections === 'recompute') cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
     else if (event.type === 'policy' && outcome.accepted) cache.projector.policyVersionAt(event, row.seq);
     else if (event.type === 'report' && !outcome.accepted) cache.projector.refusedReportAt(event, outcome, row.seq);
-    cache.byId.set(event.id, { seq: row.seq, status: row.status, code: row.rejectionCode, event });
-    for (const ref of customerRefs(event)) {
-      const phone = normalizePhone(ref.phone);
-      if (!phone) continue;
-      const list = cache.phoneIndex.get(phone) ?? [];
-      if (list.at(-1) !== event.id) list.push(event.id);
-      cache.phoneIndex.set(phone, list);
-    }
+    rememberEvent(cache, row.seq, event, row.status, row.rejectionCode);
     cache.headSeq = row.seq;
   }
   if (!cache) throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId} has no events (its creation did not finish)`);
@@ -708,6 +694,18 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
     }
   }
   return { cache };
+}
+
+/** Keeps an event's outcome by id (repeats, status reads) and indexes it under every customer it names (cards, exports). */
+function rememberEvent(cache: ProjectCache, seq: number, event: OfficeEvent, status: 'accepted' | 'rejected', code: string | null, atDefaulted?: boolean): void {
+  cache.byId.set(event.id, { seq, status, code, event, atDefaulted });
+  for (const ref of customerRefs(event)) {
+    const phone = normalizePhone(ref.phone);
+    if (!phone) continue;
+    const list = cache.phoneIndex.get(phone) ?? [];
+    if (list.at(-1) !== event.id) list.push(event.id);
+    cache.phoneIndex.set(phone, list);
+  }
 }
 
 /** The erasure overlay of a project: seq → the personal part replay uses for an erased event. */
