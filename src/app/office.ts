@@ -114,7 +114,8 @@ const toIso = (ms: number) => new Date(ms).toISOString();
 
 export class GuishuApp extends EventEmitter {
   readonly store: EventStore;
-  private readonly now: () => number;
+  /** The app's clock (injectable in tests); adapters ask it rather than reading the wall clock. */
+  readonly now: () => number;
   private readonly attempts: number;
   private readonly caches = new Map<string, ProjectCache>();
   private readonly mutex = new KeyedMutex();

@@ -5,7 +5,7 @@
 // sha256, so `guishu verify` detects an edited, removed or inserted row.
 import { randomBytes, createHmac } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { canonicalJson, GENESIS_HASH, sha256Hex, type Database, type EventStore } from '../store/index.js';
+import { canonicalJson, GENESIS_HASH, sha256Hex, type AuditLogTable, type Database, type EventStore } from '../store/index.js';
 import { maskPhone } from '../domain/phone.ts';
 
 export const GROUP = '*';
@@ -22,20 +22,8 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-export interface AuditRow {
-  project_id: string;
-  seq: number;
-  at: string;
-  user_id: string | null;
-  action: string;
-  subject: string | null;
-  subject_key: string | null;
-  route: string | null;
-  reason: string | null;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A row of the audit log, as the store types it (one definition of its columns). */
+export type AuditRow = AuditLogTable;
 
 export function hashAudit(r: Omit<AuditRow, 'hash' | 'detail'> & { detail: unknown }): string {
   return sha256Hex(canonicalJson({

@@ -108,7 +108,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   const STAFF: Role[] = ['manager', 'controller', 'frontdesk', 'consultant'];
   const isToday = async (project: string, ms: number) => {
     const tz = await app.timezone(project);
-    return localDay(ms, tz) === localDay(Date.now(), tz);
+    return localDay(ms, tz) === localDay(app.now(), tz);
   };
   fastify.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs') || request.routeOptions.config?.public) return;
