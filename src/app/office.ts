@@ -10,6 +10,7 @@
 // speculative event), reloads and retries.
 import { EventEmitter } from 'node:events';
 import { randomInt, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { availabilityOf } from '../domain/engine/rotation.ts';
 import { judgeArrival, ownerOf, rotationView, reportView, dealView, Timeline, policyAt, type Outcome, type OwnerView } from '../domain/engine/index.ts';
 import type { Change } from '../domain/engine/changes.ts';
@@ -72,6 +73,40 @@ interface Recorded {
   atDefaulted?: boolean;
 }
 
+/** A command waiting for its project's next group commit. */
+interface PendingWrite {
+  event: OfficeEvent;
+  atDefaulted: boolean;
+  recordedBy: string | null;
+  resolve: (result: RecordResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Commands decided together and committed in one transaction, at most. */
+const MAX_BATCH = 256;
+
+/** The engine threw (not a rule's refusal) on one command of a batch. */
+class MemberFailed extends Error {
+  constructor(readonly member: PendingWrite, override readonly cause: unknown) {
+    super('a command of the batch failed');
+  }
+}
+
+/** The projection rows of a batch, the last change of each row winning (one upsert per row). */
+class RowMerger {
+  private readonly byKey = new Map<string, RowChange>();
+  add(changes: readonly RowChange[]): void {
+    for (const c of changes) {
+      const k = `${c.table}\u0001${c.key}`;
+      this.byKey.delete(k);
+      this.byKey.set(k, c);
+    }
+  }
+  merged(): RowChange[] {
+    return [...this.byKey.values()];
+  }
+}
+
 interface ProjectCache {
   project: Project;
   timeline: Timeline;
@@ -120,8 +155,10 @@ export class GuishuApp extends EventEmitter {
   private readonly caches = new Map<string, ProjectCache>();
   private readonly mutex = new KeyedMutex();
   private readonly lockSlots = new Semaphore(3);
-  /** Counters for operators and tests: appends lost to another process, caches rebuilt from the log. */
-  readonly stats = { conflicts: 0, rebuilds: 0, appended: 0 };
+  private readonly queues = new Map<string, PendingWrite[]>();
+  private readonly draining = new Set<string>();
+  /** Counters for operators and tests: appends lost to another process, caches rebuilt from the log, events appended (and how many of them shared a commit). */
+  readonly stats = { conflicts: 0, rebuilds: 0, appended: 0, grouped: 0 };
 
   constructor(opts: AppOptions) {
     super();
@@ -189,54 +226,133 @@ export class GuishuApp extends EventEmitter {
     if (event.type === 'policy') checkPolicy(event.preset, event.set, 'preset', 'set');
     const recordedBy = ctx.recordedBy ?? null;
 
-    return this.mutex.run(projectId, () =>
-      withRetry(
-        () => this.serialised(projectId, async () => {
-          const cache = await this.load(projectId);
-          const existing = cache.byId.get(event.id);
-          if (existing) return this.repeat(cache, existing, event, atDefaulted);
-          const expected = cache.headSeq;
-          let outcome: Outcome;
-          let rows: RowChange[];
-          try {
-            outcome = cache.timeline.apply(event);
-            rows = cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, expected + 1);
-          } catch (e) {
-            this.caches.delete(projectId);
-            throw e;
-          }
-          const status = outcome.accepted ? 'accepted' : 'rejected';
-          const code = outcome.accepted ? undefined : outcome.rejection.code;
-          let stored: StoredEvent;
-          try {
-            [stored] = (await this.store.append(projectId, expected, [toNewEvent(event, { status, code }, recordedBy)], (tx) => writeRows(tx, projectId, rows))) as [StoredEvent];
-          } catch (e) {
-            if (e instanceof ConcurrencyError || e instanceof DuplicateEventError) this.stats.conflicts++;
-            this.caches.delete(projectId);
-            throw e;
-          }
-          this.stats.appended++;
-          this.remember(cache, stored.seq, event, status, code ?? null, atDefaulted);
-          cache.headSeq = stored.seq;
-          this.announce(projectId, cache, stored.seq, event, outcome, rows);
-          return resultOf(event.id, stored.seq, outcome);
-        }),
-        { attempts: this.attempts, baseDelayMs: 3, maxDelayMs: 60, retryOn: (e) => isRetryable(e) || e instanceof DuplicateEventError },
-      ).catch((e: unknown) => {
-        if (e instanceof ConcurrencyError) throw new BusyError(projectId);
-        if (e instanceof ProjectNotFoundError) throw projectNotFound(projectId);
-        throw e;
-      }),
-    );
+    return new Promise<RecordResult>((resolve, reject) => {
+      const queue = this.queues.get(projectId) ?? [];
+      queue.push({ event, atDefaulted, recordedBy, resolve, reject });
+      this.queues.set(projectId, queue);
+      if (queue.length === 1 && !this.draining.has(projectId)) void this.drain(projectId);
+    });
   }
 
   /**
-   * On PostgreSQL, writers of one project in different processes queue on a
-   * transaction-scoped advisory lock around fetch → decide → append, so a busy
-   * process cannot starve another one into endless optimistic retries. The
-   * head check of `append` still guards correctness (and SQLite's
-   * BEGIN IMMEDIATE already serialises writers). At most LOCK_SLOTS locks are
-   * held per process, leaving pool connections for the appends themselves.
+   * Group commit. Commands that arrive while a project's append is on its way
+   * to disk wait in the project's queue; the next append takes all of them:
+   * each is decided in arrival order against the state the previous ones
+   * left, and they commit together — one transaction and one fsync (one
+   * round trip set on PostgreSQL) for the lot, instead of one per command.
+   * Each caller still gets its own result; a command the engine throws on
+   * (a bug, not a rule) fails alone.
+   */
+  private async drain(projectId: string): Promise<void> {
+    this.draining.add(projectId);
+    try {
+      for (;;) {
+        const queue = this.queues.get(projectId);
+        if (!queue || queue.length === 0) break;
+        const batch = queue.splice(0, MAX_BATCH);
+        await this.mutex.run(projectId, () => this.writeBatch(projectId, batch));
+      }
+    } finally {
+      this.draining.delete(projectId);
+      if (this.queues.get(projectId)?.length === 0) this.queues.delete(projectId);
+    }
+  }
+
+  private async writeBatch(projectId: string, batch: PendingWrite[]): Promise<void> {
+    let pending = batch;
+    for (let attempt = 1; pending.length > 0; ) {
+      try {
+        // The first try is optimistic (the cache is the head as far as this process knows; the append's
+        // head check guards it). After a lost race, PostgreSQL writers queue on an advisory lock instead.
+        const answers = attempt === 1 ? await this.appendBatch(projectId, pending, false) : await this.serialised(projectId, () => this.appendBatch(projectId, pending, true));
+        answers.forEach((a, i) => (a.ok ? pending[i]!.resolve(a.result) : pending[i]!.reject(a.error)));
+        return;
+      } catch (e) {
+        if (e instanceof MemberFailed) {
+          // The engine threw on one command: it fails alone, the others go again (not a lost race).
+          e.member.reject(e.cause);
+          pending = pending.filter((p) => p !== e.member);
+          continue;
+        }
+        const retry = (isRetryable(e) || e instanceof DuplicateEventError) && attempt < this.attempts;
+        if (!retry) {
+          const mapped = e instanceof ConcurrencyError ? new BusyError(projectId) : e instanceof ProjectNotFoundError ? projectNotFound(projectId) : e;
+          for (const p of pending) p.reject(mapped);
+          return;
+        }
+        await sleep(Math.random() * Math.min(60, 3 * 2 ** attempt));
+        attempt++;
+      }
+    }
+  }
+
+  /** Decides every pending command in order against the cache, then appends the accepted and refused events in one transaction. */
+  private async appendBatch(projectId: string, pending: PendingWrite[], verifyHead: boolean): Promise<({ ok: true; result: RecordResult } | { ok: false; error: unknown })[]> {
+    const cache = await this.load(projectId, verifyHead);
+    const expected = cache.headSeq;
+    const answers: ({ ok: true; result: RecordResult } | { ok: false; error: unknown })[] = [];
+    const fresh: { member: PendingWrite; event: OfficeEvent; outcome: Outcome; rows: RowChange[]; seq: number }[] = [];
+    const inBatch = new Map<string, Recorded>();
+    const rows = new RowMerger();
+    for (const member of pending) {
+      const { event, atDefaulted } = member;
+      const existing = cache.byId.get(event.id) ?? inBatch.get(event.id);
+      if (existing) {
+        try {
+          answers.push({ ok: true, result: this.repeat(cache, existing, event, atDefaulted) });
+        } catch (error) {
+          answers.push({ ok: false, error });
+        }
+        continue;
+      }
+      const seq = expected + fresh.length + 1;
+      let outcome: Outcome;
+      let changed: RowChange[];
+      try {
+        outcome = cache.timeline.apply(event);
+        changed = cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, seq);
+      } catch (cause) {
+        this.caches.delete(projectId);
+        throw new MemberFailed(member, cause);
+      }
+      const status = outcome.accepted ? 'accepted' : 'rejected';
+      inBatch.set(event.id, { seq, status, code: outcome.accepted ? null : outcome.rejection.code, event, atDefaulted });
+      fresh.push({ member, event, outcome, rows: changed, seq });
+      rows.add(changed);
+      answers.push({ ok: true, result: resultOf(event.id, seq, outcome) });
+    }
+    if (fresh.length === 0) return answers;
+    try {
+      await this.store.append(
+        projectId, expected,
+        fresh.map((f) => toNewEvent(f.event, { status: f.outcome.accepted ? 'accepted' : 'rejected', code: f.outcome.accepted ? undefined : f.outcome.rejection.code }, f.member.recordedBy)),
+        (tx) => writeRows(tx, projectId, rows.merged()),
+      );
+    } catch (e) {
+      if (e instanceof ConcurrencyError || e instanceof DuplicateEventError) this.stats.conflicts++;
+      // The timeline already holds the batch's speculative events.
+      this.caches.delete(projectId);
+      throw e;
+    }
+    this.stats.appended += fresh.length;
+    if (fresh.length > 1) this.stats.grouped += fresh.length;
+    for (const f of fresh) {
+      const rec = inBatch.get(f.event.id)!;
+      this.remember(cache, f.seq, f.event, rec.status, rec.code, rec.atDefaulted);
+      cache.headSeq = f.seq;
+    }
+    for (const f of fresh) this.announce(projectId, cache, f.seq, f.event, f.outcome, f.rows);
+    return answers;
+  }
+
+  /**
+   * On PostgreSQL, after a lost race, writers of one project in different
+   * processes queue on a transaction-scoped advisory lock around fetch →
+   * decide → append, so a busy process cannot starve another one into endless
+   * optimistic retries. The head check of `append` still guards correctness
+   * (and SQLite's BEGIN IMMEDIATE already serialises writers). At most
+   * LOCK_SLOTS locks are held per process, leaving pool connections for the
+   * appends themselves.
    */
   private async serialised<T>(projectId: string, fn: () => Promise<T>): Promise<T> {
     if (this.store.dialect !== 'postgres') return fn();
@@ -283,15 +399,22 @@ export class GuishuApp extends EventEmitter {
 
   // ------------------------------------------------------------------ cache
 
-  /** The project's cache, built from the log or caught up to the store's head. */
-  private async load(projectId: string): Promise<ProjectCache> {
+  /**
+   * The project's cache, built from the log or caught up to the store's head.
+   * `verifyHead` false (a write's first try) skips asking the database when
+   * the store cannot vouch for the head: the append's own head check catches
+   * a stale cache, and the retry comes back here with `verifyHead` true.
+   */
+  private async load(projectId: string, verifyHead = true): Promise<ProjectCache> {
     let cache = this.caches.get(projectId);
     if (!cache) {
       cache = await this.build(projectId);
       this.caches.set(projectId, cache);
       return cache;
     }
-    const head = await this.store.head(projectId).catch((e: unknown) => {
+    const known = this.store.knownHead(projectId);
+    if (known === cache.headSeq || (known === undefined && !verifyHead)) return cache;
+    const head = known !== undefined ? { seq: known } : await this.store.head(projectId).catch((e: unknown) => {
       if (e instanceof ProjectNotFoundError) throw projectNotFound(projectId);
       throw e;
     });
@@ -332,7 +455,26 @@ export class GuishuApp extends EventEmitter {
     });
   }
 
+  /**
+   * A query. Reads take no lock and no query when they can: with the cache
+   * built, no write of the project in flight in this process (a read never
+   * sees a decided but uncommitted event) and the head known to be current —
+   * SQLite vouches for it without a query (data_version), PostgreSQL is asked
+   * (another process may have appended). Otherwise it queues behind the
+   * project's writes and catches up first.
+   */
   private async read<T>(projectId: string, fn: (cache: ProjectCache) => T | Promise<T>): Promise<T> {
+    const idle = () => !this.mutex.busy(projectId) && !this.draining.has(projectId);
+    let cache = this.caches.get(projectId);
+    if (cache && idle()) {
+      const known = this.store.knownHead(projectId);
+      if (known === cache.headSeq) return fn(cache);
+      if (known === undefined && this.store.dialect === 'postgres') {
+        const head = await this.store.head(projectId).catch(() => undefined);
+        cache = this.caches.get(projectId);
+        if (cache && head && head.seq === cache.headSeq && idle()) return fn(cache);
+      }
+    }
     return this.mutex.run(projectId, async () => fn(await this.load(projectId)));
   }
 

@@ -345,17 +345,30 @@ export async function writeRows(tx: Transaction<Database>, projectId: string, ch
       await q.execute();
     }
   }
+  // One multi-row upsert per table and column set (a batch of commands touches a few tables, so a write costs a few statements).
   for (const table of WRITE_ORDER) {
-    for (const c of byTable.get(table) ?? []) {
+    const pk = ['project_id', ...KEYS[table]];
+    const groups = new Map<string, Record<string, unknown>[]>();
+    // A row changed twice in one write: the last change wins (PostgreSQL refuses one upsert touching a row twice).
+    const last = new Map<string, RowChange>();
+    for (const c of byTable.get(table) ?? []) last.set(c.key, c);
+    for (const c of last.values()) {
       if (c.row === null) continue;
       const row = { project_id: projectId, ...c.row };
-      const pk = ['project_id', ...KEYS[table]];
-      const update = Object.fromEntries(Object.entries(row).filter(([k]) => !pk.includes(k)));
-      const q = tx.insertInto(table as never).values(row as never);
-      await (Object.keys(update).length
-        ? q.onConflict((oc) => oc.columns(pk as never).doUpdateSet(update as never))
-        : q.onConflict((oc) => oc.columns(pk as never).doNothing())
-      ).execute();
+      const sig = Object.keys(row).join(',');
+      const list = groups.get(sig) ?? [];
+      list.push(row);
+      groups.set(sig, list);
+    }
+    for (const [sig, list] of groups) {
+      const update = sig.split(',').filter((k) => !pk.includes(k));
+      for (let i = 0; i < list.length; i += 100) {
+        const q = tx.insertInto(table as never).values(list.slice(i, i + 100) as never);
+        await (update.length
+          ? q.onConflict((oc) => oc.columns(pk as never).doUpdateSet((eb) => Object.fromEntries(update.map((k) => [k, eb.ref(`excluded.${k}` as never)])) as never))
+          : q.onConflict((oc) => oc.columns(pk as never).doNothing())
+        ).execute();
+      }
     }
   }
 }

@@ -23,6 +23,21 @@ export interface AccountOptions {
   lockBaseMs?: number;
   /** Longest lock. Default 15 min. */
   lockMaxMs?: number;
+  /**
+   * How long a resolved session is trusted without asking the database again
+   * (default 1 s). Changes made through this process (sign-out, disabling,
+   * roles, passwords) apply at once; one made by another process within this
+   * window. Expiry is checked on every request regardless.
+   */
+  sessionCacheMs?: number;
+}
+
+interface CachedPrincipal {
+  principal: Principal;
+  kind: 'cookie' | 'bearer';
+  expiresAt: number;
+  idleUntil: number;
+  checkedAt: number;
 }
 
 export interface UserView {
@@ -52,6 +67,9 @@ export class Accounts {
   private readonly lockBaseMs: number;
   private readonly lockMaxMs: number;
   private dummyHash: Promise<string> | undefined;
+  private readonly sessionCacheMs: number;
+  /** Resolved sessions by token hash: a judge at the front desk costs no session query (see sessionCacheMs). */
+  private readonly principals = new Map<string, CachedPrincipal>();
 
   constructor(private readonly store: EventStore, opts: AccountOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -61,6 +79,12 @@ export class Accounts {
     this.lockAfter = opts.lockAfter ?? 5;
     this.lockBaseMs = opts.lockBaseMs ?? 30_000;
     this.lockMaxMs = opts.lockMaxMs ?? 15 * 60_000;
+    this.sessionCacheMs = opts.sessionCacheMs ?? 1000;
+  }
+
+  /** Drops every resolved session (after any change to sessions, users or roles). */
+  forgetSessions(): void {
+    this.principals.clear();
   }
 
   private get db() {
@@ -113,6 +137,7 @@ export class Accounts {
 
   async setDisabled(userId: string, disabled: boolean): Promise<UserView> {
     await this.user(userId);
+    this.forgetSessions();
     await this.db.updateTable('users').set({ disabled_at: disabled ? iso(this.now()) : null }).where('project_id', '=', GROUP).where('user_id', '=', userId).execute();
     if (disabled) await this.db.deleteFrom('sessions').where('project_id', '=', GROUP).where('user_id', '=', userId).execute();
     return this.user(userId);
@@ -122,6 +147,7 @@ export class Accounts {
     const u = await this.db.selectFrom('users').select('password_hash').where('project_id', '=', GROUP).where('user_id', '=', userId).executeTakeFirst();
     if (!u || !(await verifyPassword(u.password_hash, current))) throw new AuthError('bad-credentials', 403, 'the current password is wrong', {}, 'current');
     checkPassword(next, 'next');
+    this.forgetSessions();
     await this.db.updateTable('users').set({ password_hash: await hashPassword(next, this.argon) }).where('project_id', '=', GROUP).where('user_id', '=', userId).execute();
   }
 
@@ -135,12 +161,14 @@ export class Accounts {
       if (taken) throw new ConflictError('staff-linked', `staff ${m.staff} is already linked to user ${taken.user_id}`, 'staff');
     }
     const row = { project_id: projectId, user_id: userId, role: m.role, staff_id: m.staff ?? null, agency: m.agency ?? null, granted_by: by, granted_at: iso(this.now()) };
+    this.forgetSessions();
     await this.db.insertInto('user_roles').values(row)
       .onConflict((oc) => oc.columns(['project_id', 'user_id']).doUpdateSet({ role: row.role, staff_id: row.staff_id, agency: row.agency, granted_by: by, granted_at: row.granted_at })).execute();
     return this.user(userId);
   }
 
   async removeRole(projectId: string, userId: string): Promise<boolean> {
+    this.forgetSessions();
     const r = await this.db.deleteFrom('user_roles').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
@@ -185,6 +213,7 @@ export class Accounts {
   }
 
   async revoke(token: string): Promise<void> {
+    this.forgetSessions();
     await this.db.deleteFrom('sessions').where('project_id', '=', GROUP).where('token_hash', '=', sha256Hex(token)).execute();
   }
 
@@ -192,6 +221,15 @@ export class Accounts {
   async resolve(token: string, kind: 'cookie' | 'bearer'): Promise<Principal> {
     if (!token || token.length > 200) throw unauthenticated('invalid session');
     const tokenHash = sha256Hex(token);
+    const hit = this.principals.get(tokenHash);
+    if (hit) {
+      const now = this.now();
+      // Trusted for sessionCacheMs, never past its expiry, and not when a cookie session's idle deadline is due to move.
+      const fresh = now - hit.checkedAt < this.sessionCacheMs && hit.kind === kind && hit.expiresAt > now && hit.idleUntil > now
+        && !(kind === 'cookie' && hit.idleUntil - now < this.idleTtlMs / 2);
+      if (fresh) return hit.principal;
+      this.principals.delete(tokenHash);
+    }
     const s = await this.db.selectFrom('sessions').selectAll().where('project_id', '=', GROUP).where('token_hash', '=', tokenHash).executeTakeFirst();
     if (!s || s.kind !== kind) throw unauthenticated('invalid or revoked session');
     const now = this.now();
@@ -206,11 +244,17 @@ export class Accounts {
       await this.db.updateTable('sessions').set({ idle_until: idle }).where('project_id', '=', GROUP).where('token_hash', '=', tokenHash).execute();
     }
     const roles = await this.db.selectFrom('user_roles').selectAll().where('user_id', '=', u.user_id).execute();
-    return {
+    const principal: Principal = {
       userId: u.user_id, username: u.username, displayName: u.display_name, admin: Number(u.is_admin) === 1,
       roles: new Map(roles.map((r) => [r.project_id, { role: r.role as ProjectRole, staffId: r.staff_id, agency: r.agency } satisfies Membership])),
       session: { kind, tokenHash, csrf: s.csrf, expiresAt: s.expires_at },
     };
+    if (this.sessionCacheMs > 0) {
+      if (this.principals.size >= 10_000) this.principals.delete(this.principals.keys().next().value!);
+      const idleUntil = kind === 'cookie' && Date.parse(s.idle_until) - now < this.idleTtlMs / 2 ? Math.min(now + this.idleTtlMs, Date.parse(s.expires_at)) : Date.parse(s.idle_until);
+      this.principals.set(tokenHash, { principal, kind, expiresAt: Date.parse(s.expires_at), idleUntil, checkedAt: now });
+    }
+    return principal;
   }
 
   // ---------------------------------------------------------------- grants

@@ -192,6 +192,7 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
 
   r.post('/api/auth/logout', { config: { roles: 'any' }, schema: { tags, summary: 'Sign out: ends the session (cookie) or revokes the token (bearer)' } }, async (request, reply) => {
     const p = guard.principal(request);
+    accounts.forgetSessions();
     await store.db.deleteFrom('sessions').where('project_id', '=', '*').where('token_hash', '=', p.session.tokenHash).execute();
     reply.header('set-cookie', [`${SESSION_COOKIE}=; HttpOnly; ${cookieAttrs(request, 0)}`, `${CSRF_COOKIE}=; ${cookieAttrs(request, 0)}`]);
     return { ok: true };

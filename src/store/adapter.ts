@@ -34,6 +34,15 @@ export interface StoreAdapter {
   /** After commit (for adapters whose database does not deliver notices itself). */
   afterCommit(notice: HeadNotice): void;
   listen(projectId: string, cb: (notice: HeadNotice) => void): Promise<Unlisten>;
+  /**
+   * The project's head as this process last committed or read it, when the
+   * adapter can tell cheaply that nothing else has written since (SQLite:
+   * `PRAGMA data_version` unchanged); undefined when it cannot (PostgreSQL,
+   * another connection wrote): then ask the database.
+   */
+  knownHead(projectId: string): number | undefined;
+  /** Records a head read from the database (so knownHead can answer next time). */
+  sawHead(projectId: string, seq: number): void;
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
 }

@@ -116,6 +116,8 @@ export interface EventStore {
   /** Events in seq order, fetched in batches (constant memory for long logs). */
   readEvents(projectId: string, range?: ReadRange): AsyncIterable<StoredEvent>;
   head(projectId: string): Promise<Head>;
+  /** The head without a query when the store can vouch nobody else wrote since it last saw it (SQLite); else undefined. */
+  knownHead(projectId: string): number | undefined;
   /** Recomputes every hash and link; reports the first broken one. */
   verifyChain(projectId: string): Promise<VerifyResult>;
   /** Sets `personal` to NULL on the given events (the one UPDATE the database allows). Returns rows blanked. */
@@ -288,9 +290,12 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
       }
     },
 
+    knownHead: (projectId) => adapter.knownHead(projectId),
+
     async head(projectId) {
       const r = await db.selectFrom('projects').select(['head_seq', 'head_hash']).where('project_id', '=', projectId).executeTakeFirst();
       if (!r) throw new ProjectNotFoundError(projectId);
+      adapter.sawHead(projectId, Number(r.head_seq));
       return { seq: Number(r.head_seq), hash: r.head_hash };
     },
 

@@ -140,14 +140,17 @@ for (const target of TARGETS) {
   });
 }
 
-describe('optimistic retry (two caches over one store, SQLite)', () => {
+describe('optimistic retry (two processes over one SQLite file)', () => {
   it('a lost race discards the cache, reloads and retries; nothing lost or doubled', async () => {
     const { openStore } = await import('../../src/store/index.js');
     const { GuishuApp } = await import('../../src/app/office.ts');
-    const store = await openStore(TARGETS[0]!.freshConfig());
+    const config = TARGETS[0]!.freshConfig();
+    // Two connections, as two processes have: neither sees the other's commits until its append's head check.
+    const store = await openStore(config);
+    const other = await openStore(config);
     try {
       const a = new GuishuApp({ store, attempts: 30 });
-      const b = new GuishuApp({ store, attempts: 30 });
+      const b = new GuishuApp({ store: other, attempts: 30 });
       await a.createProject({ id: 'optimistic', name: 'x', preset: 'standard' });
       for (const s of ['A', 'B', 'C']) await a.recordEvent('optimistic', { type: 'staff', staff: s, role: 'consultant', at: T0 });
       await a.recordEvent('optimistic', { type: 'duty', order: ['A', 'B', 'C'], at: T0 });
@@ -167,6 +170,7 @@ describe('optimistic retry (two caches over one store, SQLite)', () => {
       expect(await a.projectionRows('optimistic')).toEqual(before);
       console.info(`[sqlite] optimistic: ${a.stats.conflicts + b.stats.conflicts} conflicts retried, ${a.stats.rebuilds + b.stats.rebuilds} cache rebuilds`);
     } finally {
+      await other.close();
       await store.close();
     }
   });

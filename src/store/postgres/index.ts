@@ -78,6 +78,9 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
       await ksql`select pg_notify(${channel}, ${payload})`.execute(tx);
     },
     afterCommit() {},
+    // Another process may have appended: PostgreSQL is always asked.
+    knownHead: () => undefined,
+    sawHead() {},
     async listen(projectId, cb): Promise<Unlisten> {
       listening ??= client.listen(channel, onNotify);
       await listening;

@@ -58,7 +58,34 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(config.busyTimeoutMs ?? 5000))}`);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  // Kysely prepares every query it runs; the same few statements (append, head,
+  // projection upserts, sessions) repeat on every request, so keep them prepared.
+  // Nothing here iterates a statement (Kysely's stream()), which a shared one would forbid.
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  const database = {
+    close: () => raw.close(),
+    prepare(sqlText: string) {
+      let stmt = prepared.get(sqlText);
+      if (!stmt) {
+        stmt = raw.prepare(sqlText);
+        if (prepared.size >= 500) prepared.delete(prepared.keys().next().value!);
+        prepared.set(sqlText, stmt);
+      }
+      return stmt;
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: database as never }) });
+  // Heads this process committed or read, valid while no other connection has
+  // written the file (data_version moves only on other connections' commits).
+  const heads = new Map<string, number>();
+  let dataVersion = raw.pragma('data_version', { simple: true }) as number;
+  const othersWrote = () => {
+    const v = raw.pragma('data_version', { simple: true }) as number;
+    if (v === dataVersion) return false;
+    dataVersion = v;
+    heads.clear();
+    return true;
+  };
   // In-process fan-out: SQLite has no LISTEN/NOTIFY. Other processes writing
   // the same file are not seen; the server is the only writer in practice.
   const emitter = new EventEmitter();
@@ -74,7 +101,15 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
     },
     async notifyInTx() {},
     afterCommit(notice: HeadNotice) {
+      othersWrote();
+      heads.set(notice.projectId, Math.max(heads.get(notice.projectId) ?? 0, notice.headSeq));
       emitter.emit('head', notice);
+    },
+    knownHead(projectId) {
+      return othersWrote() ? undefined : heads.get(projectId);
+    },
+    sawHead(projectId, seq) {
+      if (!othersWrote()) heads.set(projectId, seq);
     },
     async listen(projectId, cb): Promise<Unlisten> {
       const handler = (n: HeadNotice) => {
