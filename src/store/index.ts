@@ -37,7 +37,7 @@ export { canonicalJson, sha256Hex } from './canonical.js';
 export { GENESIS_HASH, hashEvent, personalDigest, sealPersonal, type HashedFields, type PersonalEnvelope } from './hash.js';
 export { ConcurrencyError, DuplicateEventError, ProjectExistsError, ProjectNotFoundError, StoreError } from './errors.js';
 export { isRetryable, withRetry, type RetryOptions } from './retry.js';
-export { candidateMaskKeys, maskKey } from './masks.js';
+export { candidateMaskKeys, findMaskedReports, maskedReportsQuery, maskKey, maskShape, maskShapes, type MaskedReportHit, type MaskShape } from './masks.js';
 export { MIGRATIONS, migrate, type DialectName, type Migration } from './migrations/index.js';
 export { PROJECT_TABLES } from './schema.js';
 export type * from './schema.js';

@@ -79,6 +79,18 @@ export interface ReportMasksTable {
   report_id: string;
 }
 
+/**
+ * The mask shapes present in a project's report_masks (migration 3): `masks`
+ * rows of report_masks have the key shape (prefix_len, hidden). Kept by
+ * triggers on report_masks; never written by the app. See masks.ts.
+ */
+export interface ReportMaskShapesTable {
+  project_id: string;
+  prefix_len: number;
+  hidden: number;
+  masks: number;
+}
+
 export interface DealsTable {
   project_id: string;
   deal_id: string;
@@ -223,6 +235,7 @@ export interface Database {
   rotation: RotationTable;
   reports: ReportsTable;
   report_masks: ReportMasksTable;
+  report_mask_shapes: ReportMaskShapesTable;
   deals: DealsTable;
   units: UnitsTable;
   alerts: AlertsTable;
@@ -241,7 +254,7 @@ export interface Database {
 
 /** Tables that hold project data (all but the migration ledger). */
 export const PROJECT_TABLES = [
-  'projects', 'events', 'customers', 'rotation', 'reports', 'report_masks',
+  'projects', 'events', 'customers', 'rotation', 'reports', 'report_masks', 'report_mask_shapes',
   'deals', 'units', 'alerts', 'policies', 'staff',
   'users', 'user_roles', 'sessions', 'login_failures', 'settings', 'grants', 'audit_log', 'erasures',
 ] as const satisfies readonly (keyof Database)[];

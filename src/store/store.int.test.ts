@@ -12,9 +12,11 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   ConcurrencyError, DuplicateEventError, GENESIS_HASH, MIGRATIONS, PROJECT_TABLES, ProjectExistsError, ProjectNotFoundError,
-  candidateMaskKeys, hashEvent, maskKey, openStore, withRetry,
+  candidateMaskKeys, findMaskedReports, hashEvent, maskKey, maskShape, maskShapes, migrate, openStore, withRetry,
   type EventStore, type HeadNotice, type NewEvent, type StoreConfig, type StoredEvent,
 } from './index.js';
+import { openPostgresAdapter } from './postgres/index.js';
+import { openSqliteAdapter } from './sqlite/index.js';
 
 const PG_URL = process.env.DATABASE_URL;
 if (!PG_URL) {
@@ -460,6 +462,90 @@ for (const target of targets) {
       expect(await lookup('13812388888')).toEqual(['r1']);
       expect(await lookup('13900005678')).toEqual(['r2']);
       expect(await lookup('13812345678')).toEqual([]);
+      // The shapes in use, and the store's lookup under them (one statement).
+      const shapes = await maskShapes(s.db, p);
+      expect(shapes).toEqual([{ prefixLen: 3, hidden: 3 }, { prefixLen: 3, hidden: 4 }]);
+      expect(candidateMaskKeys('13812388888', shapes)).toEqual(['138|3|88888', '138|4|8888']);
+      const found = async (phone: string) => (await findMaskedReports(s.db, p, phone)).map((r) => r.report_id);
+      for (const phone of ['13812388888', '13900005678', '13812345678', '13900008888', '1381238888']) expect(await found(phone), phone).toEqual(await lookup(phone));
+      expect(await findMaskedReports(s.db, p, '13812388888')).toEqual([{ report_id: 'r1', agent: 'a', status: 'valid', expires_at: null }]);
+      expect(await findMaskedReports(s.db, pid('none'), '13812388888')).toEqual([]);
+    });
+
+    it('keeps report_mask_shapes equal to the shapes of report_masks, per project, whoever writes', async () => {
+      const s = await store();
+      const [p, q] = [pid('shape'), pid('shape')];
+      for (const x of [p, q]) await s.createProject(x, 'Shapes');
+      /** What the table must hold: the count of report_masks rows per (project, shape). */
+      const expected = async () => {
+        const counts = new Map<string, number>();
+        for (const r of await s.db.selectFrom('report_masks').select(['project_id', 'mask_key']).where('project_id', 'in', [p, q]).execute()) {
+          const sh = maskShape(r.mask_key);
+          if (!sh) continue;
+          const k = `${r.project_id} ${sh.prefixLen} ${sh.hidden}`;
+          counts.set(k, (counts.get(k) ?? 0) + 1);
+        }
+        return [...counts].map(([k, n]) => `${k} ${n}`).sort();
+      };
+      const actual = async () => (await s.db.selectFrom('report_mask_shapes').selectAll().where('project_id', 'in', [p, q]).execute())
+        .map((r) => `${r.project_id} ${Number(r.prefix_len)} ${Number(r.hidden)} ${Number(r.masks)}`).sort();
+      const masks = [['r1', '138***88888'], ['r2', '139***12345'], ['r3', '139****5678'], ['r4', '1**********'], ['r5', '13812345678'], ['r6', '1381234567*']] as const;
+      await s.transaction(async (tx) => {
+        for (const x of [p, q]) {
+          await tx.insertInto('reports').values(masks.map(([id, phone]) => ({ project_id: x, report_id: id, phone_or_mask: phone, agent: 'a', status: 'valid', expires_at: null, updated_seq: 0 }))).execute();
+        }
+        // One multi-row statement (as writeRows batches), then single rows, one of them a repeat that must not count twice.
+        const rows = masks.flatMap(([id, phone]) => (maskKey(phone) ? [{ project_id: p, mask_key: maskKey(phone)!, report_id: id }] : []));
+        await tx.insertInto('report_masks').values(rows).onConflict((oc) => oc.columns(['project_id', 'mask_key', 'report_id']).doNothing()).execute();
+        await tx.insertInto('report_masks').values(rows[0]!).onConflict((oc) => oc.columns(['project_id', 'mask_key', 'report_id']).doNothing()).execute();
+        await tx.insertInto('report_masks').values({ project_id: q, mask_key: '139|4|5678', report_id: 'r3' }).execute();
+        // A key not of maskKey's form has no shape, on both databases.
+        await tx.insertInto('report_masks').values({ project_id: q, mask_key: 'not-a-key', report_id: 'r5' }).execute();
+      });
+      expect(await actual()).toEqual([`${p} 1 10 1`, `${p} 10 1 1`, `${p} 3 3 2`, `${p} 3 4 1`, `${q} 3 4 1`].sort());
+      expect(await actual()).toEqual(await expected());
+      // Deleting one of two masks of a shape keeps the shape; the last one removes it.
+      await s.db.deleteFrom('report_masks').where('project_id', '=', p).where('report_id', '=', 'r1').execute();
+      expect(await actual()).toEqual(await expected());
+      await s.db.deleteFrom('report_masks').where('project_id', '=', p).where('report_id', 'in', ['r2', 'r4']).execute();
+      expect(await actual()).toEqual([`${p} 10 1 1`, `${p} 3 4 1`, `${q} 3 4 1`].sort());
+      // An update (no writer does one, but the triggers cover it) moves the count.
+      await s.db.updateTable('report_masks').set({ mask_key: '138|3|45678' }).where('project_id', '=', p).where('report_id', '=', 'r6').execute();
+      expect(await actual()).toEqual(await expected());
+      expect(await maskShapes(s.db, p)).toEqual([{ prefixLen: 3, hidden: 3 }, { prefixLen: 3, hidden: 4 }]);
+      // What a rebuild does: delete the project's masks and write them again.
+      const before = await actual();
+      await s.transaction(async (tx) => {
+        const rows = await tx.selectFrom('report_masks').selectAll().where('project_id', '=', p).execute();
+        await tx.deleteFrom('report_masks').where('project_id', '=', p).execute();
+        expect(await tx.selectFrom('report_mask_shapes').select('hidden').where('project_id', '=', p).execute()).toEqual([]);
+        await tx.insertInto('report_masks').values(rows).execute();
+      });
+      expect(await actual()).toEqual(before);
+      expect(await maskShapes(s.db, q)).toEqual([{ prefixLen: 3, hidden: 4 }]);
+    });
+
+    it('migration 3 counts the shapes of the report_masks a database already holds', async () => {
+      const config = target.freshConfig();
+      const p = pid('backfill');
+      const adapter = config.kind === 'sqlite' ? openSqliteAdapter(config) : await openPostgresAdapter(config);
+      try {
+        await migrate(adapter.transaction.bind(adapter) as never, adapter.dialect, MIGRATIONS.filter((m) => m.version < 3));
+        await adapter.transaction(async (tx) => {
+          await tx.insertInto('projects').values({ project_id: p, name: 'Old', created_at: new Date().toISOString() }).execute();
+          for (const [id, phone] of [['r1', '138***88888'], ['r2', '139***12345'], ['r3', '139****5678']] as const) {
+            await tx.insertInto('reports').values({ project_id: p, report_id: id, phone_or_mask: phone, agent: 'a', status: 'valid', expires_at: null, updated_seq: 0 }).execute();
+            await tx.insertInto('report_masks').values({ project_id: p, mask_key: maskKey(phone)!, report_id: id }).execute();
+          }
+        });
+      } finally {
+        await adapter.close();
+      }
+      const s = await open(config);
+      expect(s.migrationsApplied).toEqual(MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
+      expect((await s.db.selectFrom('report_mask_shapes').select(['prefix_len', 'hidden', 'masks']).where('project_id', '=', p).orderBy('hidden').execute())
+        .map((r) => [Number(r.prefix_len), Number(r.hidden), Number(r.masks)])).toEqual([[3, 3, 2], [3, 4, 1]]);
+      expect((await findMaskedReports(s.db, p, '13900005678')).map((r) => r.report_id)).toEqual(['r3']);
     });
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateMaskKeys, canonicalJson, GENESIS_HASH, hashEvent, maskKey, personalDigest, sealPersonal, storeConfigFromEnv, withRetry, ConcurrencyError } from './index.js';
+import { candidateMaskKeys, canonicalJson, GENESIS_HASH, hashEvent, maskKey, maskShape, personalDigest, sealPersonal, storeConfigFromEnv, withRetry, ConcurrencyError } from './index.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth, no whitespace', () => {
@@ -55,6 +55,35 @@ describe('mask keys', () => {
     expect(keys).toContain('138|3|88888');
     expect(keys).toContain('138|4|8888');
     expect(new Set(keys).size).toBe(keys.length);
+  });
+  it('reads the shape of a key, and refuses what maskKey never gives', () => {
+    expect(maskShape('138|3|88888')).toEqual({ prefixLen: 3, hidden: 3 });
+    expect(maskShape('|11|')).toEqual({ prefixLen: 0, hidden: 11 });
+    expect(maskShape(maskKey('138 **** 8888')!)).toEqual({ prefixLen: 3, hidden: 4 });
+    for (const bad of ['138|0|88888', '138|3', '138|x|88888', '13a|3|88888', '138|3|88|88', '']) expect(maskShape(bad)).toBeNull();
+  });
+  it('gives one key per shape in use, and each is the key maskKey gives the mask', () => {
+    const phone = '13812388888';
+    expect(candidateMaskKeys(phone, [{ prefixLen: 3, hidden: 3 }])).toEqual(['138|3|88888']);
+    expect(candidateMaskKeys(phone, [{ prefixLen: 3, hidden: 3 }, { prefixLen: 3, hidden: 4 }])).toEqual(['138|3|88888', '138|4|8888']);
+    expect(candidateMaskKeys(phone, [{ prefixLen: 3, hidden: 4 }])).toEqual([maskKey('138****8888')]);
+    // Every key from shapes is one of the 66, and the shapes of the 66 give them all back.
+    const all = candidateMaskKeys(phone);
+    const shapes = all.map((k) => maskShape(k)!);
+    expect(candidateMaskKeys(phone, shapes)).toEqual(all);
+    // Separators are dropped as before.
+    expect(candidateMaskKeys('138-1238-8888', [{ prefixLen: 3, hidden: 3 }])).toEqual(['138|3|88888']);
+  });
+  it('skips shapes that do not fit the phone, duplicates and masks that hide too much', () => {
+    const phone = '13812388888';
+    expect(candidateMaskKeys(phone, [])).toEqual([]);
+    expect(candidateMaskKeys(phone, [{ prefixLen: 9, hidden: 3 }, { prefixLen: 0, hidden: 12 }, { prefixLen: -1, hidden: 2 }, { prefixLen: 3, hidden: 0 }])).toEqual([]);
+    expect(candidateMaskKeys(phone, [{ prefixLen: 8, hidden: 3 }])).toEqual(['13812388|3|']);
+    expect(candidateMaskKeys(phone, [{ prefixLen: 3, hidden: 3 }, { prefixLen: 3, hidden: 3 }])).toEqual(['138|3|88888']);
+    expect(candidateMaskKeys(phone, [{ prefixLen: 0, hidden: 11 }, { prefixLen: 3, hidden: 3 }], 4)).toEqual(['138|3|88888']);
+    // null/undefined shapes: the exhaustive list (66), minVisible still applies.
+    expect(candidateMaskKeys(phone, null)).toHaveLength(66);
+    expect(candidateMaskKeys(phone, undefined, 10)).toHaveLength(11);
   });
 });
 
