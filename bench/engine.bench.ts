@@ -2,8 +2,11 @@
 //
 // 1. generate a timeline of about N events to a temporary NDJSON file (streamed,
 //    in a child process so that its memory stays out of the replay's figures);
-// 2. floor: read + decode every line (trusted), without applying it;
-// 3. replay: read + decode the same way and apply each event through the engine;
+// 2. floor: read + decode every line (trusted), without applying it (and, for reference,
+//    read + JSON.parse alone);
+// 3. replay: read + decode the same way and apply each event through the engine, with the
+//    server's cold-start Timeline options (`--mode server`, the default: keepHistory and
+//    checkIds, as replayLog in src/app/office.ts) or neither (`--mode lean`);
 // 4. judge: 100,000 `judgeArrival` queries against known and unknown phones;
 // 5. memory: peak RSS sampled in the loops, and the process's maxRSS.
 // Prints a table and writes bench/engine-results.json. Every loop is bounded
@@ -18,7 +21,7 @@ import type { OfficeEvent, Says } from '../src/domain/events.ts';
 import { decodeWireEvent } from '../src/domain/wire.ts';
 import { PHONE_PREFIXES, optionsForEvents } from '../src/sim/generate.ts';
 import { Random } from '../src/sim/random.ts';
-import { type EngineAdapter, createEngine } from './lib/engine-adapter.ts';
+import { type EngineAdapter, type ReplayMode, createEngine } from './lib/engine-adapter.ts';
 import { type GeneratedFile } from './lib/generate-file.ts';
 import { forEachLine } from './lib/lines.ts';
 import { GiB, RssSampler, fmtBytes, fmtRate, machine, maxRss, quantile, table } from './lib/measure.ts';
@@ -37,6 +40,8 @@ const { values } = parseArgs({
     file: { type: 'string' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string' },
+    // server: the cold start's Timeline options (keepHistory, checkIds); lean: neither.
+    mode: { type: 'string', default: 'server' },
   },
 });
 
@@ -50,6 +55,8 @@ const targetEvents = whole('events', values.events, 1);
 const seed = whole('seed', values.seed, 0);
 const judgeQueries = whole('judge', values.judge, 1);
 const maxMs = whole('max-seconds', values['max-seconds'], 1) * 1000;
+if (values.mode !== 'server' && values.mode !== 'lean') throw new Error(`--mode must be server or lean, got ${values.mode}`);
+const mode: ReplayMode = values.mode;
 const here = dirname(fileURLToPath(import.meta.url));
 const outPath = values.out ?? join(here, 'engine-results.json');
 const rss = new RssSampler();
@@ -82,8 +89,25 @@ function timed<T>(run: () => T): { result: T; seconds: number } {
   return { result, seconds: (performance.now() - started) / 1000 };
 }
 
-process.stderr.write('floor: read + decode …\n');
+// For reference: read + JSON.parse alone (no instants converted), the least any decode can cost.
+process.stderr.write('reference: read + JSON.parse …\n');
 let checksum = 0;
+const parseOnly = timed(() => {
+  const deadline = performance.now() + maxMs;
+  let truncated = false;
+  const lines = forEachLine(file, (line, n) => {
+    const raw = JSON.parse(line) as { type: string };
+    checksum = (checksum + raw.type.length) % 1_000_000_007;
+    if (n % SAMPLE_EVERY === 0 && performance.now() > deadline) return (truncated = true) && false;
+    return true;
+  });
+  return { lines, truncated };
+});
+const parseOnlyRate = parseOnly.result.lines / parseOnly.seconds;
+
+// The floor is the decode the replay needs: read + JSON.parse + instants to epoch ms. No schema
+// validation: the server's cold start replays its own log without re-validating it (fromStored).
+process.stderr.write('floor: read + decode …\n');
 const floor = timed(() => {
   const deadline = performance.now() + maxMs;
   let truncated = false;
@@ -104,7 +128,7 @@ const floorRate = floor.result.lines / floor.seconds;
 
 process.stderr.write('replay: read + decode + apply …\n');
 const rssBeforeReplay = rss.sample();
-const engine: EngineAdapter = createEngine(options.timezone ?? 'Asia/Shanghai', options.preset ?? 'standard');
+const engine: EngineAdapter = createEngine(options.timezone ?? 'Asia/Shanghai', options.preset ?? 'standard', mode);
 const rejections = new Map<string, number>();
 const errors: { line: number; id: string; type: string; message: string }[] = [];
 let errorCount = 0;
@@ -205,6 +229,7 @@ interface Check {
 }
 const checks: Check[] = [];
 if (generation) checks.push({ figure: 'generate (writeTimeline → file, child)', value: generation.rate, unit: 'events/s', shown: fmtRate(generation.rate), ratioToFloor: generation.rate / floorRate });
+checks.push({ figure: 'reference: read + JSON.parse only', value: parseOnlyRate, unit: 'events/s', shown: fmtRate(parseOnlyRate), ratioToFloor: parseOnlyRate / floorRate });
 checks.push({ figure: 'floor: read + decode', value: floorRate, unit: 'events/s', shown: fmtRate(floorRate), ratioToFloor: 1 });
 checks.push({
   figure: 'replay: read + decode + apply',
@@ -266,6 +291,8 @@ writeFileSync(
       file: values.file ?? null,
       complete,
       generation: generation ?? null,
+      mode,
+      parseOnly: { events: parseOnly.result.lines, seconds: parseOnly.seconds, rate: parseOnlyRate, truncated: parseOnly.result.truncated },
       floor: { events: floor.result.lines, seconds: floor.seconds, rate: floorRate, truncated: floor.result.truncated },
       replay: {
         events: replay.result.lines,

@@ -13,16 +13,23 @@ export interface EngineAdapter {
   judge(phone: string, at: number, says: Says): unknown;
 }
 
-export function createEngine(timezone: string, preset = 'standard'): EngineAdapter {
+/**
+ * `server`: the options of the server's cold start (`replayLog` in src/app/office.ts): every
+ * event and its changes kept (`keepHistory: true`), repeated ids refused (`checkIds`).
+ * `lean`: neither — the least a trusted replay can do.
+ */
+export type ReplayMode = 'server' | 'lean';
+
+export function createEngine(timezone: string, preset = 'standard', mode: ReplayMode = 'server'): EngineAdapter {
   const timeline = new Timeline({
     timezone,
     policy: resolvePolicy(preset, undefined, Number.NEGATIVE_INFINITY),
-    keepHistory: false,
-    checkIds: false,
+    keepHistory: mode === 'server',
+    checkIds: mode === 'server',
     resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
   });
   return {
-    name: 'Timeline (src/domain/engine)',
+    name: `Timeline (src/domain/engine), ${mode === 'server' ? 'server cold-start options: keepHistory, checkIds' : 'lean: no history, no id check'}`,
     apply(event) {
       const outcome = timeline.apply(event);
       return outcome.accepted ? { accepted: true } : { accepted: false, code: outcome.rejection.code };
