@@ -96,16 +96,29 @@ export function matchMask(mask: PhoneMask, phones: Iterable<string>): string[] {
 }
 
 /**
- * A coarse index key: the first three and last four digits. A full phone has
- * exactly one; a mask that shows at least those digits has the same one, so
- * a masked report and the customers it could be meet under one key without
- * scanning everyone. Masks that show less have none (undefined).
+ * A coarse index key: the first three and last four digits, as one number
+ * (1380000 + 8888 for 138****8888). A full phone has exactly one; a mask that
+ * shows at least those digits has the same one, so a masked report and the
+ * customers it could be meet under one key without scanning everyone. Masks
+ * that show less have none (undefined). A number, not a string: building and
+ * hashing it costs no allocation, and every customer is indexed by it.
  */
-export function coarseKey(phone: string): string {
-  return phone.slice(0, 3) + phone.slice(7);
+export function coarseKey(phone: string): number {
+  return digitsValue(phone, 0, 3) * 10_000 + digitsValue(phone, phone.length - 4, phone.length);
 }
 
-export function coarseKeyOfMask(mask: PhoneMask): string | undefined {
+export function coarseKeyOfMask(mask: PhoneMask): number | undefined {
   if (mask.prefix.length < 3 || mask.suffix.length < 4) return undefined;
-  return mask.prefix.slice(0, 3) + mask.suffix.slice(mask.suffix.length - 4);
+  return digitsValue(mask.prefix, 0, 3) * 10_000 + digitsValue(mask.suffix, mask.suffix.length - 4, mask.suffix.length);
+}
+
+/** The decimal value of text[from, end). */
+function digitsValue(text: string, from: number, end: number): number {
+  let n = 0;
+  for (let i = from; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    // Not a digit (never for a normalised phone): any value will do, keys only narrow a search that checks each candidate.
+    n = n * 10 + (d >= 0 && d <= 9 ? d : 0);
+  }
+  return n;
 }

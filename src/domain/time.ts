@@ -17,10 +17,15 @@ const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)
  */
 const offsetCache = new Map<string, Map<number, number>>();
 const OFFSET_VARIES = Number.NaN;
+/** The last day answered (events come in time order: most lookups ask the same day again). */
+let lastOffsetZone: string | undefined;
+let lastOffsetDay = Number.NaN;
+let lastOffset = 0;
 function offsetMinutes(timezone: string, ms: number): number {
+  const day = Math.floor(ms / MS_PER_DAY);
+  if (day === lastOffsetDay && timezone === lastOffsetZone) return lastOffset;
   let zone = offsetCache.get(timezone);
   if (!zone) offsetCache.set(timezone, (zone = new Map()));
-  const day = Math.floor(ms / MS_PER_DAY);
   let minutes = zone.get(day);
   if (minutes === undefined) {
     const start = tzOffset(timezone, new Date(day * MS_PER_DAY));
@@ -29,7 +34,12 @@ function offsetMinutes(timezone: string, ms: number): number {
     if (zone.size > 200_000) zone.clear();
     zone.set(day, minutes);
   }
-  if (!Number.isNaN(minutes)) return minutes;
+  if (!Number.isNaN(minutes)) {
+    lastOffsetZone = timezone;
+    lastOffsetDay = day;
+    lastOffset = minutes;
+    return minutes;
+  }
   return tzOffset(timezone, new Date(Math.floor(ms / OFFSET_BUCKET_MS) * OFFSET_BUCKET_MS));
 }
 
@@ -66,8 +76,13 @@ export function localDay(ms: number, timezone: string): number {
 
 const dayStartCache = new Map<string, Map<number, number>>();
 
+let lastStartZone: string | undefined;
+let lastStartDay = Number.NaN;
+let lastStart = 0;
+
 /** The instant a local day starts (memoised per zone: protection ends are asked for on every lookup). */
 export function startOfLocalDay(day: number, timezone: string): number {
+  if (day === lastStartDay && timezone === lastStartZone) return lastStart;
   let zone = dayStartCache.get(timezone);
   if (!zone) dayStartCache.set(timezone, (zone = new Map()));
   let start = zone.get(day);
@@ -77,6 +92,9 @@ export function startOfLocalDay(day: number, timezone: string): number {
     if (zone.size > 100_000) zone.clear();
     zone.set(day, start);
   }
+  lastStartZone = timezone;
+  lastStartDay = day;
+  lastStart = start;
   return start;
 }
 

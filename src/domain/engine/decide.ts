@@ -1,7 +1,7 @@
 // decide(state, event, policy): what an event means under the policy in force
 // at its time — the changes to apply, each with its basis — or a rejection
 // naming the field. Pure: the state is only read.
-import type { CustomerRef, EventOf, OfficeEvent } from '../events.ts';
+import type { CustomerRef, EventOf, OfficeEvent, Says } from '../events.ts';
 import { normalizePhone, parseMask } from '../phone.ts';
 import type { Policy } from '../policy/schema.ts';
 import { PolicyError } from '../policy/resolve.ts';
@@ -37,8 +37,19 @@ export function businessDay(state: OfficeState, at: number, policy: Policy): num
   const day = localDay(at, state.timezone);
   const cutoff = policy.parameters.daily_cutoff_and_deadlines.value.daily_cutoff;
   if (!cutoff) return day;
-  const [h, m] = cutoff.split(':').map(Number) as [number, number];
-  return localMinuteOfDay(at, state.timezone) >= h * 60 + m ? day + 1 : day;
+  return localMinuteOfDay(at, state.timezone) >= cutoffMinutes(cutoff) ? day + 1 : day;
+}
+
+let lastCutoff: string | undefined;
+let lastCutoffMinutes = 0;
+/** "18:00" → 1080, remembered: every contact asks. */
+function cutoffMinutes(cutoff: string): number {
+  if (cutoff !== lastCutoff) {
+    const [h, m] = cutoff.split(':').map(Number) as [number, number];
+    lastCutoffMinutes = h * 60 + m;
+    lastCutoff = cutoff;
+  }
+  return lastCutoffMinutes;
 }
 
 interface Protection {
@@ -172,21 +183,28 @@ export function decide(state: OfficeState, event: OfficeEvent, ctx: DecideContex
   }
 }
 
+const NO_PARTY: readonly { ref: CustomerRef; phone: string }[] = Object.freeze([]);
+const NO_PHONES: readonly string[] = Object.freeze([]);
+const NO_SAYS: Says = Object.freeze({});
+
+function requireSaidStaff(state: OfficeState, id: string | undefined, field: 'consultant' | 'invitedBy' | 'avoid'): void {
+  if (id !== undefined && id !== 'unknown' && !state.staff.has(id)) reject('unknown-staff', `says.${field}`, `未登记的员工：${id}`, `unknown staff: ${id}`);
+}
+
 function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy): Change[] {
   const phone = phoneOf(event.customer, 'customer');
   requireName(state, event.customer, phone, 'customer', policy);
-  const party = (event.party ?? []).map((ref, i) => ({ ref, phone: phoneOf(ref, `party.${i}`) })).filter((m) => m.phone !== phone);
+  const party = event.party?.length ? event.party.map((ref, i) => ({ ref, phone: phoneOf(ref, `party.${i}`) })).filter((m) => m.phone !== phone) : NO_PARTY;
   if (event.receivedBy) requireStaff(state, event.receivedBy, 'receivedBy', event.at);
   if (event.recognizedBy) requireStaff(state, event.recognizedBy, 'recognizedBy', event.at);
-  const says = event.says ?? {};
-  for (const f of ['consultant', 'invitedBy', 'avoid'] as const) {
-    const id = says[f];
-    if (id !== undefined && id !== 'unknown' && !state.staff.has(id)) reject('unknown-staff', `says.${f}`, `未登记的员工：${id}`, `unknown staff: ${id}`);
-  }
+  const says = event.says ?? NO_SAYS;
+  requireSaidStaff(state, says.consultant, 'consultant');
+  requireSaidStaff(state, says.invitedBy, 'invitedBy');
+  requireSaidStaff(state, says.avoid, 'avoid');
   const referredBy = says.referredBy ? { ...says.referredBy, phone: phoneOf(says.referredBy, 'says.referredBy') } : undefined;
   const arrival: Arrival = {
     phone,
-    party: party.map((m) => m.phone),
+    party: party.length ? party.map((m) => m.phone) : NO_PHONES,
     says: referredBy ? { ...says, referredBy } : says,
     at: event.at,
     purpose: event.purpose,

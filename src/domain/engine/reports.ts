@@ -10,9 +10,12 @@ function couldBe(report: Report, phone: string): boolean {
 /** Reports that could be this phone: filed in full, or masked so that it fits. */
 export function reportsFor(state: OfficeState, phone: string): Report[] {
   const out: Report[] = [];
-  for (const id of state.reportsByKey.get(coarseKey(phone)) ?? []) {
-    const r = state.reports.get(id);
-    if (r && couldBe(r, phone)) out.push(r);
+  const ids = state.reportsByKey.get(coarseKey(phone));
+  if (ids) {
+    for (const id of ids) {
+      const r = state.reports.get(id);
+      if (r && couldBe(r, phone)) out.push(r);
+    }
   }
   for (const id of state.wideReports) {
     const r = state.reports.get(id);
@@ -35,7 +38,7 @@ export function reportsForMaskOrPhone(state: OfficeState, phone: string | undefi
   if (phone) return reportsFor(state, phone);
   if (!mask) return [];
   const key = coarseKeyOfMask(mask);
-  const ids = key ? [...(state.reportsByKey.get(key) ?? []), ...state.wideReports] : [...state.reports.keys()];
+  const ids = key !== undefined ? [...(state.reportsByKey.get(key) ?? []), ...state.wideReports] : [...state.reports.keys()];
   const out: Report[] = [];
   for (const id of ids) {
     const r = state.reports.get(id);
@@ -48,7 +51,7 @@ export function reportsForMaskOrPhone(state: OfficeState, phone: string | undefi
 /** Known customers a mask could be (more than one: an ambiguous report). */
 export function customersForMask(state: OfficeState, mask: PhoneMask): string[] {
   const key = coarseKeyOfMask(mask);
-  const phones = key && state.maskIndexed ? (state.customersByKey.get(key) ?? []) : state.customers.keys();
+  const phones = key !== undefined && state.maskIndexed ? (state.customersByKey.get(key) ?? []) : state.customers.keys();
   const out: string[] = [];
   for (const phone of phones) if (maskMatches(mask, phone)) out.push(phone);
   return out;

@@ -187,11 +187,11 @@ export interface OfficeState {
   customers: Map<string, Customer>;
   reports: Map<string, Report>;
   /** Reports (full or masked) by the coarse key of the phones they could be. */
-  reportsByKey: Map<string, string[]>;
+  reportsByKey: Map<number, string[]>;
   /** Masked reports that show too few digits for a key: scanned. */
   wideReports: string[];
   /** Customers by the coarse key of their phone, to resolve masked reports; built when the first masked report arrives. */
-  customersByKey: Map<string, string[]>;
+  customersByKey: Map<number, string[]>;
   maskIndexed: boolean;
   deals: Map<string, Deal>;
   units: Map<string, string>;
@@ -244,5 +244,7 @@ export function policyAt(state: OfficeState, at: number): Policy {
 }
 
 export function basis(clause: string, ...events: (string | undefined)[]): Basis {
-  return { clause, events: events.filter((e): e is string => e !== undefined) };
+  const kept: string[] = [];
+  for (const e of events) if (e !== undefined) kept.push(e);
+  return { clause, events: kept };
 }

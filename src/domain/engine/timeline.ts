@@ -37,22 +37,30 @@ export class Timeline {
   }
 
   apply(event: OfficeEvent): Outcome {
+    const checkIds = this.options.checkIds !== false;
+    // One hash-set operation per event: adding a new id grows the set; a repeated id does not.
+    const fresh = checkIds && this.ids.size !== this.ids.add(event.id).size;
     let outcome: Outcome;
     try {
-      if (this.options.checkIds !== false && this.ids.has(event.id)) reject('duplicate-id', 'id', `事件编号重复：${event.id}`, `duplicate event id: ${event.id}`);
+      if (checkIds && !fresh) reject('duplicate-id', 'id', `事件编号重复：${event.id}`, `duplicate event id: ${event.id}`);
       if (event.type === 'correction') {
         outcome = this.correct(event);
       } else {
-        const changes = decide(this.state, this.corrected(event), this.options);
+        const changes = decide(this.state, this.corrections.size === 0 ? event : this.corrected(event), this.options);
         evolve(this.state, changes);
         outcome = { accepted: true, changes: this.options.keepHistory ? changes : [] };
       }
     } catch (e) {
-      if (!(e instanceof Rejected)) throw e;
+      if (!(e instanceof Rejected)) {
+        // As if never applied: the id is not taken.
+        if (fresh) this.ids.delete(event.id);
+        throw e;
+      }
       outcome = { accepted: false, rejection: e };
       this.rejections.set(event.id, e);
     }
-    if (this.options.checkIds !== false) this.ids.add(event.id);
+    // A correction replays the timeline, which starts its ids afresh.
+    if (checkIds && event.type === 'correction') this.ids.add(event.id);
     if (this.options.keepHistory !== false) this.entries.push({ event, outcome });
     return outcome;
   }
