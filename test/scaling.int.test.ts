@@ -25,7 +25,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addStaff, registerVisit, setRoster } from '../src/app/commands.ts';
 import { GuishuApp } from '../src/app/office.ts';
-import { openStore, PROJECT_TABLES, type EventStore, type StoreConfig } from '../src/store/index.js';
+import { openStore, pipelineTap, PROJECT_TABLES, type EventStore, type StoreConfig } from '../src/store/index.js';
 
 const PG_URL = process.env.DATABASE_URL?.trim() || undefined;
 const tmpDirs: string[] = [];
@@ -95,9 +95,12 @@ async function captureSql<T>(db: EventStore['db'], fn: () => Promise<T>): Promis
     statements.push(q.sql);
     return stream.call(this, q, ...rest);
   };
+  // Pipelined writes (PostgreSQL) go out past the executor.
+  pipelineTap.onStatement = (text) => statements.push(text);
   try {
     return { result: await fn(), statements };
   } finally {
+    pipelineTap.onStatement = null;
     proto.executeQuery = executeQuery;
     proto.stream = stream;
   }

@@ -29,7 +29,7 @@ import { customerRefs, fromStored, mapCustomerRefs, splitPersonal, toNewEvent } 
 import { AppError, BusyError, ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { KeyedMutex, Semaphore } from './mutex.ts';
 import { sql } from 'kysely';
-import { KEYS, Projector, writeRows, type RowChange, type Table } from './projector.ts';
+import { KEYS, Projector, rowWrites, writeRows, type RowChange, type Table } from './projector.ts';
 
 export interface ActingContext {
   /** The acting user (staff id or account); stored as the event's recorded_by. */
@@ -112,6 +112,8 @@ interface ProjectCache {
   timeline: Timeline;
   projector: Projector;
   headSeq: number;
+  /** The hash of the event at headSeq (lets PostgreSQL append in one round trip). */
+  headHash: string;
   byId: Map<string, Recorded>;
   phoneIndex: Map<string, string[]>;
   genesis: { preset: string; set: Record<string, unknown> };
@@ -290,6 +292,7 @@ export class GuishuApp extends EventEmitter {
   private async appendBatch(projectId: string, pending: PendingWrite[], verifyHead: boolean): Promise<({ ok: true; result: RecordResult } | { ok: false; error: unknown })[]> {
     const cache = await this.load(projectId, verifyHead);
     const expected = cache.headSeq;
+    const expectedHash = cache.headHash;
     const answers: ({ ok: true; result: RecordResult } | { ok: false; error: unknown })[] = [];
     const fresh: { member: PendingWrite; event: OfficeEvent; outcome: Outcome; rows: RowChange[]; seq: number }[] = [];
     const inBatch = new Map<string, Recorded>();
@@ -322,11 +325,13 @@ export class GuishuApp extends EventEmitter {
       answers.push({ ok: true, result: resultOf(event.id, seq, outcome) });
     }
     if (fresh.length === 0) return answers;
+    let stored: StoredEvent[];
     try {
-      await this.store.append(
+      stored = await this.store.append(
         projectId, expected,
         fresh.map((f) => toNewEvent(f.event, { status: f.outcome.accepted ? 'accepted' : 'rejected', code: f.outcome.accepted ? undefined : f.outcome.rejection.code }, f.member.recordedBy)),
-        (tx) => writeRows(tx, projectId, rows.merged()),
+        async (tx) => rowWrites(tx, projectId, rows.merged()),
+        { expectedHeadHash: expectedHash },
       );
     } catch (e) {
       if (e instanceof ConcurrencyError || e instanceof DuplicateEventError) this.stats.conflicts++;
@@ -341,6 +346,7 @@ export class GuishuApp extends EventEmitter {
       this.remember(cache, f.seq, f.event, rec.status, rec.code, rec.atDefaulted);
       cache.headSeq = f.seq;
     }
+    cache.headHash = stored.at(-1)!.hash;
     for (const f of fresh) this.announce(projectId, cache, f.seq, f.event, f.outcome, f.rows);
     return answers;
   }
@@ -431,6 +437,7 @@ export class GuishuApp extends EventEmitter {
         const rows = cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
         this.remember(cache, row.seq, event, row.status, row.rejectionCode);
         cache.headSeq = row.seq;
+        cache.headHash = row.hash;
         this.announce(projectId, cache, row.seq, event, outcome, rows);
       }
     } catch (e) {
@@ -812,7 +819,7 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
       const timeline = new Timeline({ timezone: project.timezone, policy, keepHistory: true, resolvePolicy: resolveFromEvent });
       const projector = new Projector();
       projector.genesis(event, row.seq);
-      cache = { project, timeline, projector, headSeq: row.seq, byId: new Map(), phoneIndex: new Map(), genesis: { preset: event.preset, set: event.set ?? {} } };
+      cache = { project, timeline, projector, headSeq: row.seq, headHash: row.hash, byId: new Map(), phoneIndex: new Map(), genesis: { preset: event.preset, set: event.set ?? {} } };
       cache.byId.set(event.id, { seq: row.seq, status: row.status, code: row.rejectionCode, event });
       continue;
     }
@@ -822,6 +829,7 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
     else if (event.type === 'report' && !outcome.accepted) cache.projector.refusedReportAt(event, outcome, row.seq);
     rememberEvent(cache, row.seq, event, row.status, row.rejectionCode);
     cache.headSeq = row.seq;
+    cache.headHash = row.hash;
   }
   if (!cache) throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId} has no events (its creation did not finish)`);
   if (projections === 'from-state' && cache.headSeq > 1) {

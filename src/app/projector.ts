@@ -3,7 +3,7 @@
 // append's transaction; `rebuildProjections` replays the log through the same
 // Projector and writes the final snapshot, so both produce identical rows
 // (updated_seq included: it is the seq of the event that last changed a row).
-import type { Transaction } from 'kysely';
+import type { CompiledQuery, Transaction } from 'kysely';
 import type { Change } from '../domain/engine/changes.ts';
 import { dealView } from '../domain/engine/queries.ts';
 import { lastProtectedDay } from '../domain/engine/ownership.ts';
@@ -13,7 +13,7 @@ import type { OfficeEvent } from '../domain/events.ts';
 import { formatMask, normalizePhone } from '../domain/phone.ts';
 import type { Rejected } from '../domain/rejection.ts';
 import { endOfPeriod } from '../domain/time.ts';
-import { maskKey, type Database } from '../store/index.js';
+import { executeAll, maskKey, type Database } from '../store/index.js';
 
 export type Table = 'customers' | 'rotation' | 'reports' | 'report_masks' | 'deals' | 'units' | 'staff' | 'policies' | 'alerts';
 /** Tables with an updated_seq column. */
@@ -318,13 +318,19 @@ function dealsOf(state: OfficeState, changes: readonly Change[], phones: Readonl
 
 /** Writes row changes for one project inside the append's transaction. */
 export async function writeRows(tx: Transaction<Database>, projectId: string, changes: readonly RowChange[], fresh = false): Promise<void> {
+  await executeAll(tx, rowWrites(tx, projectId, changes, fresh));
+}
+
+/** The statements that write the changes (PostgreSQL sends them in one round trip; see executeAll). */
+export function rowWrites(tx: Transaction<Database>, projectId: string, changes: readonly RowChange[], fresh = false): CompiledQuery[] {
+  const out: CompiledQuery[] = [];
   if (fresh) {
     // After the project's rows were deleted (rebuild): plain inserts in chunks.
     for (const table of WRITE_ORDER) {
       const rows = changes.filter((c) => c.table === table && c.row !== null).map((c) => ({ project_id: projectId, ...c.row }));
-      for (let i = 0; i < rows.length; i += 200) await tx.insertInto(table as never).values(rows.slice(i, i + 200) as never).execute();
+      for (let i = 0; i < rows.length; i += 200) out.push(tx.insertInto(table as never).values(rows.slice(i, i + 200) as never).compile());
     }
-    return;
+    return out;
   }
   const byTable = new Map<Table, RowChange[]>();
   for (const c of changes) {
@@ -342,7 +348,7 @@ export async function writeRows(tx: Transaction<Database>, projectId: string, ch
         const raw = parts[i]!;
         q = q.where(k as never, '=', (table === 'policies' && k === 'version' ? Number(raw) : raw) as never);
       });
-      await q.execute();
+      out.push(q.compile());
     }
   }
   // One multi-row upsert per table and column set (a batch of commands touches a few tables, so a write costs a few statements).
@@ -364,11 +370,12 @@ export async function writeRows(tx: Transaction<Database>, projectId: string, ch
       const update = sig.split(',').filter((k) => !pk.includes(k));
       for (let i = 0; i < list.length; i += 100) {
         const q = tx.insertInto(table as never).values(list.slice(i, i + 100) as never);
-        await (update.length
+        out.push((update.length
           ? q.onConflict((oc) => oc.columns(pk as never).doUpdateSet((eb) => Object.fromEntries(update.map((k) => [k, eb.ref(`excluded.${k}` as never)])) as never))
           : q.onConflict((oc) => oc.columns(pk as never).doNothing())
-        ).execute();
+        ).compile());
       }
     }
   }
+  return out;
 }

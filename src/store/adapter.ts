@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { DialectName } from './migrations/types.js';
 
@@ -29,8 +29,14 @@ export interface StoreAdapter {
    * no other writer can append to the project meanwhile.
    */
   lockProject(tx: Transaction<Database>, projectId: string): Promise<{ head_seq: number; head_hash: string } | undefined>;
-  /** Inside the append transaction: announce the new head (delivered on commit). */
-  notifyInTx(tx: Transaction<Database>, notice: HeadNotice): Promise<void>;
+  /**
+   * Runs the statements as one transaction in a single round trip (BEGIN …
+   * COMMIT pipelined); any failure rolls all of them back and is thrown.
+   * Absent where there is no round trip to save (SQLite).
+   */
+  pipelined?: (statements: readonly CompiledQuery[]) => Promise<void>;
+  /** The statement that announces the new head inside the append transaction (delivered on commit), or null when the database has none. */
+  notifyStatement(notice: HeadNotice): CompiledQuery | null;
   /** After commit (for adapters whose database does not deliver notices itself). */
   afterCommit(notice: HeadNotice): void;
   listen(projectId: string, cb: (notice: HeadNotice) => void): Promise<Unlisten>;

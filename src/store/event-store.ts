@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { executeAll } from './pipeline.js';
 import type { HeadNotice, StoreAdapter, Unlisten } from './adapter.js';
 import { canonicalJson } from './canonical.js';
 import { ConcurrencyError, DuplicateEventError, ProjectExistsError, ProjectNotFoundError } from './errors.js';
@@ -90,8 +91,12 @@ export interface ReadRange {
   batchSize?: number;
 }
 
-/** Callback run inside the append transaction to update projections. */
-export type ApplyProjections = (tx: Transaction<Database>, stored: readonly StoredEvent[]) => Promise<void>;
+/**
+ * Callback run inside the append transaction to update projections. It may
+ * run its statements itself, or return them compiled: then they go out with
+ * the append's own (PostgreSQL: in one round trip).
+ */
+export type ApplyProjections = (tx: Transaction<Database>, stored: readonly StoredEvent[]) => Promise<void | readonly CompiledQuery[]>;
 
 export interface EventStore {
   readonly dialect: DialectName;
@@ -112,7 +117,7 @@ export interface EventStore {
    * assign seq/prev_hash/hash, insert, move the head, run applyProjections
    * with the same transaction, announce the new head, commit.
    */
-  append(projectId: string, expectedHeadSeq: number, events: readonly NewEvent[], applyProjections?: ApplyProjections): Promise<StoredEvent[]>;
+  append(projectId: string, expectedHeadSeq: number, events: readonly NewEvent[], applyProjections?: ApplyProjections, options?: AppendOptions): Promise<StoredEvent[]>;
   /** Events in seq order, fetched in batches (constant memory for long logs). */
   readEvents(projectId: string, range?: ReadRange): AsyncIterable<StoredEvent>;
   head(projectId: string): Promise<Head>;
@@ -127,6 +132,18 @@ export interface EventStore {
   /** Called after each committed append to projectId (PostgreSQL: from any process, via LISTEN). */
   listen(projectId: string, cb: (notice: HeadNotice) => void): Promise<Unlisten>;
   close(): Promise<void>;
+}
+
+export interface AppendOptions {
+  /**
+   * The hash of the event at expectedHeadSeq, when the caller knows it (its
+   * cache holds the log). With it, and projections that only compile their
+   * statements, PostgreSQL appends in one round trip: BEGIN, the events, the
+   * head move, a guard that the head was where expected, the projections, the
+   * notice and COMMIT go out together; the primary key on (project_id, seq)
+   * and the guard make a stale head fail the whole transaction.
+   */
+  expectedHeadHash?: string;
 }
 
 export interface EventStoreOptions {
@@ -203,7 +220,7 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
       return rows.map(toProject);
     },
 
-    async append(projectId, expectedHeadSeq, events, applyProjections) {
+    async append(projectId, expectedHeadSeq, events, applyProjections, options) {
       if (events.length === 0) throw new TypeError('append: no events');
       const ids = new Set<string>();
       for (const e of events) {
@@ -215,56 +232,84 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
         if (e.erasedPersonalDigest != null && e.personal != null) throw new TypeError(`append: event ${e.eventId} has both personal data and an erased digest`);
       }
       const recordedAt = now();
+      const toRows = (headSeq: number, headHash: string): EventRow[] => {
+        let prev = headHash;
+        return events.map((e, i) => {
+          const seq = headSeq + i + 1;
+          const sealed = e.personal === undefined || e.personal === null ? null : sealPersonal(e.personal, e.personalSalt);
+          const payloadText = canonicalJson(e.payload ?? null);
+          const row: EventRow = {
+            project_id: projectId,
+            seq,
+            event_id: e.eventId,
+            type: e.type,
+            at: toIsoTime(e.at),
+            recorded_at: e.recordedAt === undefined ? recordedAt : toIsoTime(e.recordedAt),
+            recorded_by: e.recordedBy ?? null,
+            payload: payloadText,
+            personal: sealed ? canonicalJson(sealed.envelope) : null,
+            personal_digest: sealed ? sealed.digest : (e.erasedPersonalDigest ?? null),
+            status: e.status ?? 'accepted',
+            rejection_code: e.rejectionCode ?? null,
+            prev_hash: prev,
+            hash: '',
+          };
+          // Hash the payload as read back from its stored text, so write and
+          // verify see exactly the same value.
+          row.hash = hashEvent({ ...row, payload: JSON.parse(payloadText) as unknown });
+          prev = row.hash;
+          return row;
+        });
+      };
+      // The writes after the head is known: events, the head move, projections, the notice.
+      const writesFor = async (q: Kysely<Database>, rows: EventRow[], headSeq: number, out: StoredEvent[]) => {
+        const writes: CompiledQuery[] = [];
+        for (let i = 0; i < rows.length; i += CHUNK) writes.push(q.insertInto('events').values(rows.slice(i, i + CHUNK)).compile());
+        const last = rows[rows.length - 1]!;
+        const headAt = writes.length;
+        writes.push(q.updateTable('projects')
+          .set({ head_seq: last.seq, head_hash: last.hash })
+          .where('project_id', '=', projectId).where('head_seq', '=', headSeq)
+          .compile());
+        return { writes, headAt, last, more: applyProjections ? await applyProjections(q as Transaction<Database>, out) : undefined };
+      };
       let stored: StoredEvent[] = [];
-      try {
+      const pipelined = options?.expectedHeadHash !== undefined ? adapter.pipelined : undefined;
+      if (pipelined) {
+        const rows = toRows(expectedHeadSeq, options!.expectedHeadHash!);
+        const out = rows.map(toStoredEvent);
+        const { writes, more, last } = await writesFor(db, rows, expectedHeadSeq, out);
+        if (!Array.isArray(more) && applyProjections) throw new TypeError('append: a pipelined append needs projections returned as compiled statements');
+        writes.push(...(more ?? []));
+        // A stale head fails the transaction: the head row must now say what this append wrote.
+        writes.push(sql`select 1 / (select count(*) from projects where project_id = ${projectId} and head_seq = ${last.seq} and head_hash = ${last.hash})::int as guard`.compile(db));
+        const notify = adapter.notifyStatement({ projectId, headSeq: last.seq });
+        if (notify) writes.push(notify);
+        try {
+          await pipelined(writes);
+        } catch (err) {
+          const constraint = (err as { constraint_name?: unknown } | null)?.constraint_name;
+          // Someone else took the next seq, or the head was not where the cache thought: a lost race.
+          if (constraint === 'events_pk' || (err as { code?: unknown } | null)?.code === '22012') throw new ConcurrencyError(projectId, expectedHeadSeq, -1);
+          if (adapter.isUniqueViolation(err)) throw new DuplicateEventError(projectId, String((err as Error).message));
+          throw err;
+        }
+        stored = out;
+      } else try {
         stored = await adapter.transaction(async (tx) => {
           const head = await adapter.lockProject(tx, projectId);
           if (!head) throw new ProjectNotFoundError(projectId);
           const headSeq = Number(head.head_seq);
           if (headSeq !== expectedHeadSeq) throw new ConcurrencyError(projectId, expectedHeadSeq, headSeq);
-
-          let prev = head.head_hash;
-          const rows: EventRow[] = events.map((e, i) => {
-            const seq = headSeq + i + 1;
-            const sealed = e.personal === undefined || e.personal === null ? null : sealPersonal(e.personal, e.personalSalt);
-            const payloadText = canonicalJson(e.payload ?? null);
-            const row: EventRow = {
-              project_id: projectId,
-              seq,
-              event_id: e.eventId,
-              type: e.type,
-              at: toIsoTime(e.at),
-              recorded_at: e.recordedAt === undefined ? recordedAt : toIsoTime(e.recordedAt),
-              recorded_by: e.recordedBy ?? null,
-              payload: payloadText,
-              personal: sealed ? canonicalJson(sealed.envelope) : null,
-              personal_digest: sealed ? sealed.digest : (e.erasedPersonalDigest ?? null),
-              status: e.status ?? 'accepted',
-              rejection_code: e.rejectionCode ?? null,
-              prev_hash: prev,
-              hash: '',
-            };
-            // Hash the payload as read back from its stored text, so write and
-            // verify see exactly the same value.
-            row.hash = hashEvent({ ...row, payload: JSON.parse(payloadText) as unknown });
-            prev = row.hash;
-            return row;
-          });
-
-          for (let i = 0; i < rows.length; i += CHUNK) {
-            await tx.insertInto('events').values(rows.slice(i, i + CHUNK)).execute();
-          }
-          const last = rows[rows.length - 1]!;
-          const upd = await tx.updateTable('projects')
-            .set({ head_seq: last.seq, head_hash: last.hash })
-            .where('project_id', '=', projectId).where('head_seq', '=', headSeq)
-            .executeTakeFirst();
-          // Cannot happen while lockProject holds the lock; kept as a tripwire.
-          if (Number(upd.numUpdatedRows) !== 1) throw new ConcurrencyError(projectId, expectedHeadSeq, -1);
-
+          const rows = toRows(headSeq, head.head_hash);
           const out = rows.map(toStoredEvent);
-          if (applyProjections) await applyProjections(tx, out);
-          await adapter.notifyInTx(tx, { projectId, headSeq: last.seq });
+          const { writes, headAt, last, more } = await writesFor(tx, rows, headSeq, out);
+          if (more) writes.push(...more);
+          const notify = adapter.notifyStatement({ projectId, headSeq: last.seq });
+          if (notify) writes.push(notify);
+          const results = await executeAll(tx, writes);
+          // Cannot happen while lockProject holds the lock; kept as a tripwire.
+          if (Number(results[headAt]?.numAffectedRows ?? 0) !== 1) throw new ConcurrencyError(projectId, expectedHeadSeq, -1);
           return out;
         });
       } catch (err) {

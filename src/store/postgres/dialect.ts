@@ -83,14 +83,17 @@ class PostgresJsConnection implements DatabaseConnection {
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // postgres infers parameter types from JS values (numbers go as "unknown"
     // and the server picks the column's type), like pg does.
-    const result = await this.reserved.unsafe(compiled.sql, compiled.parameters as never[]);
-    const command = result.command?.toUpperCase();
-    if (command === 'COMMIT' || command === 'ROLLBACK') return { rows: [{ command } as R] };
-    const affects = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
-    return {
-      rows: [...result] as R[],
-      ...(affects ? { numAffectedRows: BigInt(result.count ?? 0) } : {}),
-    };
+    return toResult<R>(await this.reserved.unsafe(compiled.sql, compiled.parameters as never[]));
+  }
+
+  /** Statements issued together: postgres writes them all before reading the answers (one round trip). */
+  async executeMany(queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> {
+    const pending = queries.map((q) => this.reserved.unsafe(q.sql, q.parameters as never[]));
+    // Every promise is awaited (a failed one must not go unhandled while an earlier one is awaited).
+    const settled = await Promise.allSettled(pending);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((r) => toResult((r as PromiseFulfilledResult<Awaited<(typeof pending)[number]>>).value));
   }
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
@@ -102,3 +105,14 @@ class PostgresJsConnection implements DatabaseConnection {
     this.reserved.release();
   }
 }
+
+function toResult<R>(result: { command?: string; count?: number } & Iterable<unknown>): QueryResult<R> {
+  const command = result.command?.toUpperCase();
+  if (command === 'COMMIT' || command === 'ROLLBACK') return { rows: [{ command } as R] };
+  const affects = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
+  return {
+    rows: [...result] as R[],
+    ...(affects ? { numAffectedRows: BigInt(result.count ?? 0) } : {}),
+  };
+}
+

@@ -1,5 +1,6 @@
 import postgres from 'postgres';
-import { Kysely, sql as ksql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, sql as ksql, type Transaction } from 'kysely';
+import { pipelined, type PipeliningConnection } from '../pipeline.js';
 import type { StoreAdapter, HeadNotice, Unlisten } from '../adapter.js';
 import type { Database } from '../schema.js';
 import { PostgresJsDialect } from './dialect.js';
@@ -72,10 +73,17 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
       return tx.selectFrom('projects').select(['head_seq', 'head_hash'])
         .where('project_id', '=', projectId).forUpdate().executeTakeFirst();
     },
-    async notifyInTx(tx, notice) {
+    async pipelined(statements) {
+      await db.connection().execute((conn) => conn.getExecutor().provideConnection(async (c) => {
+        // Every answer is awaited (executeMany settles all): COMMIT answers ROLLBACK after a failure, and the connection goes back clean.
+        const results = await pipelined(c as unknown as PipeliningConnection, [CompiledQuery.raw('begin'), ...statements, CompiledQuery.raw('commit')]);
+        if ((results.at(-1)?.rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK') throw new Error('transaction was rolled back by the server');
+      }));
+    },
+    notifyStatement(notice) {
       // NOTIFY is transactional: delivered on commit, dropped on rollback.
       const payload = JSON.stringify({ project_id: notice.projectId, head_seq: notice.headSeq });
-      await ksql`select pg_notify(${channel}, ${payload})`.execute(tx);
+      return ksql`select pg_notify(${channel}, ${payload})`.compile(db);
     },
     afterCommit() {},
     // Another process may have appended: PostgreSQL is always asked.

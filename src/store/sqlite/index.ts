@@ -99,7 +99,7 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
       // BEGIN IMMEDIATE already holds the database write lock: a plain read is stable.
       return tx.selectFrom('projects').select(['head_seq', 'head_hash']).where('project_id', '=', projectId).executeTakeFirst();
     },
-    async notifyInTx() {},
+    notifyStatement: () => null,
     afterCommit(notice: HeadNotice) {
       othersWrote();
       heads.set(notice.projectId, Math.max(heads.get(notice.projectId) ?? 0, notice.headSeq));
