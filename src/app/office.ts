@@ -82,6 +82,8 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
+const RECENT_ANSWERS = 10_000;
+
 /** Commands decided together and committed in one transaction, at most. */
 const MAX_BATCH = 256;
 
@@ -114,6 +116,8 @@ interface ProjectCache {
   headSeq: number;
   /** The hash of the event at headSeq (lets PostgreSQL append in one round trip). */
   headHash: string;
+  /** The answers to the last RECENT_ANSWERS writes, for a client's retry of one (an idempotent repeat). */
+  recent: Map<string, RecordResult>;
   byId: Map<string, Recorded>;
   phoneIndex: Map<string, string[]>;
   genesis: { preset: string; set: Record<string, unknown> };
@@ -347,6 +351,11 @@ export class GuishuApp extends EventEmitter {
       cache.headSeq = f.seq;
     }
     cache.headHash = stored.at(-1)!.hash;
+    for (const a of answers) {
+      if (!a.ok || a.result.repeated) continue;
+      cache.recent.set(a.result.id, a.result);
+      if (cache.recent.size > RECENT_ANSWERS) cache.recent.delete(cache.recent.keys().next().value!);
+    }
     for (const f of fresh) this.announce(projectId, cache, f.seq, f.event, f.outcome, f.rows);
     return answers;
   }
@@ -382,12 +391,13 @@ export class GuishuApp extends EventEmitter {
     if (strip(existing.event, dropAt) !== strip(event, dropAt)) {
       throw new ConflictError('idempotency-conflict', `event id ${event.id} was already recorded with different content`, 'id');
     }
-    const entry = cache.timeline.entries.find((e) => e.event.id === event.id);
-    const outcome: Outcome = entry?.outcome ?? (existing.status === 'accepted' ? { accepted: true, changes: [] } : { accepted: false, rejection: cache.timeline.rejections.get(event.id)! });
-    if (!outcome.accepted && !outcome.rejection) {
-      return { id: event.id, seq: existing.seq, status: existing.status, decisions: [], repeated: true };
-    }
-    return { ...resultOf(event.id, existing.seq, outcome), repeated: true };
+    // A retry soon after the write gets the write's own answer; one of an event from before this
+    // process started gets its status (the engine does not keep every event's changes in memory).
+    const recent = cache.recent.get(event.id);
+    if (recent) return { ...recent, repeated: true };
+    const rejection = cache.timeline.rejections.get(event.id);
+    if (rejection) return { ...resultOf(event.id, existing.seq, { accepted: false, rejection }), repeated: true };
+    return { id: event.id, seq: existing.seq, status: existing.status, decisions: [], repeated: true };
   }
 
   private remember(cache: ProjectCache, seq: number, event: OfficeEvent, status: 'accepted' | 'rejected', code: string | null, atDefaulted?: boolean): void {
@@ -639,7 +649,7 @@ export class GuishuApp extends EventEmitter {
     const policy = checkPolicy(input.preset, input.set, 'preset', 'set');
     return this.read(projectId, (c) => {
       const at = input.at ?? this.now();
-      const alt = new Timeline({ timezone: c.project.timezone, policy: { ...policy, effectiveAt: Number.NEGATIVE_INFINITY }, keepHistory: true, resolvePolicy: resolveFromEvent });
+      const alt = new Timeline({ timezone: c.project.timezone, policy: { ...policy, effectiveAt: Number.NEGATIVE_INFINITY }, keepHistory: 'events', resolvePolicy: resolveFromEvent });
       for (const { event } of c.timeline.entries) if (event.type !== 'policy') alt.apply(event);
       const before = c.timeline.state;
       const after = alt.state;
@@ -816,10 +826,11 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
     if (!cache) {
       if (event.type !== 'policy') throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId}: the first event is not a policy`);
       const policy = resolvePolicy(event.preset, event.set, Number.NEGATIVE_INFINITY, 1);
-      const timeline = new Timeline({ timezone: project.timezone, policy, keepHistory: true, resolvePolicy: resolveFromEvent });
+      // The server keeps events, not their changes ('events'), and leaves repeated ids to byId and the store's unique key.
+      const timeline = new Timeline({ timezone: project.timezone, policy, keepHistory: 'events', checkIds: false, resolvePolicy: resolveFromEvent });
       const projector = new Projector();
       projector.genesis(event, row.seq);
-      cache = { project, timeline, projector, headSeq: row.seq, headHash: row.hash, byId: new Map(), phoneIndex: new Map(), genesis: { preset: event.preset, set: event.set ?? {} } };
+      cache = { project, timeline, projector, headSeq: row.seq, headHash: row.hash, recent: new Map(), byId: new Map(), phoneIndex: new Map(), genesis: { preset: event.preset, set: event.set ?? {} } };
       cache.byId.set(event.id, { seq: row.seq, status: row.status, code: row.rejectionCode, event });
       continue;
     }

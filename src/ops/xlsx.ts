@@ -12,7 +12,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+/** exceljs is loaded when a workbook is read or written: it is half of a server's start-up time otherwise. */
+const excel = async () => (await import('exceljs')).default;
 import { BulkError, BulkWriter, validateEvent, type BulkItem } from '../app/bulk.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import { normalizePhone } from '../domain/phone.ts';
@@ -170,7 +173,7 @@ export interface ParsedRegisters {
 export async function parseRegisters(file: string, ctx: { timezone: string; staff: BulkWriter['state'] }, bar?: { update(done: number, total?: number): void }): Promise<ParsedRegisters> {
   const bytes = readFileSync(file);
   const fileKey = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   const { byId, byName } = staffIndex(ctx.staff);
   const errors: RowError[] = [];
@@ -373,7 +376,7 @@ export async function exportRegisters(store: EventStore, projectId: string, date
     .orderBy('at').orderBy('seq').execute();
   const staffRows = await store.db.selectFrom('staff').select(['staff_id', 'name']).where('project_id', '=', projectId).execute();
   const staffName = new Map(staffRows.map((s) => [s.staff_id, s.name]));
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   const sheets = {
     visit: wb.addWorksheet(SHEET_NAMES.visit),
     call: wb.addWorksheet(SHEET_NAMES.call),

@@ -53,15 +53,13 @@ export interface DemoOptions {
 
 /**
  * Creates the demo accounts with src/auth (users + a role in the demo project,
- * linked to the staff id). Loaded by a computed specifier so this file does
- * not depend on the accounts module at compile time; without it the sign-in
- * page acts as the listed people instead ("open" mode, docs/web.md).
+ * linked to the staff id). Loaded on demand; without it the sign-in page acts
+ * as the listed people instead ("open" mode, docs/web.md).
  */
 async function createDemoAccounts(app: GuishuApp, accounts: readonly DemoAccount[], projectId: string): Promise<void> {
-  const specifier = '../auth/accounts.ts';
   let mod: { Accounts?: new (store: unknown) => { createUser: (i: object, by: string | null) => Promise<{ id: string }>; setRole: (p: string, u: string, m: object, by: string) => Promise<unknown>; listUsers: () => Promise<{ id: string; username: string }[]> } };
   try {
-    mod = (await import(specifier)) as typeof mod;
+    mod = (await import('../auth/accounts.ts')) as unknown as typeof mod;
   } catch {
     return;
   }

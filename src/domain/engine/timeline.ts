@@ -14,8 +14,14 @@ export type Outcome = { accepted: true; changes: Change[] } | { accepted: false;
 export interface TimelineOptions extends DecideContext {
   timezone: string;
   policy: Policy;
-  /** Keep each event's changes (for explain); a benchmark replay does not. */
-  keepHistory?: boolean;
+  /**
+   * What the timeline keeps of each event after applying it: `true` the event
+   * and its changes (explain), `'events'` the event and whether it was
+   * accepted — enough to replay corrections and what-ifs, at a fraction of
+   * the memory (the server; the default) — and false nothing (a benchmark replay). `apply`
+   * returns the changes whatever is kept.
+   */
+  keepHistory?: boolean | 'events';
   /** Refuse a repeated event id (default). A replay of the store's own log, where ids are unique by construction, may skip it. */
   checkIds?: boolean;
 }
@@ -24,6 +30,9 @@ export interface Entry {
   event: OfficeEvent;
   outcome: Outcome;
 }
+
+/** The outcome an `'events'` history keeps of every accepted event (one shared object). */
+const ACCEPTED: Outcome = Object.freeze({ accepted: true, changes: Object.freeze([]) as unknown as Change[] }) as Outcome;
 
 export class Timeline {
   state: OfficeState;
@@ -48,7 +57,7 @@ export class Timeline {
       } else {
         const changes = decide(this.state, this.corrections.size === 0 ? event : this.corrected(event), this.options);
         evolve(this.state, changes);
-        outcome = { accepted: true, changes: this.options.keepHistory ? changes : [] };
+        outcome = { accepted: true, changes };
       }
     } catch (e) {
       if (!(e instanceof Rejected)) {
@@ -61,7 +70,9 @@ export class Timeline {
     }
     // A correction replays the timeline, which starts its ids afresh.
     if (checkIds && event.type === 'correction') this.ids.add(event.id);
-    if (this.options.keepHistory !== false) this.entries.push({ event, outcome });
+    const keep = this.options.keepHistory ?? 'events';
+    if (keep === true) this.entries.push({ event, outcome });
+    else if (keep === 'events') this.entries.push({ event, outcome: outcome.accepted ? ACCEPTED : outcome });
     return outcome;
   }
 
