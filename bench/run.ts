@@ -18,7 +18,7 @@
 // loads it into a SQLite data dir through the store's append in batches of
 // 5,000 (bench/lib/load-sqlite.ts — `guishu import-timeline` runs the
 // projector per event and manages ~850 events/s here). See bench/FINDINGS.md.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -212,6 +212,11 @@ const judgeOptions = optionsForEvents(Math.round(SIZES.customers * EVENTS_PER_CU
 const coldOptions = optionsForEvents(SIZES.events, SIZES.seed);
 const sameData = JSON.stringify(judgeOptions) === JSON.stringify(coldOptions);
 const m = machine();
+// The servers run what `guishu start` runs in production: the bundle, rebuilt here so it is never older than the sources.
+{
+  const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-server.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (b.status !== 0) throw new Error('npm run build:server failed');
+}
 log(`machine: ${m.cpu} · ${m.cores} cores · ${m.totalMemoryGiB} GiB · node ${m.node}; ${quick ? 'quick' : 'full'} mode; work dir ${workDir}`);
 
 const coldData = await phase('data: cold-start timeline', () => dataset(coldOptions));

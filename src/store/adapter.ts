@@ -34,8 +34,15 @@ export interface StoreAdapter {
    * COMMIT pipelined); any failure rolls all of them back and is thrown.
    * Absent where there is no round trip to save (SQLite).
    */
-  pipelined?: (statements: readonly CompiledQuery[]) => Promise<void>;
-  /** The statement that announces the new head inside the append transaction (delivered on commit), or null when the database has none. */
+  pipelined?: (statements: readonly CompiledQuery[], afterCommit: readonly CompiledQuery[]) => Promise<void>;
+  /**
+   * The statement that announces a new head, or null when the database has
+   * none. It runs after the append commits, in a transaction of its own:
+   * PostgreSQL serialises the commits of transactions that NOTIFY on one
+   * global lock, which inside the append would queue every project's fsync
+   * behind every other's (no group commit). A crash between the two loses a
+   * notice, never an event: listeners catch up from the head on their next read.
+   */
   notifyStatement(notice: HeadNotice): CompiledQuery | null;
   /** After commit (for adapters whose database does not deliver notices itself). */
   afterCommit(notice: HeadNotice): void;

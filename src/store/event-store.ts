@@ -284,9 +284,8 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
         // A stale head fails the transaction: the head row must now say what this append wrote.
         writes.push(sql`select 1 / (select count(*) from projects where project_id = ${projectId} and head_seq = ${last.seq} and head_hash = ${last.hash})::int as guard`.compile(db));
         const notify = adapter.notifyStatement({ projectId, headSeq: last.seq });
-        if (notify) writes.push(notify);
         try {
-          await pipelined(writes);
+          await pipelined(writes, notify ? [notify] : []);
         } catch (err) {
           const constraint = (err as { constraint_name?: unknown } | null)?.constraint_name;
           // Someone else took the next seq, or the head was not where the cache thought: a lost race.
@@ -303,10 +302,8 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
           if (headSeq !== expectedHeadSeq) throw new ConcurrencyError(projectId, expectedHeadSeq, headSeq);
           const rows = toRows(headSeq, head.head_hash);
           const out = rows.map(toStoredEvent);
-          const { writes, headAt, last, more } = await writesFor(tx, rows, headSeq, out);
+          const { writes, headAt, more } = await writesFor(tx, rows, headSeq, out);
           if (more) writes.push(...more);
-          const notify = adapter.notifyStatement({ projectId, headSeq: last.seq });
-          if (notify) writes.push(notify);
           const results = await executeAll(tx, writes);
           // Cannot happen while lockProject holds the lock; kept as a tripwire.
           if (Number(results[headAt]?.numAffectedRows ?? 0) !== 1) throw new ConcurrencyError(projectId, expectedHeadSeq, -1);
@@ -315,6 +312,11 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
       } catch (err) {
         if (adapter.isUniqueViolation(err)) throw new DuplicateEventError(projectId, String((err as Error).message));
         throw err;
+      }
+      if (!pipelined) {
+        // Announced after the commit, in a transaction of its own (see notifyStatement).
+        const notify = adapter.notifyStatement({ projectId, headSeq: stored[stored.length - 1]!.seq });
+        if (notify) await db.executeQuery(notify).catch(() => {});
       }
       adapter.afterCommit({ projectId, headSeq: stored[stored.length - 1]!.seq });
       return stored;

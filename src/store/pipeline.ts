@@ -28,8 +28,12 @@ export async function executeAll(tx: Transaction<Database>, queries: readonly Co
  */
 export const pipelineTap: { onStatement: ((sql: string) => void) | null } = { onStatement: null };
 
-export function pipelined(conn: PipeliningConnection, queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> {
+export function tapStatements(queries: readonly CompiledQuery[]): void {
   const tap = pipelineTap.onStatement;
   if (tap) for (const q of queries) tap(q.sql);
+}
+
+export function pipelined(conn: PipeliningConnection, queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> {
+  tapStatements(queries);
   return conn.executeMany(queries);
 }

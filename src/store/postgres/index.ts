@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { CompiledQuery, Kysely, sql as ksql, type Transaction } from 'kysely';
-import { pipelined, type PipeliningConnection } from '../pipeline.js';
+import { tapStatements, type PipeliningConnection } from '../pipeline.js';
+import { inlineStatements } from './inline.js';
 import type { StoreAdapter, HeadNotice, Unlisten } from '../adapter.js';
 import type { Database } from '../schema.js';
 import { PostgresJsDialect } from './dialect.js';
@@ -47,6 +48,8 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
     });
   }
 
+  const conformingStrings = (await ksql<{ standard_conforming_strings: string }>`show standard_conforming_strings`.execute(db)).rows[0]?.standard_conforming_strings === 'on';
+
   // One LISTEN connection per store, fanned out in-process by project id.
   const subscribers = new Map<string, Set<(n: HeadNotice) => void>>();
   let listening: Promise<{ unlisten(): Promise<void> }> | undefined;
@@ -73,15 +76,25 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
       return tx.selectFrom('projects').select(['head_seq', 'head_hash'])
         .where('project_id', '=', projectId).forUpdate().executeTakeFirst();
     },
-    async pipelined(statements) {
-      await db.connection().execute((conn) => conn.getExecutor().provideConnection(async (c) => {
-        // Every answer is awaited (executeMany settles all): COMMIT answers ROLLBACK after a failure, and the connection goes back clean.
-        const results = await pipelined(c as unknown as PipeliningConnection, [CompiledQuery.raw('begin'), ...statements, CompiledQuery.raw('commit')]);
-        if ((results.at(-1)?.rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK') throw new Error('transaction was rolled back by the server');
-      }));
-    },
+    // Only where a quoted literal's one special character is the quote (the default since PostgreSQL 9.1).
+    ...(conformingStrings ? {
+      async pipelined(statements: readonly CompiledQuery[], afterCommit: readonly CompiledQuery[]) {
+        // Simple query protocol: BEGIN, the statements and COMMIT in one message. An error skips the
+        // rest of the message and leaves the transaction aborted, so it is rolled back before the
+        // connection goes back to the pool. `afterCommit` (the notice) runs after COMMIT, on its own.
+        await db.connection().execute((conn) => conn.getExecutor().provideConnection(async (c) => {
+          const text = inlineStatements([CompiledQuery.raw('begin'), ...statements, CompiledQuery.raw('commit'), ...afterCommit]);
+          try {
+            tapStatements([...statements, ...afterCommit]);
+            await (c as unknown as PipeliningConnection).executeMany([CompiledQuery.raw(text)]);
+          } catch (err) {
+            await c.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+            throw err;
+          }
+        }));
+      },
+    } : {}),
     notifyStatement(notice) {
-      // NOTIFY is transactional: delivered on commit, dropped on rollback.
       const payload = JSON.stringify({ project_id: notice.projectId, head_seq: notice.headSeq });
       return ksql`select pg_notify(${channel}, ${payload})`.compile(db);
     },
