@@ -12,6 +12,7 @@ export const configSchema = z.object({
   GUISHU_DATA: z.preprocess(blankToUndefined, z.string().min(1).default('./data')),
   DATABASE_URL: z.preprocess(blankToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default('info')),
+  GUISHU_WARM: z.preprocess(blankToUndefined, z.enum(['all', 'none']).default('all')),
 });
 
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Replay every project's log right after listening (GUISHU_WARM=all, the default) or on first use (none). */
+  warm: boolean;
 }
 
 export class ConfigError extends Error {
@@ -37,5 +40,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(env[variable] ?? null)})`);
   }
   const c = parsed.data;
-  return { port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL };
+  return { port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all' };
 }

@@ -236,7 +236,12 @@ export class GuishuApp extends EventEmitter {
       const queue = this.queues.get(projectId) ?? [];
       queue.push({ event, atDefaulted, recordedBy, resolve, reject });
       this.queues.set(projectId, queue);
-      if (queue.length === 1 && !this.draining.has(projectId)) void this.drain(projectId);
+      // The append starts after the I/O callbacks of this turn of the event loop (setImmediate), so
+      // requests that arrived together — read from their sockets in the same turn — commit together.
+      if (queue.length === 1 && !this.draining.has(projectId)) {
+        this.draining.add(projectId);
+        setImmediate(() => void this.drain(projectId));
+      }
     });
   }
 
@@ -498,6 +503,11 @@ export class GuishuApp extends EventEmitter {
   /** A read-only query over the project's current engine state (e.g. src/app/alerts.ts); fn must not mutate it. */
   async query<T>(projectId: string, fn: (state: Timeline['state'], project: Project, at: number) => T): Promise<T> {
     return this.read(projectId, (c) => fn(c.timeline.state, c.project, this.now()));
+  }
+
+  /** Loads the project's cache now (replaying its log), rather than on its first request. */
+  async warm(projectId: string): Promise<void> {
+    await this.read(projectId, () => undefined);
   }
 
   /** Forgets every cached timeline (tests; after a restore). */

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.ts';
+import { loadClauses } from '../app/clauses.ts';
 import { buildServer } from '../server/index.ts';
 import { openStore } from '../store/index.js';
 
@@ -30,6 +31,18 @@ export async function startCommand(args: string[]): Promise<number> {
     await server.close().catch(() => {});
     await store.close().catch(() => {});
     return 1;
+  }
+  // Warm up right after listening, in the background: the clause texts every reason cites and each
+  // project's cache (its log replayed), so the front desk's first question of the day does not wait
+  // for them. GUISHU_WARM=none leaves each project to load on its first request.
+  if (config.warm) {
+    void (async () => {
+      const t0 = performance.now();
+      loadClauses();
+      const projects = await store.listProjects();
+      for (const p of projects) await server.app.warm(p.projectId).catch((err: unknown) => logger.warn({ err, project: p.projectId }, 'warm-up failed'));
+      logger.info({ projects: projects.length, ms: Math.round(performance.now() - t0) }, 'projects warm');
+    })().catch((err: unknown) => logger.warn({ err }, 'warm-up failed'));
   }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -154,6 +154,8 @@ describe('optimistic retry (two processes over one SQLite file)', () => {
       await a.createProject({ id: 'optimistic', name: 'x', preset: 'standard' });
       for (const s of ['A', 'B', 'C']) await a.recordEvent('optimistic', { type: 'staff', staff: s, role: 'consultant', at: T0 });
       await a.recordEvent('optimistic', { type: 'duty', order: ['A', 'B', 'C'], at: T0 });
+      // Both caches hold the head before the race (each process had served the office already).
+      await b.warm('optimistic');
       const writes = Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).recordEvent('optimistic', { id: `v${i}`, type: 'visit', at: T0 + 3_600_000, customer: { phone: `1371234${String(2000 + i)}`, name: `客${i}` }, says: { firstVisit: true } }));
       const results = await Promise.all(writes);
       expect(new Set(results.map((r) => r.seq)).size).toBe(30);
