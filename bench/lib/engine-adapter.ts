@@ -15,7 +15,8 @@ export interface EngineAdapter {
 
 /**
  * `server`: the options of the server's cold start (`replayLog` in src/app/office.ts): every
- * event and its changes kept (`keepHistory: true`), repeated ids refused (`checkIds`).
+ * event kept without its changes (`keepHistory: 'events'`, for corrections and what-ifs), no
+ * id set (the store's unique key and the app's index refuse repeats).
  * `lean`: neither — the least a trusted replay can do.
  */
 export type ReplayMode = 'server' | 'lean';
@@ -24,12 +25,12 @@ export function createEngine(timezone: string, preset = 'standard', mode: Replay
   const timeline = new Timeline({
     timezone,
     policy: resolvePolicy(preset, undefined, Number.NEGATIVE_INFINITY),
-    keepHistory: mode === 'server',
-    checkIds: mode === 'server',
+    keepHistory: mode === 'server' ? 'events' : false,
+    checkIds: false,
     resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
   });
   return {
-    name: `Timeline (src/domain/engine), ${mode === 'server' ? 'server cold-start options: keepHistory, checkIds' : 'lean: no history, no id check'}`,
+    name: `Timeline (src/domain/engine), ${mode === 'server' ? "server cold-start options: keepHistory 'events'" : 'lean: no history, no id check'}`,
     apply(event) {
       const outcome = timeline.apply(event);
       return outcome.accepted ? { accepted: true } : { accepted: false, code: outcome.rejection.code };
