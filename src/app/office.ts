@@ -201,6 +201,9 @@ export class GuishuApp extends EventEmitter {
 
   /** The project's time zone (local times in requests are read in it). */
   async timezone(projectId: string): Promise<string> {
+    // A project's zone never changes: asked on every request that carries a time, answered from memory once known.
+    const known = this.caches.get(projectId)?.project.timezone;
+    if (known !== undefined) return known;
     return this.read(projectId, (c) => c.project.timezone);
   }
 
@@ -831,7 +834,14 @@ function resolveFromEvent(ev: EventOf<'policy'>, version: number): Policy {
 async function replayLog(store: EventStore, project: Project, projections: 'recompute' | 'from-state' = 'recompute'): Promise<{ cache: ProjectCache }> {
   let cache: ProjectCache | undefined;
   const overlay = await erasedOverlay(store, project.projectId);
+  let sinceYield = 0;
   for await (const row of store.readEvents(project.projectId)) {
+    // SQLite reads resolve without touching the event loop: yield now and then, so that a long
+    // replay (a warm-up, a cold project) does not stop the server answering everything else.
+    if (++sinceYield === 2_000) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     const event = fromStored(row, overlay.get(row.seq));
     if (!cache) {
       if (event.type !== 'policy') throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId}: the first event is not a policy`);

@@ -78,9 +78,10 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
   // Heads this process committed or read, valid while no other connection has
   // written the file (data_version moves only on other connections' commits).
   const heads = new Map<string, number>();
-  let dataVersion = raw.pragma('data_version', { simple: true }) as number;
+  const readDataVersion = raw.prepare('PRAGMA data_version').pluck();
+  let dataVersion = readDataVersion.get() as number;
   const othersWrote = () => {
-    const v = raw.pragma('data_version', { simple: true }) as number;
+    const v = readDataVersion.get() as number;
     if (v === dataVersion) return false;
     dataVersion = v;
     heads.clear();
