@@ -928,7 +928,37 @@ function resultOf(id: string, seq: number, outcome: Outcome): RecordResult {
 /** A change as JSON (Maps as objects), without bulky internals. */
 export function decisionJson(ch: Change): Record<string, unknown> {
   if (ch.kind === 'policy') return { kind: 'policy', version: ch.policy.version, preset: ch.policy.preset, effectiveAt: Number.isFinite(ch.policy.effectiveAt) ? toIso(ch.policy.effectiveAt) : null };
-  return JSON.parse(JSON.stringify(ch, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : typeof v === 'number' && !Number.isFinite(v) ? null : v))) as Record<string, unknown>;
+  return plainObject(ch as unknown as Record<string, unknown>);
+}
+
+/** What JSON.stringify then JSON.parse would give (Maps as objects, non-finite numbers as null), without the text in between: every write's answer goes through it. */
+function plainValue(v: unknown): unknown {
+  if (v === null) return null;
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v) ? v : null;
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'object': {
+      if (v instanceof Map) return plainObject(Object.fromEntries(v) as Record<string, unknown>);
+      const toJSON = (v as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return plainValue((toJSON as () => unknown).call(v));
+      if (Array.isArray(v)) return v.map((x) => plainValue(x) ?? null);
+      return plainObject(v as Record<string, unknown>);
+    }
+    default:
+      return undefined; // undefined, functions and symbols are left out, as JSON does
+  }
+}
+
+function plainObject(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const p = plainValue(o[k]);
+    if (p !== undefined) out[k] = p;
+  }
+  return out;
 }
 
 export function rotationOf(state: Timeline['state'], at: number) {
