@@ -48,6 +48,9 @@ export function sqliteFilePath(config: SqliteStoreConfig, env: NodeJS.ProcessEnv
   return join(dir, SQLITE_FILE_NAME);
 }
 
+/** Commits through any SQLite store of this process (two stores on one file see each other's at once). */
+const localCommits = { epoch: 0 };
+
 export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
   const file = sqliteFilePath(config);
   const raw = new BetterSqlite3(file);
@@ -80,12 +83,20 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
   const heads = new Map<string, number>();
   const readDataVersion = raw.prepare('PRAGMA data_version').pluck();
   let dataVersion = readDataVersion.get() as number;
+  // Asked on every read; the answer is kept for the rest of the event loop's turn unless a store of
+  // this process commits meanwhile (another process's commit is seen from the next turn on).
+  let memoEpoch = -1;
   const othersWrote = () => {
+    if (memoEpoch === localCommits.epoch) return false;
     const v = readDataVersion.get() as number;
-    if (v === dataVersion) return false;
-    dataVersion = v;
-    heads.clear();
-    return true;
+    const changed = v !== dataVersion;
+    if (changed) {
+      dataVersion = v;
+      heads.clear();
+    }
+    if (memoEpoch === -1) setImmediate(() => (memoEpoch = -1));
+    memoEpoch = localCommits.epoch;
+    return changed;
   };
   // In-process fan-out: SQLite has no LISTEN/NOTIFY. Other processes writing
   // the same file are not seen; the server is the only writer in practice.
@@ -102,6 +113,7 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
     },
     notifyStatement: () => null,
     afterCommit(notice: HeadNotice) {
+      localCommits.epoch++;
       othersWrote();
       heads.set(notice.projectId, Math.max(heads.get(notice.projectId) ?? 0, notice.headSeq));
       emitter.emit('head', notice);
