@@ -4,10 +4,10 @@
 //
 // Each process keeps a cache per project: the `Timeline` rebuilt from the log
 // on first use, caught up from the store's head when another process appended,
-// and the projection snapshot (see projector.ts). Writes to one project are
-// serialised inside the process by a mutex, so conflicts only arise across
-// processes; a conflict discards the cache (the timeline already holds the
-// speculative event), reloads and retries.
+// and the projection snapshot (see projector.ts). Writes to one project queue
+// inside the process and commit in groups (see `drain`), so conflicts only
+// arise across processes; a conflict discards the cache (the timeline already
+// holds the speculative events), reloads and retries.
 import { EventEmitter } from 'node:events';
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -258,7 +258,7 @@ export class GuishuApp extends EventEmitter {
    * (a bug, not a rule) fails alone.
    */
   private async drain(projectId: string): Promise<void> {
-    this.draining.add(projectId);
+    // `draining` was set when the drain was scheduled (recordEvent).
     try {
       for (;;) {
         const queue = this.queues.get(projectId);
@@ -494,7 +494,7 @@ export class GuishuApp extends EventEmitter {
     if (cache && idle()) {
       const known = this.store.knownHead(projectId);
       if (known === cache.headSeq) return fn(cache);
-      if (known === undefined && this.store.dialect === 'postgres') {
+      if (known === undefined) {
         const head = await this.store.head(projectId).catch(() => undefined);
         cache = this.caches.get(projectId);
         if (cache && head && head.seq === cache.headSeq && idle()) return fn(cache);

@@ -239,9 +239,11 @@ export class Accounts {
     }
     const u = await this.db.selectFrom('users').selectAll().where('project_id', '=', GROUP).where('user_id', '=', s.user_id).executeTakeFirst();
     if (!u || u.disabled_at !== null) throw unauthenticated('user disabled');
-    if (kind === 'cookie' && Date.parse(s.idle_until) - now < this.idleTtlMs / 2) {
-      const idle = iso(Math.min(now + this.idleTtlMs, Date.parse(s.expires_at)));
-      await this.db.updateTable('sessions').set({ idle_until: idle }).where('project_id', '=', GROUP).where('token_hash', '=', tokenHash).execute();
+    const expiresAt = Date.parse(s.expires_at);
+    let idleUntil = Date.parse(s.idle_until);
+    if (kind === 'cookie' && idleUntil - now < this.idleTtlMs / 2) {
+      idleUntil = Math.min(now + this.idleTtlMs, expiresAt);
+      await this.db.updateTable('sessions').set({ idle_until: iso(idleUntil) }).where('project_id', '=', GROUP).where('token_hash', '=', tokenHash).execute();
     }
     const roles = await this.db.selectFrom('user_roles').selectAll().where('user_id', '=', u.user_id).execute();
     const principal: Principal = {
@@ -251,8 +253,7 @@ export class Accounts {
     };
     if (this.sessionCacheMs > 0) {
       if (this.principals.size >= 10_000) this.principals.delete(this.principals.keys().next().value!);
-      const idleUntil = kind === 'cookie' && Date.parse(s.idle_until) - now < this.idleTtlMs / 2 ? Math.min(now + this.idleTtlMs, Date.parse(s.expires_at)) : Date.parse(s.idle_until);
-      this.principals.set(tokenHash, { principal, kind, expiresAt: Date.parse(s.expires_at), idleUntil, checkedAt: now });
+      this.principals.set(tokenHash, { principal, kind, expiresAt, idleUntil, checkedAt: now });
     }
     return principal;
   }

@@ -261,7 +261,8 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
           return row;
         });
       };
-      // The writes after the head is known: events, the head move, projections, the notice.
+      // The writes once the head is known: the events, the head move, and the projections' statements
+      // (`compiled` false when applyProjections ran its own instead of returning them).
       const writesFor = async (q: Kysely<Database>, rows: EventRow[], headSeq: number, out: StoredEvent[]) => {
         const writes: CompiledQuery[] = [];
         for (let i = 0; i < rows.length; i += CHUNK) writes.push(q.insertInto('events').values(rows.slice(i, i + CHUNK)).compile());
@@ -271,16 +272,17 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
           .set({ head_seq: last.seq, head_hash: last.hash })
           .where('project_id', '=', projectId).where('head_seq', '=', headSeq)
           .compile());
-        return { writes, headAt, last, more: applyProjections ? await applyProjections(q as Transaction<Database>, out) : undefined };
+        const projections = applyProjections ? await applyProjections(q as Transaction<Database>, out) : [];
+        if (projections) writes.push(...projections);
+        return { writes, headAt, last, compiled: projections !== undefined };
       };
       let stored: StoredEvent[] = [];
       const pipelined = options?.expectedHeadHash !== undefined ? adapter.pipelined : undefined;
       if (pipelined) {
         const rows = toRows(expectedHeadSeq, options!.expectedHeadHash!);
         const out = rows.map(toStoredEvent);
-        const { writes, more, last } = await writesFor(db, rows, expectedHeadSeq, out);
-        if (!Array.isArray(more) && applyProjections) throw new TypeError('append: a pipelined append needs projections returned as compiled statements');
-        writes.push(...(more ?? []));
+        const { writes, last, compiled } = await writesFor(db, rows, expectedHeadSeq, out);
+        if (!compiled) throw new TypeError('append: a pipelined append needs projections returned as compiled statements');
         // A stale head fails the transaction: the head row must now say what this append wrote.
         writes.push(sql`select 1 / (select count(*) from projects where project_id = ${projectId} and head_seq = ${last.seq} and head_hash = ${last.hash})::int as guard`.compile(db));
         const notify = adapter.notifyStatement({ projectId, headSeq: last.seq });
@@ -302,8 +304,7 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
           if (headSeq !== expectedHeadSeq) throw new ConcurrencyError(projectId, expectedHeadSeq, headSeq);
           const rows = toRows(headSeq, head.head_hash);
           const out = rows.map(toStoredEvent);
-          const { writes, headAt, more } = await writesFor(tx, rows, headSeq, out);
-          if (more) writes.push(...more);
+          const { writes, headAt } = await writesFor(tx, rows, headSeq, out);
           const results = await executeAll(tx, writes);
           // Cannot happen while lockProject holds the lock; kept as a tripwire.
           if (Number(results[headAt]?.numAffectedRows ?? 0) !== 1) throw new ConcurrencyError(projectId, expectedHeadSeq, -1);

@@ -82,7 +82,7 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
         // Simple query protocol: BEGIN, the statements and COMMIT in one message. An error skips the
         // rest of the message and leaves the transaction aborted, so it is rolled back before the
         // connection goes back to the pool. `afterCommit` (the notice) runs after COMMIT, on its own.
-        await db.connection().execute((conn) => conn.getExecutor().provideConnection(async (c) => {
+        await db.getExecutor().provideConnection(async (c) => {
           const text = inlineStatements([CompiledQuery.raw('begin'), ...statements, CompiledQuery.raw('commit'), ...afterCommit]);
           try {
             tapStatements([...statements, ...afterCommit]);
@@ -91,7 +91,7 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
             await c.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
             throw err;
           }
-        }));
+        });
       },
     } : {}),
     notifyStatement(notice) {
