@@ -161,8 +161,9 @@ describe('invariants over generated timelines', () => {
                   const closer = timeline.state.rotation.order[0] ?? [...timeline.state.staff.values()].find((s) => s.role === 'consultant')!.id;
                   expect(timeline.apply(deal({ id: `${id}a`, deal: `${id}a`, customer: customer(`171${String(10_000_000 + n).slice(-8)}`), closedBy: closer, at: when, unit })).accepted).toBe(true);
                 }
-                const closer = timeline.state.units.get(unit)!;
-                refuse(deal({ id, deal: `${id}-other`, customer: customer('138 0013 8000'), closedBy: timeline.state.deals.get(closer)!.closedBy, at: when, unit }), 'unit-taken');
+                // The second closer must still be on staff: a departed closer is refused first (staff-left), whatever the unit.
+                const present = [...timeline.state.staff.values()].find((s) => s.role === 'consultant' && s.leftAt === undefined)!.id;
+                refuse(deal({ id, deal: `${id}-other`, customer: customer('138 0013 8000'), closedBy: present, at: when, unit }), 'unit-taken');
                 break;
               }
             }
