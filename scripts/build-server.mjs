@@ -7,7 +7,9 @@
 // Kept outside the bundle: native addons (better-sqlite3, argon2), packages
 // that load their own files by path at run time (pino's worker transport,
 // swagger-ui's static assets), exceljs (loaded only for a workbook), tsx.
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { engineDefines } from './engine-fingerprint.mjs';
 
 await build({
   entryPoints: ['src/cli/main.ts'],
@@ -17,6 +19,8 @@ await build({
   format: 'esm',
   target: 'node20',
   logLevel: 'warning',
+  // The engine's source digest, for cache checkpoints (src/app/checkpoint.ts): the bundle has no sources beside it.
+  define: engineDefines(fileURLToPath(new URL('..', import.meta.url))),
   external: ['better-sqlite3', 'argon2', 'pino', 'thread-stream', '@fastify/swagger-ui', 'exceljs', 'tsx'],
   // CommonJS packages inside an ES module bundle still call require().
   banner: { js: "import { createRequire as __guishuRequire } from 'node:module'; const require = __guishuRequire(import.meta.url);" },

@@ -88,6 +88,20 @@ function rotationRow(state: OfficeState): Row {
   };
 }
 
+/**
+ * A projector's snapshot as plain, structured-clone-able data (maps of strings
+ * and numbers, plain rows): what `Projector.restore` goes on from.
+ */
+export interface ProjectorCheckpoint {
+  /** table → key → row JSON (without updated_seq). */
+  snap: [Table, Map<string, string>][];
+  /** `table\u0000key` → updated_seq of the versioned tables' rows. */
+  versions: Map<string, number>;
+  alertCount: number;
+  policyVersion: number;
+  refusedReports: Map<string, Row>;
+}
+
 const REFUSED: Partial<Record<string, string>> = { 'duplicate-report': 'duplicate', 'report-after-visit': 'late', 'report-public': 'public' };
 
 export class Projector {
@@ -101,6 +115,33 @@ export class Projector {
 
   constructor() {
     for (const t of WRITE_ORDER) this.snap.set(t, new Map());
+  }
+
+  /** The snapshot as a checkpoint: copies of the maps (their strings and rows are never changed in place), so later steps leave it as it was. */
+  checkpoint(): ProjectorCheckpoint {
+    return {
+      snap: WRITE_ORDER.map((t): [Table, Map<string, string>] => [t, new Map(this.snap.get(t)!)]),
+      versions: new Map(this.versions),
+      alertCount: this.alertCount,
+      policyVersion: this.policyVersion,
+      refusedReports: new Map(this.refusedReports),
+    };
+  }
+
+  /** A projector that goes on from a checkpoint as the checkpointed one would. It takes the checkpoint's maps as its own (no copy). */
+  static restore(cp: ProjectorCheckpoint): Projector {
+    const p = new Projector();
+    for (const [table, rows] of cp.snap) {
+      if (!p.snap.has(table)) throw new Error(`Projector.restore: unknown table ${table}`);
+      p.snap.set(table, rows);
+    }
+    // The maps themselves, not copies (a million-event project has some 330,000 versions): `readonly` guards them after construction, and this is construction.
+    const own = p as unknown as { versions: Map<string, number>; refusedReports: Map<string, Row> };
+    own.versions = cp.versions;
+    own.refusedReports = cp.refusedReports;
+    p.alertCount = cp.alertCount;
+    p.policyVersion = cp.policyVersion;
+    return p;
   }
 
   /** The genesis policy (seq 1): version 1, in force from the start. */

@@ -3,7 +3,7 @@
 // corrections honoured by replaying the corrected registration in its place.
 import { type EventOf, type OfficeEvent, officeEvent } from '../events.ts';
 import type { Policy } from '../policy/schema.ts';
-import { Rejected, reject } from '../rejection.ts';
+import { Rejected, type RejectionCode, reject } from '../rejection.ts';
 import type { Change } from './changes.ts';
 import { type DecideContext, decide } from './decide.ts';
 import { evolve } from './evolve.ts';
@@ -26,6 +26,42 @@ export interface TimelineOptions extends DecideContext {
   checkIds?: boolean;
 }
 
+/** A refusal as plain data: the fields a `Rejected` is built from. */
+export interface RejectionData {
+  code: RejectionCode;
+  field: string;
+  messageZh: string;
+  messageEn: string;
+}
+
+/**
+ * What a timeline needs to go on as if it had applied every event so far:
+ * plain, structured-clone-able data (maps, arrays, plain objects, numbers
+ * including -Infinity; no class instances, no functions), so `v8.serialize`
+ * keeps it whole — shared references inside the state included.
+ *
+ * Not in it: the history (`entries`). A restored timeline has no history
+ * entries, so it can neither explain nor replay a correction of an event
+ * before the checkpoint (see `Timeline.restore`). `ids` is there only when
+ * the timeline refused repeated ids (`checkIds`, the default); the server's
+ * replay does not (`checkIds: false`), so its checkpoints carry none.
+ */
+export interface TimelineCheckpoint {
+  state: OfficeState;
+  rejections: [string, RejectionData][];
+  corrections: [string, Record<string, unknown>][];
+  /** The event ids seen, when the timeline checked ids; absent otherwise. */
+  ids?: string[];
+}
+
+export function rejectionData(r: Rejected): RejectionData {
+  return { code: r.code, field: r.field, messageZh: r.messageZh, messageEn: r.messageEn };
+}
+
+export function rejectedFrom(d: RejectionData): Rejected {
+  return new Rejected(d.code, d.field, d.messageZh, d.messageEn);
+}
+
 export interface Entry {
   event: OfficeEvent;
   outcome: Outcome;
@@ -40,6 +76,8 @@ export class Timeline {
   readonly entries: Entry[] = [];
   private readonly ids = new Set<string>();
   private readonly corrections = new Map<string, Record<string, unknown>>();
+  /** Set by `forgetHistory`: from then on nothing is kept, whatever `keepHistory` says. */
+  private forgotten = false;
 
   constructor(private readonly options: TimelineOptions) {
     this.state = createOfficeState(options.timezone, options.policy);
@@ -70,10 +108,71 @@ export class Timeline {
     }
     // A correction replays the timeline, which starts its ids afresh.
     if (checkIds && event.type === 'correction') this.ids.add(event.id);
-    const keep = this.options.keepHistory ?? 'events';
+    const keep = this.forgotten ? false : (this.options.keepHistory ?? 'events');
     if (keep === true) this.entries.push({ event, outcome });
     else if (keep === 'events') this.entries.push({ event, outcome: outcome.accepted ? ACCEPTED : outcome });
     return outcome;
+  }
+
+  /** Whether the timeline keeps its events (`keepHistory` true or 'events', and not forgotten): whether it can replay a correction of any event it applied. */
+  get hasHistory(): boolean {
+    return !this.forgotten && (this.options.keepHistory ?? 'events') !== false;
+  }
+
+  /**
+   * Drops the history and keeps none from now on (as `keepHistory: false`):
+   * a later correction is refused with `unknown-event`, as on a timeline that
+   * never kept history. State, rejections, corrections and ids are untouched.
+   */
+  forgetHistory(): void {
+    this.forgotten = true;
+    this.entries.length = 0;
+  }
+
+  /**
+   * The timeline's engine state as a checkpoint (see `TimelineCheckpoint`).
+   * It shares the live state rather than copying it (a million-event state
+   * takes seconds to copy): encode it (src/app/checkpoint.ts) before the
+   * next `apply`, which would change it.
+   */
+  checkpoint(): TimelineCheckpoint {
+    const cp: TimelineCheckpoint = {
+      state: this.state,
+      rejections: [...this.rejections].map(([id, r]): [string, RejectionData] => [id, rejectionData(r)]),
+      corrections: [...this.corrections],
+    };
+    if (this.options.checkIds !== false) cp.ids = [...this.ids];
+    return cp;
+  }
+
+  /**
+   * A timeline that goes on from a checkpoint: every later `apply` gives the
+   * outcome, state and rejections the checkpointed timeline would have.
+   *
+   * It has no history before the checkpoint, so it needs `keepHistory: false`
+   * (throws otherwise): a correction then refers to an event it does not know
+   * and is refused with `unknown-event` (after the `unknown-staff` and
+   * `not-manager` checks), exactly as on any timeline that keeps no history —
+   * a caller that honours corrections replays the whole log instead. With
+   * `checkIds` (the default) the checkpoint must carry the ids seen (written
+   * by a timeline that checked ids); throws otherwise.
+   *
+   * The checkpoint's state becomes the timeline's own (no copy): restore a
+   * checkpoint once (decode it again for another timeline).
+   */
+  static restore(options: TimelineOptions, cp: TimelineCheckpoint): Timeline {
+    if ((options.keepHistory ?? 'events') !== false) {
+      throw new Error('Timeline.restore: a restored timeline has no history before the checkpoint; it needs keepHistory: false (replay the whole log to keep history)');
+    }
+    const checkIds = options.checkIds !== false;
+    if (checkIds && cp.ids === undefined) throw new Error('Timeline.restore: checkIds needs the ids seen, and this checkpoint was written by a timeline that did not check ids');
+    if (cp.state.timezone !== options.timezone) throw new Error(`Timeline.restore: the checkpoint's timezone ${cp.state.timezone} is not ${options.timezone}`);
+    const timeline = new Timeline(options);
+    timeline.state = cp.state;
+    for (const [id, r] of cp.rejections) timeline.rejections.set(id, rejectedFrom(r));
+    for (const [id, set] of cp.corrections) timeline.corrections.set(id, set);
+    if (checkIds) for (const id of cp.ids!) timeline.ids.add(id);
+    return timeline;
   }
 
   private corrected(event: OfficeEvent): OfficeEvent {

@@ -1,0 +1,160 @@
+// Cache checkpoints: a project's engine state (timeline + projector) after
+// the event at `seq`, saved so that a later start restores it and replays only
+// the events after it instead of the whole log.
+//
+// A checkpoint is only valid for the engine code that wrote it — the engine's
+// decisions depend on that code — so it carries ENGINE_FINGERPRINT, and a
+// reader compares it with its own before trusting the checkpoint (decode can
+// do that from the header alone, before deserializing anything).
+//
+// The encoding (format 1): a fixed 84-byte header, then the payload, which is
+// `v8.serialize` of the whole CacheCheckpoint in one call (so references
+// shared inside the engine state stay shared):
+//
+//   0  4   magic "GSCP"
+//   4  4   format (uint32 BE)
+//   8  64  fingerprint (sha256 hex, ASCII)
+//   72 8   payload length (uint64 BE)
+//   80 4   CRC-32 of the payload (uint32 BE)
+//   84 …   payload
+//
+// Only magic and format are fixed for every format; the rest may change with it.
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import { crc32 } from 'node:zlib';
+import { engineFingerprint, engineSourceDigest } from '../../scripts/engine-fingerprint.mjs';
+import type { TimelineCheckpoint } from '../domain/engine/timeline.ts';
+import type { ProjectorCheckpoint } from './projector.ts';
+
+/** The encoding's version. Bump it when the header, the payload's shape or what the engine state holds changes. */
+export const CHECKPOINT_FORMAT = 1;
+
+export interface CacheCheckpoint<Extra = unknown> {
+  format: number;
+  /** ENGINE_FINGERPRINT of the code that wrote it. */
+  fingerprint: string;
+  /** The last event included: its seq and hash. */
+  seq: number;
+  hash: string;
+  timeline: TimelineCheckpoint;
+  projector: ProjectorCheckpoint;
+  /** Whatever else the caller keeps beside the engine (structured-clone-able). */
+  extra: Extra;
+}
+
+export type CheckpointErrorReason = 'not-a-checkpoint' | 'format' | 'fingerprint' | 'corrupt';
+
+/** A buffer that cannot be used as a checkpoint here. `reason` says why; every case means: replay the log instead. */
+export class CheckpointError extends Error {
+  constructor(
+    readonly reason: CheckpointErrorReason,
+    message: string,
+  ) {
+    super(`checkpoint ${reason}: ${message}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+// ---------------------------------------------------------------- fingerprint
+
+declare const __GUISHU_ENGINE_SOURCE_DIGEST__: string | undefined;
+
+function sourceDigest(): { digest: string; from: 'build' | 'sources' | 'unavailable' } {
+  // The bundle (scripts/build-server.mjs) has the digest of the sources it was built from.
+  if (typeof __GUISHU_ENGINE_SOURCE_DIGEST__ === 'string') return { digest: __GUISHU_ENGINE_SOURCE_DIGEST__, from: 'build' };
+  try {
+    return { digest: engineSourceDigest(fileURLToPath(new URL('../..', import.meta.url))), from: 'sources' };
+  } catch {
+    // Neither: a digest nothing else has, so no checkpoint is ever taken for this code's.
+    return { digest: `unavailable ${randomUUID()}`, from: 'unavailable' };
+  }
+}
+
+const DIGEST = sourceDigest();
+
+/** Where the fingerprint's source digest came from: the build's `define`, the source files beside this module, or neither (then it matches no checkpoint). */
+export const ENGINE_FINGERPRINT_SOURCE: 'build' | 'sources' | 'unavailable' = DIGEST.from;
+
+/**
+ * sha256 (hex) over the checkpoint format, the V8 major version and the
+ * digest of the engine's sources (scripts/engine-fingerprint.mjs: every
+ * non-test src/domain/**\/*.ts, src/app/projector.ts, this file and
+ * src/store/masks.ts).
+ */
+export const ENGINE_FINGERPRINT: string = engineFingerprint(CHECKPOINT_FORMAT, process.versions.v8, DIGEST.digest);
+
+// ------------------------------------------------------------------- encoding
+
+const MAGIC = Buffer.from('GSCP', 'latin1');
+const HEADER_BYTES = 84;
+
+export interface CheckpointHeader {
+  format: number;
+  fingerprint: string;
+  payloadBytes: number;
+}
+
+/** The checkpoint as bytes: the header, then `v8.serialize` of the checkpoint. */
+export function encodeCheckpoint<Extra = unknown>(cp: CacheCheckpoint<Extra>): Buffer {
+  if (cp.format !== CHECKPOINT_FORMAT) throw new Error(`encodeCheckpoint: format ${cp.format}, this code writes ${CHECKPOINT_FORMAT}`);
+  if (!/^[0-9a-f]{64}$/.test(cp.fingerprint)) throw new Error('encodeCheckpoint: the fingerprint is not a sha256 hex digest');
+  // What v8.serialize does, after room for the header: the payload is written in place (copying
+  // a few hundred megabytes behind a header would cost more than computing its checksum).
+  const ser = new v8.DefaultSerializer();
+  ser.writeRawBytes(Buffer.alloc(HEADER_BYTES));
+  ser.writeHeader();
+  ser.writeValue(cp);
+  const out = ser.releaseBuffer();
+  const payload = out.subarray(HEADER_BYTES);
+  MAGIC.copy(out, 0);
+  out.writeUInt32BE(CHECKPOINT_FORMAT, 4);
+  out.write(cp.fingerprint, 8, 64, 'latin1');
+  out.writeBigUInt64BE(BigInt(payload.length), 72);
+  out.writeUInt32BE(crc32(payload), 80);
+  return out;
+}
+
+/** The header alone (cheap: nothing is deserialized). Throws CheckpointError for a buffer that is not a checkpoint of this format. */
+export function readCheckpointHeader(buf: Uint8Array): CheckpointHeader {
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 8 || !b.subarray(0, 4).equals(MAGIC)) throw new CheckpointError('not-a-checkpoint', 'no checkpoint header');
+  const format = b.readUInt32BE(4);
+  if (format !== CHECKPOINT_FORMAT) throw new CheckpointError('format', `format ${format}; this code reads format ${CHECKPOINT_FORMAT}`);
+  if (b.length < HEADER_BYTES) throw new CheckpointError('corrupt', `truncated header (${b.length} bytes)`);
+  const fingerprint = b.toString('latin1', 8, 72);
+  const payloadBytes = Number(b.readBigUInt64BE(72));
+  if (b.length !== HEADER_BYTES + payloadBytes) throw new CheckpointError('corrupt', `${b.length - HEADER_BYTES} payload bytes, the header says ${payloadBytes}`);
+  return { format, fingerprint, payloadBytes };
+}
+
+/**
+ * The checkpoint in `buf`. Throws CheckpointError (never returns a partial
+ * one): `not-a-checkpoint`, `format` (another format version), `corrupt`
+ * (truncated, checksum, or undecodable), and — when `expect.fingerprint` is
+ * given, checked from the header before anything is deserialized —
+ * `fingerprint` (written by other engine code; replay instead).
+ */
+export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fingerprint?: string } = {}): CacheCheckpoint<Extra> {
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const header = readCheckpointHeader(b);
+  if (expect.fingerprint !== undefined && header.fingerprint !== expect.fingerprint) {
+    throw new CheckpointError('fingerprint', `written by engine ${header.fingerprint.slice(0, 12)}…, this is ${expect.fingerprint.slice(0, 12)}…`);
+  }
+  const payload = b.subarray(HEADER_BYTES);
+  if (crc32(payload) !== b.readUInt32BE(80)) throw new CheckpointError('corrupt', 'payload checksum mismatch');
+  let cp: CacheCheckpoint<Extra>;
+  try {
+    cp = v8.deserialize(payload) as CacheCheckpoint<Extra>;
+  } catch (e) {
+    throw new CheckpointError('corrupt', `payload does not deserialize: ${(e as Error).message}`);
+  }
+  const ok =
+    typeof cp === 'object' && cp !== null &&
+    cp.format === header.format && cp.fingerprint === header.fingerprint &&
+    Number.isSafeInteger(cp.seq) && typeof cp.hash === 'string' &&
+    typeof cp.timeline?.state === 'object' && cp.timeline.state !== null && Array.isArray(cp.timeline.rejections) && Array.isArray(cp.timeline.corrections) &&
+    typeof cp.projector === 'object' && cp.projector !== null && Array.isArray(cp.projector.snap);
+  if (!ok) throw new CheckpointError('corrupt', 'payload is not a cache checkpoint');
+  return cp;
+}

@@ -1,0 +1,434 @@
+// Cache checkpoints (src/app/checkpoint.ts): a timeline and projector cut at
+// any event, checkpointed, encoded, decoded and restored, go on exactly as the
+// originals do — every outcome, every row change, the final state.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import { build } from 'esbuild';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { engineDefines, engineFingerprint, engineSourceDigest, engineSourceFiles } from '../../scripts/engine-fingerprint.mjs';
+import {
+  CHECKPOINT_FORMAT,
+  type CacheCheckpoint,
+  CheckpointError,
+  ENGINE_FINGERPRINT,
+  ENGINE_FINGERPRINT_SOURCE,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  readCheckpointHeader,
+} from '../../src/app/checkpoint.ts';
+import type * as CheckpointModule from '../../src/app/checkpoint.ts';
+import { Projector, type RowChange } from '../../src/app/projector.ts';
+import { type Outcome, Timeline, type TimelineOptions } from '../../src/domain/engine/timeline.ts';
+import type { EventOf, OfficeEvent } from '../../src/domain/events.ts';
+import { PRESETS, resolvePolicy } from '../../src/domain/policy/index.ts';
+import { Rejected } from '../../src/domain/rejection.ts';
+import { type GenerateOptions, generateTimeline } from '../../src/sim/generate.ts';
+import { TZ, correction, customer, deal, followup, report, ruling, snapshot, visit } from '../builders.ts';
+
+const SLOW = { timeout: 60_000 };
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const resolveFromEvent = (ev: EventOf<'policy'>, version: number) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
+
+function options(genesis: EventOf<'policy'>, o: Partial<TimelineOptions>): TimelineOptions {
+  return { timezone: TZ, policy: resolvePolicy(genesis.preset, genesis.set, Number.NEGATIVE_INFINITY, 1), resolvePolicy: resolveFromEvent, ...o };
+}
+
+/** JSON that keeps what matters here: Map entries in their order, object keys in their order, ±Infinity, undefined-valued keys. */
+function exact(v: unknown): string {
+  return JSON.stringify(v, function (_k, x: unknown) {
+    if (x instanceof Map) return { $map: [...x] };
+    if (x instanceof Rejected) return { $rejected: { code: x.code, field: x.field, messageZh: x.messageZh, messageEn: x.messageEn, message: x.message, name: x.name } };
+    if (typeof x === 'number' && !Number.isFinite(x)) return `$${x}`;
+    if (x === undefined) return '$undefined';
+    return x;
+  });
+}
+
+const outcomeJson = (o: Outcome) => exact(o);
+const rejectionsJson = (t: Timeline) => exact([...t.rejections]);
+
+/** A timeline and its projector, stepped as the server does (src/app/office.ts): the first event is the genesis policy. */
+class Replay {
+  timeline!: Timeline;
+  projector = new Projector();
+  seq = 0;
+  /** The row changes of every step. */
+  rows: string[] = [];
+  outcomes: string[] = [];
+
+  constructor(private readonly timelineOptions: Partial<TimelineOptions>) {}
+
+  static from(timeline: Timeline, projector: Projector, seq: number): Replay {
+    const r = new Replay({});
+    r.timeline = timeline;
+    r.projector = projector;
+    r.seq = seq;
+    return r;
+  }
+
+  apply(event: OfficeEvent): Outcome | undefined {
+    const seq = ++this.seq;
+    if (seq === 1) {
+      const genesis = event as EventOf<'policy'>;
+      this.timeline = new Timeline(options(genesis, this.timelineOptions));
+      this.rows.push(exact(this.projector.genesis(genesis, seq)));
+      return undefined;
+    }
+    const outcome = this.timeline.apply(event);
+    const changes: RowChange[] = this.projector.step(this.timeline.state, event, outcome, this.timeline.rejections, seq);
+    this.outcomes.push(outcomeJson(outcome));
+    this.rows.push(exact(changes));
+    return outcome;
+  }
+
+  checkpoint(): Buffer {
+    return encodeCheckpoint({ format: CHECKPOINT_FORMAT, fingerprint: ENGINE_FINGERPRINT, seq: this.seq, hash: `hash-${this.seq}`, timeline: this.timeline.checkpoint(), projector: this.projector.checkpoint(), extra: { note: 'extra' } });
+  }
+
+  static restore(buf: Buffer, timelineOptions: Partial<TimelineOptions>, genesis: EventOf<'policy'>): Replay {
+    const cp = decodeCheckpoint<{ note: string }>(buf, { fingerprint: ENGINE_FINGERPRINT });
+    expect(cp.extra).toEqual({ note: 'extra' });
+    expect(cp.hash).toBe(`hash-${cp.seq}`);
+    return Replay.from(Timeline.restore(options(genesis, timelineOptions), cp.timeline), Projector.restore(cp.projector), cp.seq);
+  }
+}
+
+/** Asserts the two replays are in the same place: state (canonical and in order), rejections, projector rows. */
+function expectSame(a: Replay, b: Replay): void {
+  expect(b.seq).toBe(a.seq);
+  expect(snapshot(b.timeline.state)).toBe(snapshot(a.timeline.state));
+  expect(exact(b.timeline.state)).toBe(exact(a.timeline.state));
+  expect(rejectionsJson(b.timeline)).toBe(rejectionsJson(a.timeline));
+  expect(exact(b.projector.rows())).toBe(exact(a.projector.rows()));
+}
+
+type Injection = 'invalid-phone' | 'unknown-staff' | 'duplicate-report' | 'unit-taken' | 'correction' | 'ruling';
+
+/** Events a generated office does not produce: refusals of several kinds, corrections (manager), rulings on deals. Returned lazily: they depend on the state at that point. */
+function injected(kind: Injection, n: number, at: number, tl: Timeline, acceptedVisits: readonly string[]): OfficeEvent[] {
+  const id = `inj${n}`;
+  const s = tl.state;
+  const manager = [...s.staff.values()].find((m) => m.role === 'manager')!.id;
+  const present = [...s.staff.values()].filter((m) => m.role === 'consultant' && m.leftAt === undefined).map((m) => m.id);
+  switch (kind) {
+    case 'invalid-phone':
+      return [visit({ id, customer: customer('0571 8822 6601'), at })];
+    case 'unknown-staff':
+      return [followup({ id, customer: customer('138 0013 8000'), staff: 'ghost', at })];
+    case 'duplicate-report': {
+      const phone = `170${String(10_000_000 + n).slice(-8)}`;
+      const agent = [...s.staff.values()].find((m) => m.role === 'channel' && m.leftAt === undefined)?.id ?? 'ghost';
+      return [report({ id: `${id}a`, customer: customer(phone), staff: agent, at }), report({ id, customer: customer(phone), staff: agent, at })];
+    }
+    case 'unit-taken': {
+      const unit = [...s.units.keys()][0] ?? `inj-unit-${n}`;
+      const closer = present[0] ?? 'ghost';
+      return [
+        deal({ id: `${id}a`, deal: `${id}a`, customer: customer(`171${String(10_000_000 + n).slice(-8)}`), closedBy: closer, at, unit }),
+        deal({ id, deal: `${id}-other`, customer: customer('138 0013 8000'), closedBy: closer, at, unit }),
+      ];
+    }
+    case 'correction': {
+      const of = acceptedVisits.at(-1 - (n % 3)) ?? acceptedVisits.at(-1) ?? 'nothing';
+      return [correction({ id, of, set: { customer: { name: `更正${n}` } }, by: manager, at })];
+    }
+    case 'ruling': {
+      const d = [...s.deals.keys()].at(-1);
+      if (!d || present.length < 2) return [];
+      return [ruling({ id, deal: d, performance: { [present[0]!]: '1/3', [present[1]!]: '2/3' }, commission: { [present[0]!]: 0.5, [present[1]!]: 0.5 }, by: manager, at, reason: '经理裁决' })];
+    }
+  }
+}
+
+/** The generated events with the injections spliced in (built against a reference replay, so the injected events fit the state where they land). */
+function eventsWithInjections(gen: GenerateOptions, inject: readonly [number, Injection][]): OfficeEvent[] {
+  const base = [...generateTimeline(gen)];
+  const at = new Map<number, Injection[]>();
+  for (const [where, kind] of inject) {
+    const i = Math.max(1, Math.min(base.length - 1, Math.floor(where * base.length)));
+    at.set(i, [...(at.get(i) ?? []), kind]);
+  }
+  const ref = new Timeline(options(base[0] as EventOf<'policy'>, { keepHistory: 'events', checkIds: false }));
+  const out: OfficeEvent[] = [base[0]!];
+  const acceptedVisits: string[] = [];
+  let n = 0;
+  base.slice(1).forEach((event, k) => {
+    const go = (e: OfficeEvent) => {
+      out.push(e);
+      const o = ref.apply(e);
+      if (o.accepted && e.type === 'visit') acceptedVisits.push(e.id);
+    };
+    go(event);
+    for (const kind of at.get(k + 1) ?? []) for (const e of injected(kind, ++n, event.at, ref, acceptedVisits)) go(e);
+  });
+  return out;
+}
+
+/** Replays `events` to `cut` on A, checkpoints it through the codec into B, then both take the rest: identical at every step. */
+function cutAndCompare(events: readonly OfficeEvent[], cut: number, aOptions: Partial<TimelineOptions>, bOptions: Partial<TimelineOptions>): { a: Replay; b: Replay } {
+  const a = new Replay(aOptions);
+  for (const e of events.slice(0, cut)) a.apply(e);
+  const b = Replay.restore(a.checkpoint(), bOptions, events[0] as EventOf<'policy'>);
+  expectSame(a, b);
+  for (const e of events.slice(cut)) {
+    a.apply(e);
+    b.apply(e);
+    expect(b.outcomes.at(-1), `outcome of ${e.type} ${e.id}`).toBe(a.outcomes.at(-1));
+    expect(b.rows.at(-1), `row changes of ${e.type} ${e.id}`).toBe(a.rows.at(-1));
+  }
+  expectSame(a, b);
+  return { a, b };
+}
+
+const office = fc.record({
+  customers: fc.integer({ min: 150, max: 900 }),
+  days: fc.integer({ min: 3, max: 9 }),
+  consultants: fc.integer({ min: 3, max: 8 }),
+  seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+  preset: fc.constantFrom(...PRESETS.keys()),
+}) satisfies fc.Arbitrary<GenerateOptions>;
+const injections = fc.array(
+  fc.tuple(fc.double({ min: 0.02, max: 1, noNaN: true }), fc.constantFrom<Injection>('invalid-phone', 'unknown-staff', 'duplicate-report', 'unit-taken', 'correction', 'ruling')),
+  { minLength: 0, maxLength: 8 },
+);
+const where = fc.double({ min: 0, max: 1, noNaN: true });
+/** The server's replay options (src/app/office.ts) on the original; the restored one keeps no history. */
+const SERVER = { keepHistory: 'events', checkIds: false } as const;
+const RESTORED = { keepHistory: false, checkIds: false } as const;
+
+describe('a restored timeline and projector go on exactly as the originals', () => {
+  it('generated offices, cut anywhere, no injections', SLOW, () => {
+    fc.assert(
+      fc.property(office, where, (gen, w) => {
+        const events = [...generateTimeline(gen)];
+        const cut = 1 + Math.floor(w * (events.length - 1));
+        cutAndCompare(events, cut, SERVER, RESTORED);
+      }),
+      { numRuns: 5, examples: [[{ customers: 600, days: 6, consultants: 5, seed: 42, preset: 'standard' }, 0.6]] },
+    );
+  });
+
+  it('with refusals, corrections and rulings before and after the cut', SLOW, () => {
+    fc.assert(
+      fc.property(office, injections, where, (gen, inject, w) => {
+        const events = eventsWithInjections(gen, inject);
+        // A correction after the cut needs the history the restored timeline lacks (the next test): cut after the last one.
+        const lastCorrection = events.findLastIndex((e) => e.type === 'correction');
+        const cut = Math.max(lastCorrection + 1, 1 + Math.floor(w * (events.length - 1)));
+        const { a } = cutAndCompare(events, cut, SERVER, RESTORED);
+        const refused = [...a.timeline.rejections.keys()].filter((id) => id.startsWith('inj')).length;
+        if (inject.some(([, k]) => k === 'invalid-phone' || k === 'unknown-staff')) expect(refused).toBeGreaterThan(0);
+      }),
+      {
+        numRuns: 5,
+        examples: [
+          [{ customers: 500, days: 6, consultants: 5, seed: 7, preset: 'standard' }, [[0.2, 'correction'], [0.3, 'invalid-phone'], [0.4, 'duplicate-report'], [0.5, 'unit-taken'], [0.55, 'ruling'], [0.6, 'correction'], [0.8, 'unknown-staff'], [0.9, 'ruling']], 0.7],
+          [{ customers: 400, days: 5, consultants: 4, seed: 11, preset: 'channel-sms-report' }, [[0.3, 'correction'], [0.5, 'duplicate-report'], [0.7, 'invalid-phone']], 0.5],
+        ],
+      },
+    );
+  });
+
+  it('a checkpoint carries the corrections: an event repeating a corrected id (no id check) is corrected on both', SLOW, () => {
+    const events = eventsWithInjections({ customers: 400, days: 5, consultants: 4, seed: 3, preset: 'standard' }, [[0.3, 'correction']]);
+    const fix = events.find((e): e is EventOf<'correction'> => e.type === 'correction')!;
+    const original = events.find((e) => e.id === fix.of)!;
+    const a = new Replay(SERVER);
+    for (const e of events) a.apply(e);
+    expect(a.outcomes.at(events.indexOf(fix) - 1)).toContain('"accepted":true');
+    const cp = a.timeline.checkpoint();
+    expect(cp.corrections).toEqual([[fix.of, fix.set]]);
+    const b = Replay.restore(a.checkpoint(), RESTORED, events[0] as EventOf<'policy'>);
+    const again = { ...original, at: events.at(-1)!.at + 60_000 } as OfficeEvent;
+    a.apply(again);
+    b.apply(again);
+    expect(b.outcomes.at(-1)).toBe(a.outcomes.at(-1));
+    expect(a.outcomes.at(-1)).toContain(`更正1`);
+    expectSame(a, b);
+  });
+
+  it('a correction after the restore is refused (unknown-event, state unchanged): the restored timeline has no history; the original replays it', SLOW, () => {
+    const events = eventsWithInjections({ customers: 500, days: 6, consultants: 5, seed: 5, preset: 'standard' }, []);
+    const cut = Math.floor(events.length / 2);
+    const { a, b } = cutAndCompare(events.slice(0, cut + 200), cut, SERVER, RESTORED);
+    const manager = [...a.timeline.state.staff.values()].find((m) => m.role === 'manager')!.id;
+    const visits = events.slice(1, cut + 200).filter((e) => e.type === 'visit' && !a.timeline.rejections.has(e.id));
+    const before = visits.findLast((e) => events.indexOf(e) < cut)!;
+    const after = visits.at(-1)!;
+    expect(events.indexOf(after)).toBeGreaterThanOrEqual(cut);
+    const at = events[cut + 199]!.at + 60_000;
+    for (const of of [before.id, after.id]) {
+      const fix = correction({ id: `fix-${of}`, of, set: { customer: { name: '更正' } }, by: manager, at });
+      const stateBefore = snapshot(b.timeline.state);
+      expect(a.apply(fix)?.accepted).toBe(true);
+      const ob = b.apply(fix)!;
+      expect(ob.accepted ? 'accepted' : ob.rejection.code).toBe('unknown-event');
+      expect(snapshot(b.timeline.state)).toBe(stateBefore);
+      expect(b.timeline.rejections.get(fix.id)?.code).toBe('unknown-event');
+    }
+    // As on any timeline that keeps no history: a full replay of the log is what honours a correction.
+    expect(b.timeline.hasHistory).toBe(false);
+    expect(a.timeline.hasHistory).toBe(true);
+  });
+
+  it('with id checks (the default), the checkpoint carries the ids seen: a repeat from before the cut is refused on both', () => {
+    const events = [...generateTimeline({ customers: 300, days: 4, consultants: 4, seed: 9, preset: 'standard' })];
+    const cut = Math.floor(events.length / 2);
+    const a = new Replay({});
+    for (const e of events.slice(0, cut)) a.apply(e);
+    expect(a.timeline.checkpoint().ids).toHaveLength(cut - 1);
+    const b = Replay.restore(a.checkpoint(), { keepHistory: false }, events[0] as EventOf<'policy'>);
+    for (const e of [...events.slice(cut), events[cut - 1]!, events[2]!]) {
+      a.apply(e);
+      b.apply(e);
+      expect(b.outcomes.at(-1)).toBe(a.outcomes.at(-1));
+    }
+    expect(a.outcomes.at(-1)).toContain('duplicate-id');
+    expect(a.outcomes.at(-2)).toContain('duplicate-id');
+    expectSame(a, b);
+  });
+});
+
+describe('checkpoint and restore: what they take', () => {
+  const events = [...generateTimeline({ customers: 200, days: 3, consultants: 3, seed: 1, preset: 'standard' })];
+  const genesis = events[0] as EventOf<'policy'>;
+  const replayed = () => {
+    const a = new Replay(SERVER);
+    for (const e of events) a.apply(e);
+    return a;
+  };
+
+  it('a checkpoint is plain data: structuredClone takes it whole, and a clone restores as well', () => {
+    const a = replayed();
+    const cp = structuredClone({ timeline: a.timeline.checkpoint(), projector: a.projector.checkpoint() });
+    const b = Replay.from(Timeline.restore(options(genesis, RESTORED), cp.timeline), Projector.restore(cp.projector), a.seq);
+    expectSame(a, b);
+    expect(cp.timeline).not.toHaveProperty('entries');
+    expect(cp.timeline).not.toHaveProperty('ids');
+  });
+
+  it('restore needs keepHistory: false, and ids when it checks ids', () => {
+    const a = replayed();
+    const cp = () => decodeCheckpoint(a.checkpoint()).timeline;
+    expect(() => Timeline.restore(options(genesis, { checkIds: false }), cp())).toThrow(/keepHistory: false/);
+    expect(() => Timeline.restore(options(genesis, { keepHistory: 'events', checkIds: false }), cp())).toThrow(/keepHistory: false/);
+    expect(() => Timeline.restore(options(genesis, { keepHistory: false }), cp())).toThrow(/checkIds/);
+    expect(() => Timeline.restore({ ...options(genesis, RESTORED), timezone: 'Asia/Tokyo' }, cp())).toThrow(/timezone/);
+  });
+
+  it('the projector checkpoint is a copy: later steps leave it as it was', () => {
+    const a = new Replay(SERVER);
+    for (const e of events.slice(0, 200)) a.apply(e);
+    const cp = a.projector.checkpoint();
+    const rows = exact(Projector.restore(structuredClone(cp)).rows());
+    for (const e of events.slice(200)) a.apply(e);
+    expect(exact(Projector.restore(cp).rows())).toBe(rows);
+    expect(rows).not.toBe(exact(a.projector.rows()));
+  });
+
+  it('forgetHistory drops the entries and keeps none after; corrections are then refused as unknown-event', () => {
+    const a = replayed();
+    expect(a.timeline.hasHistory).toBe(true);
+    expect(a.timeline.entries.length).toBe(events.length - 1);
+    a.timeline.forgetHistory();
+    expect(a.timeline.hasHistory).toBe(false);
+    expect(a.timeline.entries).toHaveLength(0);
+    const manager = [...a.timeline.state.staff.values()].find((m) => m.role === 'manager')!.id;
+    const ob = a.apply(correction({ of: events.findLast((e) => e.type === 'visit')!.id, set: { customer: { name: '更正' } }, by: manager, at: events.at(-1)!.at }))!;
+    expect(ob.accepted ? 'accepted' : ob.rejection.code).toBe('unknown-event');
+    expect(a.timeline.entries).toHaveLength(0);
+  });
+});
+
+describe('the encoding', () => {
+  const cp: CacheCheckpoint<{ n: number }> = {
+    format: CHECKPOINT_FORMAT,
+    fingerprint: ENGINE_FINGERPRINT,
+    seq: 7,
+    hash: 'abc',
+    timeline: { state: new Timeline(options({ id: 'p', at: 0, type: 'policy', preset: 'standard' }, {})).state, rejections: [], corrections: [] },
+    projector: new Projector().checkpoint(),
+    extra: { n: 1 },
+  };
+  const reason = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CheckpointError);
+      return (e as CheckpointError).reason;
+    }
+    throw new Error('did not throw');
+  };
+
+  it('round-trips, and the header reads without deserializing', () => {
+    const buf = encodeCheckpoint(cp);
+    expect(readCheckpointHeader(buf)).toEqual({ format: CHECKPOINT_FORMAT, fingerprint: ENGINE_FINGERPRINT, payloadBytes: buf.length - 84 });
+    // The payload is exactly v8.serialize of the checkpoint.
+    expect(buf.subarray(84).equals(v8.serialize(cp))).toBe(true);
+    const back = decodeCheckpoint<{ n: number }>(new Uint8Array(buf));
+    expect(back.extra).toEqual({ n: 1 });
+    expect(snapshot(back.timeline.state)).toBe(snapshot(cp.timeline.state));
+  });
+
+  it('refuses garbage, another format, another engine, truncation and corruption with a CheckpointError', () => {
+    const buf = encodeCheckpoint(cp);
+    expect(reason(() => decodeCheckpoint(Buffer.from('not a checkpoint at all')))).toBe('not-a-checkpoint');
+    expect(reason(() => decodeCheckpoint(Buffer.alloc(0)))).toBe('not-a-checkpoint');
+    expect(reason(() => decodeCheckpoint(v8.serialize(cp)))).toBe('not-a-checkpoint');
+    const other = Buffer.from(buf);
+    other.writeUInt32BE(CHECKPOINT_FORMAT + 1, 4);
+    expect(reason(() => decodeCheckpoint(other))).toBe('format');
+    expect(() => decodeCheckpoint(other)).toThrow(/format 2; this code reads format 1/);
+    expect(reason(() => decodeCheckpoint(buf, { fingerprint: 'f'.repeat(64) }))).toBe('fingerprint');
+    expect(reason(() => decodeCheckpoint(buf.subarray(0, buf.length - 1)))).toBe('corrupt');
+    expect(reason(() => decodeCheckpoint(buf.subarray(0, 40)))).toBe('corrupt');
+    const flipped = Buffer.from(buf);
+    flipped[flipped.length - 3]! ^= 0x40;
+    expect(reason(() => decodeCheckpoint(flipped))).toBe('corrupt');
+    // A well-formed frame around something that is not a checkpoint.
+    const notCp = encodeCheckpoint({ ...cp, timeline: undefined } as unknown as CacheCheckpoint);
+    expect(reason(() => decodeCheckpoint(notCp))).toBe('corrupt');
+    expect(() => encodeCheckpoint({ ...cp, format: 99 })).toThrow(/format/);
+  });
+});
+
+describe('the engine fingerprint', () => {
+  it('is computed from the sources here, by the same function the build uses', () => {
+    expect(ENGINE_FINGERPRINT_SOURCE).toBe('sources');
+    expect(ENGINE_FINGERPRINT).toBe(engineFingerprint(CHECKPOINT_FORMAT, process.versions.v8, engineSourceDigest(root)));
+    const files = engineSourceFiles(root);
+    expect(files).toContain('src/domain/engine/timeline.ts');
+    expect(files).toContain('src/domain/policy/resolve.ts');
+    expect(files).toContain('src/app/projector.ts');
+    expect(files).toContain('src/app/checkpoint.ts');
+    expect(files.some((f) => f.endsWith('.test.ts'))).toBe(false);
+    // Another format or V8 major version is another fingerprint.
+    expect(engineFingerprint(CHECKPOINT_FORMAT + 1, process.versions.v8, engineSourceDigest(root))).not.toBe(ENGINE_FINGERPRINT);
+    expect(engineFingerprint(CHECKPOINT_FORMAT, '1.0.0', engineSourceDigest(root))).not.toBe(ENGINE_FINGERPRINT);
+  });
+
+  it('is the same in a bundle built with the build script’s define, and matches nothing without it', SLOW, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guishu-fp-'));
+    try {
+      const bundle = async (name: string, define: Record<string, string>) => {
+        const out = await build({ entryPoints: [join(root, 'src/app/checkpoint.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'silent', define });
+        const file = join(dir, name);
+        writeFileSync(file, out.outputFiles[0]!.contents);
+        return (await import(pathToFileURL(file).href)) as typeof CheckpointModule;
+      };
+      const built = await bundle('built.mjs', engineDefines(root));
+      expect(built.ENGINE_FINGERPRINT_SOURCE).toBe('build');
+      expect(built.ENGINE_FINGERPRINT).toBe(ENGINE_FINGERPRINT);
+      const bare = await bundle('bare.mjs', {});
+      expect(bare.ENGINE_FINGERPRINT_SOURCE).toBe('unavailable');
+      expect(bare.ENGINE_FINGERPRINT).not.toBe(ENGINE_FINGERPRINT);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
