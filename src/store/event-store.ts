@@ -123,6 +123,16 @@ export interface EventStore {
   head(projectId: string): Promise<Head>;
   /** The head without a query when the store can vouch nobody else wrote since it last saw it (SQLite); else undefined. */
   knownHead(projectId: string): number | undefined;
+  /** Events by id (the unique key (project_id, event_id)); missing ids are left out. */
+  findEvents(projectId: string, eventIds: readonly string[]): Promise<StoredEvent[]>;
+  /** Events at the given seqs, in seq order. */
+  eventsAt(projectId: string, seqs: readonly number[]): Promise<StoredEvent[]>;
+  /** The project's engine checkpoint, if one was saved (the app checks that it still fits the log and the engine). */
+  loadCheckpoint(projectId: string): Promise<Checkpoint | undefined>;
+  /** Replaces the project's checkpoint. */
+  saveCheckpoint(projectId: string, checkpoint: Omit<Checkpoint, 'createdAt'>): Promise<void>;
+  /** Drops the project's checkpoint (after an erasure: it holds personal data). */
+  dropCheckpoint(projectId: string): Promise<void>;
   /** Recomputes every hash and link; reports the first broken one. */
   verifyChain(projectId: string): Promise<VerifyResult>;
   /** Sets `personal` to NULL on the given events (the one UPDATE the database allows). Returns rows blanked. */
@@ -132,6 +142,14 @@ export interface EventStore {
   /** Called after each committed append to projectId (PostgreSQL: from any process, via LISTEN). */
   listen(projectId: string, cb: (notice: HeadNotice) => void): Promise<Unlisten>;
   close(): Promise<void>;
+}
+
+export interface Checkpoint {
+  seq: number;
+  headHash: string;
+  fingerprint: string;
+  body: Uint8Array;
+  createdAt: string;
 }
 
 export interface AppendOptions {
@@ -345,6 +363,44 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
       if (!r) throw new ProjectNotFoundError(projectId);
       adapter.sawHead(projectId, Number(r.head_seq));
       return { seq: Number(r.head_seq), hash: r.head_hash };
+    },
+
+    async findEvents(projectId, wanted) {
+      // An id PostgreSQL text cannot hold (a NUL) was never stored: asking for it would be an error there.
+      const eventIds = wanted.filter((id) => !id.includes('\u0000'));
+      const out: StoredEvent[] = [];
+      for (let i = 0; i < eventIds.length; i += CHUNK) {
+        const rows = await db.selectFrom('events').selectAll()
+          .where('project_id', '=', projectId).where('event_id', 'in', eventIds.slice(i, i + CHUNK)).execute();
+        for (const r of rows) out.push(toStoredEvent(r));
+      }
+      return out.sort((a, b) => a.seq - b.seq);
+    },
+
+    async eventsAt(projectId, seqs) {
+      const out: StoredEvent[] = [];
+      for (let i = 0; i < seqs.length; i += CHUNK) {
+        const rows = await db.selectFrom('events').selectAll()
+          .where('project_id', '=', projectId).where('seq', 'in', seqs.slice(i, i + CHUNK)).execute();
+        for (const r of rows) out.push(toStoredEvent(r));
+      }
+      return out.sort((a, b) => a.seq - b.seq);
+    },
+
+    async loadCheckpoint(projectId) {
+      const r = await db.selectFrom('checkpoints').selectAll().where('project_id', '=', projectId).executeTakeFirst();
+      return r ? { seq: Number(r.seq), headHash: r.head_hash, fingerprint: r.fingerprint, body: r.body, createdAt: r.created_at } : undefined;
+    },
+
+    async saveCheckpoint(projectId, cp) {
+      const row = { project_id: projectId, seq: cp.seq, head_hash: cp.headHash, fingerprint: cp.fingerprint, body: cp.body, created_at: now() };
+      await db.insertInto('checkpoints').values(row)
+        .onConflict((oc) => oc.column('project_id').doUpdateSet({ seq: row.seq, head_hash: row.head_hash, fingerprint: row.fingerprint, body: row.body, created_at: row.created_at }))
+        .execute();
+    },
+
+    async dropCheckpoint(projectId) {
+      await db.deleteFrom('checkpoints').where('project_id', '=', projectId).execute();
     },
 
     async verifyChain(projectId) {

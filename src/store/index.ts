@@ -29,7 +29,7 @@ export async function openStore(config: StoreConfig = storeConfigFromEnv()): Pro
 }
 
 export type {
-  AppendOptions, ApplyProjections, EventStatus, EventStore, EventStoreOptions, Head, NewEvent, Project, ReadRange, StoredEvent, VerifyResult,
+  AppendOptions, ApplyProjections, Checkpoint, EventStatus, EventStore, EventStoreOptions, Head, NewEvent, Project, ReadRange, StoredEvent, VerifyResult,
 } from './event-store.js';
 export { toIsoTime } from './event-store.js';
 export type { HeadNotice, StoreAdapter, Unlisten } from './adapter.js';

@@ -228,6 +228,17 @@ export interface SchemaMigrationsTable {
   applied_at: IsoTime;
 }
 
+/** The engine's cache after the event at `seq`, serialised by the app (see migration 4). Binary: the one non-TEXT/INTEGER column. */
+export interface CheckpointsTable {
+  project_id: string;
+  seq: number;
+  head_hash: string;
+  /** The engine code that wrote it; another engine ignores it. */
+  fingerprint: string;
+  body: Uint8Array;
+  created_at: IsoTime;
+}
+
 export interface Database {
   projects: ProjectsTable;
   events: EventsTable;
@@ -249,6 +260,7 @@ export interface Database {
   grants: GrantsTable;
   audit_log: AuditLogTable;
   erasures: ErasuresTable;
+  checkpoints: CheckpointsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -256,7 +268,7 @@ export interface Database {
 export const PROJECT_TABLES = [
   'projects', 'events', 'customers', 'rotation', 'reports', 'report_masks', 'report_mask_shapes',
   'deals', 'units', 'alerts', 'policies', 'staff',
-  'users', 'user_roles', 'sessions', 'login_failures', 'settings', 'grants', 'audit_log', 'erasures',
+  'users', 'user_roles', 'sessions', 'login_failures', 'settings', 'grants', 'audit_log', 'erasures', 'checkpoints',
 ] as const satisfies readonly (keyof Database)[];
 
 export type ProjectRow = Selectable<ProjectsTable>;

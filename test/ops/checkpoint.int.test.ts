@@ -1,0 +1,144 @@
+// Engine checkpoints: a process that starts from a checkpoint and the log
+// after it must answer and write exactly as one that replayed the whole log;
+// a checkpoint that does not fit (another engine, a correction after it) is
+// passed over for the log; an erasure takes the checkpoint with it; and the
+// cache, which no longer holds the events, still recognises an old repeat.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GuishuApp } from '../../src/app/office.ts';
+import type { OfficeEvent } from '../../src/domain/events.ts';
+import { decodeWireEvent } from '../../src/domain/wire.ts';
+import { importTimeline } from '../../src/ops/import-timeline.ts';
+import type { EventStore } from '../../src/store/index.js';
+import { NO_PROGRESS, TARGETS, cleanup, open, strip, tempDir, timelineFile } from './helpers.ts';
+
+afterAll(cleanup);
+
+/** What a front desk and a manager would ask of a project: compared between processes. */
+async function answers(app: GuishuApp, phones: readonly string[]) {
+  const out: unknown[] = [];
+  for (const phone of phones) {
+    out.push(await app.judge('p1', { phone, at: Date.parse('2026-01-05T02:00:00Z') }));
+    out.push(await app.customer('p1', phone, Date.parse('2026-01-05T02:00:00Z')));
+  }
+  out.push(await app.reports('p1', Date.parse('2026-01-05T02:00:00Z')));
+  out.push(await app.deals('p1'));
+  out.push(await app.rotation('p1', Date.parse('2026-01-05T02:00:00Z')));
+  return out;
+}
+
+function phonesOf(events: readonly OfficeEvent[], n: number): string[] {
+  const out = new Set<string>();
+  for (const e of events) {
+    const c = (e as { customer?: { phone?: string } }).customer;
+    if (c?.phone && /^1\d{10}$/.test(c.phone)) out.add(c.phone);
+    if (out.size >= n) break;
+  }
+  return [...out];
+}
+
+describe.each(TARGETS)('checkpoints on $name', (target) => {
+  it.skipIf(target.skipReason !== null)('a restart from a checkpoint answers and writes as a full replay does', async () => {
+    const { lines } = timelineFile();
+    const cut = Math.floor(lines.length * 0.6);
+    const headFile = join(tempDir('ckpt'), 'head.ndjson');
+    writeFileSync(headFile, lines.slice(0, cut).join('\n') + '\n');
+    const tail = lines.slice(cut).map((l, i) => decodeWireEvent(l, cut + i + 1));
+    const all = lines.slice(1).map((l, i) => decodeWireEvent(l, i + 2));
+    const phones = phonesOf(all, 25);
+
+    // The reference: a store whose processes never read or write checkpoints.
+    const plainStore = await open(target.freshConfig());
+    await importTimeline(plainStore, { file: headFile, project: 'p1', progress: NO_PROGRESS });
+    const plain = new GuishuApp({ store: plainStore, checkpointEvery: 0 });
+
+    const store = await open(target.freshConfig());
+    await importTimeline(store, { file: headFile, project: 'p1', progress: NO_PROGRESS });
+    // First process: replays the log and saves a checkpoint after it.
+    const first = new GuishuApp({ store, checkpointEvery: 1 });
+    await first.warm('p1');
+    expect(first.stats.checkpoints).toBe(1);
+    const saved = await store.loadCheckpoint('p1');
+    expect(saved?.seq).toBe(cut);
+
+    // Second process: restores it, answers as the replay does, writes the tail (a checkpoint after each batch).
+    const second = new GuishuApp({ store, checkpointEvery: 7 });
+    await second.warm('p1');
+    expect(second.stats.restored).toBe(1);
+    expect(await answers(second, phones)).toEqual(await answers(plain, phones));
+    for (const e of tail) {
+      const [a, b] = [await second.recordEvent('p1', e), await plain.recordEvent('p1', e)];
+      expect(a).toEqual(b);
+    }
+    expect(second.stats.checkpoints).toBeGreaterThan(2);
+    expect(strip(await second.projectionRows('p1'))).toEqual(strip(await plain.projectionRows('p1')));
+
+    // Third process: the latest checkpoint and a short tail.
+    const third = new GuishuApp({ store, checkpointEvery: 7 });
+    await third.warm('p1');
+    expect(third.stats.restored).toBe(1);
+    expect(await answers(third, phones)).toEqual(await answers(plain, phones));
+
+    // An old event sent again (not among this process's recent answers): a repeat, found through the store.
+    const old = all[Math.floor(all.length / 3)]!;
+    const again = await third.recordEvent('p1', old);
+    expect(again.repeated).toBe(true);
+    await expect(third.recordEvent('p1', { ...old, at: old.at + 60_000 } as OfficeEvent)).rejects.toMatchObject({ code: 'idempotency-conflict' });
+    // A what-if replays the log from the store.
+    const whatIf = await third.whatIf('p1', { preset: 'standard', set: {}, at: Date.parse('2026-01-05T02:00:00Z') });
+    expect(whatIf.customers).toEqual([]);
+    expect(await third.whatIf('p1', { preset: 'standard', at: Date.parse('2026-01-05T02:00:00Z') })).toEqual(await plain.whatIf('p1', { preset: 'standard', at: Date.parse('2026-01-05T02:00:00Z') }));
+  });
+
+  it.skipIf(target.skipReason !== null)('passes over a checkpoint another engine wrote, or one a correction follows; an erasure drops it', async () => {
+    const { file, lines } = timelineFile();
+    const all = lines.slice(1).map((l, i) => decodeWireEvent(l, i + 2));
+    const phones = phonesOf(all, 10);
+    const store: EventStore = await open(target.freshConfig());
+    await importTimeline(store, { file, project: 'p1', progress: NO_PROGRESS });
+    await new GuishuApp({ store, checkpointEvery: 1 }).warm('p1');
+    expect(await store.loadCheckpoint('p1')).toBeDefined();
+
+    // Another engine's checkpoint: ignored, the log replayed (and a new checkpoint saved over it).
+    await store.db.updateTable('checkpoints').set({ fingerprint: 'another-engine' }).where('project_id', '=', 'p1').execute();
+    const other = new GuishuApp({ store, checkpointEvery: 1 });
+    await other.warm('p1');
+    expect(other.stats.restored).toBe(0);
+    expect((await store.loadCheckpoint('p1'))?.fingerprint).not.toBe('another-engine');
+
+    // A correction recorded by a process that writes no checkpoints: the next start cannot go on from the old one.
+    const firstSeen = new Set<string>();
+    const visit = all.find((e): e is Extract<OfficeEvent, { type: 'visit' }> => {
+      const phone = (e as { customer?: { phone?: string } }).customer?.phone;
+      if (phone === undefined || firstSeen.has(phone)) return false;
+      firstSeen.add(phone);
+      return e.type === 'visit' && e.customer.name !== undefined;
+    })!;
+    const corrector = new GuishuApp({ store, checkpointEvery: 0 });
+    const corrected = await corrector.recordEvent('p1', { type: 'correction', of: visit.id, by: 'jl01', set: { customer: { phone: '13900000001' } }, reason: '登记姓名有误', at: Date.parse('2026-01-05T01:00:00Z') } as never);
+    expect(corrected.status).toBe('accepted');
+    const after = new GuishuApp({ store, checkpointEvery: 1000 });
+    // The visit now names another phone: that customer exists, with the visit's name.
+    expect((await corrector.customer('p1', '13900000001')).name).toBe(visit.customer.name);
+    expect((await after.customer('p1', '13900000001')).name).toBe(visit.customer.name);
+    expect(after.stats.restored).toBe(0);
+    expect(await answers(after, phones)).toEqual(await answers(new GuishuApp({ store, checkpointEvery: 0 }), phones));
+
+    // A correction through a process that keeps checkpoints: it replays with the events, then saves one after the correction.
+    const keeper = new GuishuApp({ store, checkpointEvery: 1000 });
+    await keeper.warm('p1');
+    const second = await keeper.recordEvent('p1', { type: 'correction', of: visit.id, by: 'jl01', set: { customer: { phone: '13900000002' } }, reason: '再次核对', at: Date.parse('2026-01-05T01:10:00Z') } as never);
+    expect(second.status).toBe('accepted');
+    expect((await keeper.customer('p1', '13900000002')).name).toBe(visit.customer.name);
+    expect((await store.loadCheckpoint('p1'))?.seq).toBe(second.seq);
+    const restarted = new GuishuApp({ store, checkpointEvery: 1000 });
+    expect((await restarted.customer('p1', '13900000002')).name).toBe(visit.customer.name);
+    expect((await restarted.customer('p1', '13900000001')).status).toBe('none');
+    expect(restarted.stats.restored).toBe(1);
+
+    // The checkpoint holds names and phones: erasing a customer drops it.
+    await restarted.eraseCustomer('p1', phones[0]!);
+    expect(await store.loadCheckpoint('p1')).toBeUndefined();
+  });
+});
