@@ -7,16 +7,24 @@
 // reader compares it with its own before trusting the checkpoint (decode can
 // do that from the header alone, before deserializing anything).
 //
-// The encoding (format 1): a fixed 84-byte header, then the payload, which is
-// `v8.serialize` of the whole CacheCheckpoint in one call (so references
-// shared inside the engine state stay shared):
+// The encoding (format 2): a fixed 84-byte header, then the payload:
 //
 //   0  4   magic "GSCP"
 //   4  4   format (uint32 BE)
 //   8  64  fingerprint (sha256 hex, ASCII)
 //   72 8   payload length (uint64 BE)
 //   80 4   CRC-32 of the payload (uint32 BE)
-//   84 …   payload
+//   84 …   payload: part count n (uint32 BE), n part lengths (uint32 BE), the parts
+//
+// Part 0 is `v8.serialize` of the CacheCheckpoint with the state's customers
+// left out; parts 1…n-1 are the customers, sharded by phone (`shardOf`), each
+// `[rank, phone, customer, …]`. A restore decodes part 0 and hands the shards
+// to a LazyCustomers map, which decodes a shard when a phone of it is first
+// asked for and the rest in the background (lazy-customers.ts): the first
+// answer after a start does not wait for every customer. References shared
+// inside the engine state stay shared within a part; a customer's objects are
+// its own (the engine never shares a customer's mutable parts with another
+// customer or the rest of the state; the round-trip tests check the outcomes).
 //
 // Only magic and format are fixed for every format; the rest may change with it.
 import { randomUUID } from 'node:crypto';
@@ -24,11 +32,16 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { engineFingerprint, engineSourceDigest } from '../../scripts/engine-fingerprint.mjs';
+import type { Customer } from '../domain/engine/state.ts';
 import type { TimelineCheckpoint } from '../domain/engine/timeline.ts';
+import { LazyCustomers, shardOf, type ShardEntries } from './lazy-customers.ts';
 import type { ProjectorCheckpoint } from './projector.ts';
 
 /** The encoding's version. Bump it when the header, the payload's shape or what the engine state holds changes. */
-export const CHECKPOINT_FORMAT = 1;
+export const CHECKPOINT_FORMAT = 2;
+
+/** Customers per shard, about: one shard decodes in a few tens of milliseconds. */
+const CUSTOMERS_PER_SHARD = 4_096;
 
 export interface CacheCheckpoint<Extra = unknown> {
   format: number;
@@ -95,17 +108,22 @@ export interface CheckpointHeader {
   payloadBytes: number;
 }
 
-/** The checkpoint as bytes: the header, then `v8.serialize` of the checkpoint. */
+/** The checkpoint as bytes: the header, then the parts (see the top of this file). */
 export function encodeCheckpoint<Extra = unknown>(cp: CacheCheckpoint<Extra>): Buffer {
   if (cp.format !== CHECKPOINT_FORMAT) throw new Error(`encodeCheckpoint: format ${cp.format}, this code writes ${CHECKPOINT_FORMAT}`);
   if (!/^[0-9a-f]{64}$/.test(cp.fingerprint)) throw new Error('encodeCheckpoint: the fingerprint is not a sha256 hex digest');
-  // What v8.serialize does, after room for the header: the payload is written in place (copying
-  // a few hundred megabytes behind a header would cost more than computing its checksum).
-  const ser = new v8.DefaultSerializer();
-  ser.writeRawBytes(Buffer.alloc(HEADER_BYTES));
-  ser.writeHeader();
-  ser.writeValue(cp);
-  const out = ser.releaseBuffer();
+  const state = cp.timeline?.state as CacheCheckpoint['timeline']['state'] | undefined;
+  const customers = state ? [...state.customers] : [];
+  const shardCount = Math.max(1, Math.ceil(customers.length / CUSTOMERS_PER_SHARD));
+  const shards: ShardEntries[] = Array.from({ length: shardCount }, () => []);
+  customers.forEach(([phone, customer], rank) => shards[shardOf(phone, shardCount)]!.push(rank, phone, customer));
+  const core: CacheCheckpoint<Extra> = state ? { ...cp, timeline: { ...cp.timeline, state: { ...state, customers: new Map() } } } : cp;
+  const parts = [v8.serialize(core), ...shards.map((entries) => v8.serialize(entries))];
+  const index = Buffer.alloc(4 + 4 * parts.length);
+  index.writeUInt32BE(parts.length, 0);
+  parts.forEach((p, i) => index.writeUInt32BE(p.length, 4 + 4 * i));
+  const header = Buffer.alloc(HEADER_BYTES);
+  const out = Buffer.concat([header, index, ...parts]);
   const payload = out.subarray(HEADER_BYTES);
   MAGIC.copy(out, 0);
   out.writeUInt32BE(CHECKPOINT_FORMAT, 4);
@@ -144,8 +162,19 @@ export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fin
   const payload = b.subarray(HEADER_BYTES);
   if (crc32(payload) !== b.readUInt32BE(80)) throw new CheckpointError('corrupt', 'payload checksum mismatch');
   let cp: CacheCheckpoint<Extra>;
+  let shards: Uint8Array[];
   try {
-    cp = v8.deserialize(payload) as CacheCheckpoint<Extra>;
+    const n = payload.readUInt32BE(0);
+    let at = 4 + 4 * n;
+    const parts: Buffer[] = [];
+    for (let i = 0; i < n; i++) {
+      const len = payload.readUInt32BE(4 + 4 * i);
+      parts.push(payload.subarray(at, at + len));
+      at += len;
+    }
+    if (n < 1 || at !== payload.length) throw new Error(`the part lengths add up to ${at} bytes, the payload has ${payload.length}`);
+    cp = v8.deserialize(parts[0]!) as CacheCheckpoint<Extra>;
+    shards = parts.slice(1);
   } catch (e) {
     throw new CheckpointError('corrupt', `payload does not deserialize: ${(e as Error).message}`);
   }
@@ -156,5 +185,11 @@ export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fin
     typeof cp.timeline?.state === 'object' && cp.timeline.state !== null && Array.isArray(cp.timeline.rejections) && Array.isArray(cp.timeline.corrections) &&
     typeof cp.projector === 'object' && cp.projector !== null && Array.isArray(cp.projector.snap);
   if (!ok) throw new CheckpointError('corrupt', 'payload is not a cache checkpoint');
+  const state = cp.timeline.state;
+  const lazy = new LazyCustomers(shards, (plain: Map<string, Customer>) => {
+    // Complete: the plain map takes the lazy one's place in the state (the lazy one delegates to it meanwhile).
+    if (state.customers === lazy) state.customers = plain;
+  });
+  state.customers = lazy;
   return cp;
 }

@@ -25,7 +25,8 @@ export class IdFilter {
   private readonly layers: Layer[];
 
   constructor(data?: IdFilterData) {
-    this.layers = data ? data.layers.map((l) => ({ ...l })) : [];
+    // Copies of the bits: a typed array from v8.deserialize is a view into the whole checkpoint's buffer, and would keep it alive.
+    this.layers = data ? data.layers.map((l) => ({ capacity: l.capacity, count: l.count, bits: new Uint32Array(l.bits) })) : [];
   }
 
   add(id: string): void {

@@ -32,6 +32,7 @@ import { sql } from 'kysely';
 import { KEYS, Projector, rowWrites, writeRows, type RowChange, type Table } from './projector.ts';
 import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, ENGINE_FINGERPRINT, type CacheCheckpoint } from './checkpoint.ts';
 import { IdFilter, type IdFilterData } from './id-filter.ts';
+import { LazyCustomers } from './lazy-customers.ts';
 
 export interface ActingContext {
   /** The acting user (staff id or account); stored as the event's recorded_by. */
@@ -1030,6 +1031,9 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
   const from = options.from;
   if (from) {
     const timeline = Timeline.restore(timelineOptions(project, resolvePolicy(from.extra.genesis.preset, from.extra.genesis.set, Number.NEGATIVE_INFINITY, 1), false), from.timeline);
+    // The customers decode as they are asked for, the rest a shard per event-loop turn (lazy-customers.ts).
+    const customers = timeline.state.customers;
+    if (customers instanceof LazyCustomers) void customers.completeInBackground();
     cache = {
       project, timeline, projector: Projector.restore(from.projector), headSeq: from.seq, headHash: from.hash, recent: new Map(),
       ids: new IdFilter(from.extra.ids), reports: new Map(from.extra.reports), phoneSeqs: new Map(from.extra.phoneSeqs), checkpointSeq: from.seq, genesis: from.extra.genesis,
