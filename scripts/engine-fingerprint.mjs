@@ -14,7 +14,8 @@ export const ENGINE_DIGEST_DEFINE = '__GUISHU_ENGINE_SOURCE_DIGEST__';
 /**
  * The files the engine's decisions and projections depend on, relative to
  * the repository root, sorted: every non-test src/domain/**\/*.ts, the
- * projector, the checkpoint codec and the mask keys the projector writes.
+ * projector, the checkpoint codec (with the lazy customer map and the id
+ * filter it carries) and the mask keys the projector writes.
  */
 export function engineSourceFiles(root) {
   const out = [];
@@ -26,7 +27,7 @@ export function engineSourceFiles(root) {
     }
   };
   walk('src/domain');
-  out.push('src/app/projector.ts', 'src/app/checkpoint.ts', 'src/store/masks.ts');
+  out.push('src/app/projector.ts', 'src/app/checkpoint.ts', 'src/app/lazy-customers.ts', 'src/app/id-filter.ts', 'src/store/masks.ts');
   return out.sort();
 }
 

@@ -145,7 +145,7 @@ interface ReportEntry {
   phone: string;
 }
 
-/** What a checkpoint holds beside the engine and the projector (see CacheCheckpoint). */
+/** What a checkpoint holds beside the engine and the projector (see CacheCheckpoint). Changing its shape: bump CHECKPOINT_FORMAT (src/app/checkpoint.ts), so older checkpoints are passed over. */
 interface CheckpointExtra {
   ids: IdFilterData;
   reports: [string, ReportEntry][];
