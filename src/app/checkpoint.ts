@@ -7,7 +7,7 @@
 // reader compares it with its own before trusting the checkpoint (decode can
 // do that from the header alone, before deserializing anything).
 //
-// The encoding (format 2): a fixed 84-byte header, then the payload:
+// The encoding (format 3): a fixed 84-byte header, then the payload:
 //
 //   0  4   magic "GSCP"
 //   4  4   format (uint32 BE)
@@ -16,10 +16,13 @@
 //   80 4   CRC-32 of the payload (uint32 BE)
 //   84 …   payload: part count n (uint32 BE), n part lengths (uint32 BE), the parts
 //
-// Part 0 is `v8.serialize` of the CacheCheckpoint with the state's customers
-// left out; parts 1…n-1 are the customers, sharded by phone (`shardOf`), each
-// `[rank, phone, customer, …]`. A restore decodes part 0 and hands the shards
-// to a LazyCustomers map, which decodes a shard when a phone of it is first
+// Part 0 is `v8.serialize` of the CacheCheckpoint with the state's customers,
+// the projector and the `lazy` entries left out (and their layout in); then
+// the projector, each `lazy` entry, and the customers, sharded by phone
+// (`shardOf`), each `[rank, phone, customer, …]`. A restore decodes part 0;
+// the projector and each `lazy` entry decode when first read (a restart at
+// the head writes nothing before its first write), and the shards go to a
+// LazyCustomers map, which decodes a shard when a phone of it is first
 // asked for and the rest in the background (lazy-customers.ts): the first
 // answer after a start does not wait for every customer. References shared
 // inside the engine state stay shared within a part; a customer's objects are
@@ -38,7 +41,7 @@ import { LazyCustomers, shardOf, type ShardEntries } from './lazy-customers.ts';
 import type { ProjectorCheckpoint } from './projector.ts';
 
 /** The encoding's version. Bump it when the header, the payload's shape or what the engine state holds changes. */
-export const CHECKPOINT_FORMAT = 2;
+export const CHECKPOINT_FORMAT = 3;
 
 /** Customers per shard, about: one shard decodes in a few tens of milliseconds. */
 const CUSTOMERS_PER_SHARD = 4_096;
@@ -54,6 +57,14 @@ export interface CacheCheckpoint<Extra = unknown> {
   projector: ProjectorCheckpoint;
   /** Whatever else the caller keeps beside the engine (structured-clone-able). */
   extra: Extra;
+  /** More of it, each entry decoded only when first read (large parts a start does not need at once). */
+  lazy?: Record<string, unknown>;
+}
+
+/** How the parts after the core are laid out (in the core, so a reader knows without guessing). */
+interface Layout {
+  lazy: string[];
+  shards: number;
 }
 
 export type CheckpointErrorReason = 'not-a-checkpoint' | 'format' | 'fingerprint' | 'corrupt';
@@ -117,8 +128,15 @@ export function encodeCheckpoint<Extra = unknown>(cp: CacheCheckpoint<Extra>): B
   const shardCount = Math.max(1, Math.ceil(customers.length / CUSTOMERS_PER_SHARD));
   const shards: ShardEntries[] = Array.from({ length: shardCount }, () => []);
   customers.forEach(([phone, customer], rank) => shards[shardOf(phone, shardCount)]!.push(rank, phone, customer));
-  const core: CacheCheckpoint<Extra> = state ? { ...cp, timeline: { ...cp.timeline, state: { ...state, customers: new Map() } } } : cp;
-  const parts = [v8.serialize(core), ...shards.map((entries) => v8.serialize(entries))];
+  const lazyKeys = Object.keys(cp.lazy ?? {});
+  const layout: Layout = { lazy: lazyKeys, shards: state ? shardCount : 0 };
+  const core = { ...cp, timeline: state ? { ...cp.timeline, state: { ...state, customers: new Map() } } : cp.timeline, projector: null, lazy: undefined, layout };
+  const parts = [
+    v8.serialize(core),
+    v8.serialize(cp.projector),
+    ...lazyKeys.map((k) => v8.serialize(cp.lazy![k])),
+    ...(state ? shards.map((entries) => v8.serialize(entries)) : []),
+  ];
   const index = Buffer.alloc(4 + 4 * parts.length);
   index.writeUInt32BE(parts.length, 0);
   parts.forEach((p, i) => index.writeUInt32BE(p.length, 4 + 4 * i));
@@ -174,7 +192,28 @@ export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fin
     }
     if (n < 1 || at !== payload.length) throw new Error(`the part lengths add up to ${at} bytes, the payload has ${payload.length}`);
     cp = v8.deserialize(parts[0]!) as CacheCheckpoint<Extra>;
-    shards = parts.slice(1);
+    const layout = (cp as unknown as { layout?: Layout }).layout;
+    if (!layout || n !== 2 + layout.lazy.length + layout.shards) throw new Error(`${n} parts, the layout says ${layout ? 2 + layout.lazy.length + layout.shards : '(none)'}`);
+    delete (cp as unknown as { layout?: Layout }).layout;
+    const lazyPart = (i: number) => {
+      let value: unknown;
+      let decoded = false;
+      return {
+        enumerable: true,
+        get: () => {
+          if (!decoded) {
+            value = v8.deserialize(parts[i]!);
+            decoded = true;
+          }
+          return value;
+        },
+      };
+    };
+    Object.defineProperty(cp, 'projector', lazyPart(1));
+    const lazy: Record<string, unknown> = {};
+    layout.lazy.forEach((k, j) => Object.defineProperty(lazy, k, lazyPart(2 + j)));
+    cp.lazy = lazy;
+    shards = parts.slice(2 + layout.lazy.length);
   } catch (e) {
     throw new CheckpointError('corrupt', `payload does not deserialize: ${(e as Error).message}`);
   }
@@ -182,8 +221,7 @@ export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fin
     typeof cp === 'object' && cp !== null &&
     cp.format === header.format && cp.fingerprint === header.fingerprint &&
     Number.isSafeInteger(cp.seq) && typeof cp.hash === 'string' &&
-    typeof cp.timeline?.state === 'object' && cp.timeline.state !== null && Array.isArray(cp.timeline.rejections) && Array.isArray(cp.timeline.corrections) &&
-    typeof cp.projector === 'object' && cp.projector !== null && Array.isArray(cp.projector.snap);
+    typeof cp.timeline?.state === 'object' && cp.timeline.state !== null && Array.isArray(cp.timeline.rejections) && Array.isArray(cp.timeline.corrections);
   if (!ok) throw new CheckpointError('corrupt', 'payload is not a cache checkpoint');
   const state = cp.timeline.state;
   const lazy = new LazyCustomers(shards, (plain: Map<string, Customer>) => {

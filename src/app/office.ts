@@ -149,7 +149,6 @@ interface ReportEntry {
 interface CheckpointExtra {
   ids: IdFilterData;
   reports: [string, ReportEntry][];
-  phoneSeqs: [string, number[]][];
   genesis: { preset: string; set: Record<string, unknown> };
 }
 
@@ -560,6 +559,10 @@ export class GuishuApp extends EventEmitter {
     }
     this.stats.rebuilds++;
     if (this.checkpointEvery > 0 && cache.headSeq - cache.checkpointSeq >= Math.min(this.checkpointEvery, CHECKPOINT_AFTER_REPLAY)) await this.saveCheckpoint(projectId, cache);
+    // Restored customers decode as they are asked for; the rest a shard per event-loop turn, starting after
+    // the request that built the cache has had its answer (lazy-customers.ts).
+    const customers = cache.timeline.state.customers;
+    if (customers instanceof LazyCustomers) void customers.completeInBackground();
     return cache;
   }
 
@@ -597,7 +600,8 @@ export class GuishuApp extends EventEmitter {
         hash: cache.headHash,
         timeline: cache.timeline.checkpoint(),
         projector: cache.projector.checkpoint(),
-        extra: { ids: cache.ids.data(), reports: [...cache.reports], phoneSeqs: [...cache.phoneSeqs], genesis: cache.genesis },
+        extra: { ids: cache.ids.data(), reports: [...cache.reports], genesis: cache.genesis },
+        lazy: { phoneSeqs: cache.phoneSeqs },
       });
       await this.store.saveCheckpoint(projectId, { seq: cache.headSeq, headHash: cache.headHash, fingerprint: ENGINE_FINGERPRINT, body });
       cache.checkpointSeq = cache.headSeq;
@@ -1031,12 +1035,24 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
   const from = options.from;
   if (from) {
     const timeline = Timeline.restore(timelineOptions(project, resolvePolicy(from.extra.genesis.preset, from.extra.genesis.set, Number.NEGATIVE_INFINITY, 1), false), from.timeline);
-    // The customers decode as they are asked for, the rest a shard per event-loop turn (lazy-customers.ts).
-    const customers = timeline.state.customers;
-    if (customers instanceof LazyCustomers) void customers.completeInBackground();
+    // The projection snapshot and the phone index decode when first used: a restart at the head answers its first questions without them.
+    let projector: Projector | undefined;
+    let phoneSeqs: Map<string, number[]> | undefined;
     cache = {
-      project, timeline, projector: Projector.restore(from.projector), headSeq: from.seq, headHash: from.hash, recent: new Map(),
-      ids: new IdFilter(from.extra.ids), reports: new Map(from.extra.reports), phoneSeqs: new Map(from.extra.phoneSeqs), checkpointSeq: from.seq, genesis: from.extra.genesis,
+      project, timeline, headSeq: from.seq, headHash: from.hash, recent: new Map(),
+      get projector(): Projector {
+        return (projector ??= Projector.restore(from.projector));
+      },
+      set projector(p: Projector) {
+        projector = p;
+      },
+      get phoneSeqs(): Map<string, number[]> {
+        return (phoneSeqs ??= from.lazy!.phoneSeqs as Map<string, number[]>);
+      },
+      set phoneSeqs(m: Map<string, number[]>) {
+        phoneSeqs = m;
+      },
+      ids: new IdFilter(from.extra.ids), reports: new Map(from.extra.reports), checkpointSeq: from.seq, genesis: from.extra.genesis,
     };
   }
   const overlay = await erasedOverlay(store, project.projectId, from ? from.seq + 1 : 1);
