@@ -1,4 +1,5 @@
 // Clause texts from catalogue/rulebooks.yaml, for reasons in words.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
@@ -13,15 +14,37 @@ export function loadClauses(path = new URL('../../catalogue/rulebooks.yaml', imp
   if (cache) return cache;
   const out = new Map<string, ClauseText>();
   try {
-    const doc = parse(readFileSync(path, 'utf8')) as { rulebooks?: { clauses?: { id?: string; zh?: string; en?: string }[] }[] };
-    for (const book of doc.rulebooks ?? []) {
-      for (const c of book.clauses ?? []) if (c.id) out.set(c.id, { zh: String(c.zh ?? ''), en: String(c.en ?? '') });
-    }
+    const text = readFileSync(path, 'utf8');
+    for (const [id, zh, en] of precompiled(text) ?? clausesOf(text)) out.set(id, { zh, en });
   } catch {
     // Without the catalogue, reasons name the clause id only.
   }
   cache = out;
   return out;
+}
+
+/** Every clause of the catalogue's text as [id, zh, en]. */
+export function clausesOf(yamlText: string): [string, string, string][] {
+  const doc = parse(yamlText) as { rulebooks?: { clauses?: { id?: string; zh?: string; en?: string }[] }[] };
+  const out: [string, string, string][] = [];
+  for (const book of doc.rulebooks ?? []) {
+    for (const c of book.clauses ?? []) if (c.id) out.push([c.id, String(c.zh ?? ''), String(c.en ?? '')]);
+  }
+  return out;
+}
+
+/**
+ * The clauses the build parsed (dist/cli/clauses.json, scripts/build-server.mjs),
+ * when they were parsed from this very text: parsing the YAML takes a server
+ * start some 150 ms, reading its digest and the JSON a few.
+ */
+function precompiled(yamlText: string): [string, string, string][] | undefined {
+  try {
+    const built = JSON.parse(readFileSync(new URL('../../dist/cli/clauses.json', import.meta.url), 'utf8')) as { sha256?: string; clauses?: [string, string, string][] };
+    return built.sha256 === createHash('sha256').update(yamlText).digest('hex') ? built.clauses : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function clauseText(id: string | null | undefined): ClauseText | null {
