@@ -135,6 +135,8 @@ interface ProjectCache {
   phoneSeqs: Map<string, number[]>;
   /** The seq of the last checkpoint saved or restored (0: none). */
   checkpointSeq: number;
+  /** The project's erasures when the cache was built (count and latest time): a cache from before an erasure must not be saved. */
+  erasures: string;
   genesis: { preset: string; set: Record<string, unknown> };
 }
 
@@ -593,6 +595,11 @@ export class GuishuApp extends EventEmitter {
   /** Serialises the cache (the event loop stops for it: ~1 s per 80,000 customers here) and replaces the project's checkpoint. */
   private async saveCheckpoint(projectId: string, cache: ProjectCache): Promise<void> {
     try {
+      // Another process erased a customer since this cache was built: it still holds their data, and must not write it down again.
+      if ((await erasureMark(this.store, projectId)) !== cache.erasures) {
+        if (this.caches.get(projectId) === cache) this.caches.delete(projectId);
+        return;
+      }
       const body = encodeCheckpoint({
         format: CHECKPOINT_FORMAT,
         fingerprint: ENGINE_FINGERPRINT,
@@ -1033,6 +1040,7 @@ interface ReplayOptions {
 async function replayLog(store: EventStore, project: Project, projections: 'recompute' | 'from-state' = 'recompute', options: ReplayOptions = {}): Promise<ProjectCache> {
   let cache: ProjectCache | undefined;
   const from = options.from;
+  const erasures = await erasureMark(store, project.projectId);
   if (from) {
     const timeline = Timeline.restore(timelineOptions(project, resolvePolicy(from.extra.genesis.preset, from.extra.genesis.set, Number.NEGATIVE_INFINITY, 1), false), from.timeline);
     // The projection snapshot and the phone index decode when first used: a restart at the head answers its first questions without them.
@@ -1052,7 +1060,7 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
       set phoneSeqs(m: Map<string, number[]>) {
         phoneSeqs = m;
       },
-      ids: new IdFilter(from.extra.ids), reports: new Map(from.extra.reports), checkpointSeq: from.seq, genesis: from.extra.genesis,
+      ids: new IdFilter(from.extra.ids), reports: new Map(from.extra.reports), checkpointSeq: from.seq, erasures, genesis: from.extra.genesis,
     };
   }
   const overlay = await erasedOverlay(store, project.projectId, from ? from.seq + 1 : 1);
@@ -1074,7 +1082,7 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
       projector.genesis(event, row.seq);
       cache = {
         project, timeline: new Timeline(timelineOptions(project, policy, options.history === true)), projector, headSeq: row.seq, headHash: row.hash, recent: new Map(),
-        ids: new IdFilter(), reports: new Map(), phoneSeqs: new Map(), checkpointSeq: 0, genesis: { preset: event.preset, set: event.set ?? {} },
+        ids: new IdFilter(), reports: new Map(), phoneSeqs: new Map(), checkpointSeq: 0, erasures, genesis: { preset: event.preset, set: event.set ?? {} },
       };
       cache.ids.add(event.id);
       continue;
@@ -1125,6 +1133,12 @@ function rememberEvent(cache: ProjectCache, seq: number, event: OfficeEvent): vo
     if (!list) cache.phoneSeqs.set(phone, [seq]);
     else if (list.at(-1) !== seq) list.push(seq);
   }
+}
+
+/** What the project's erasures are now (how many overlay rows, the latest time): changes with every erasure. */
+async function erasureMark(store: EventStore, projectId: string): Promise<string> {
+  const r = await store.db.selectFrom('erasures').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('erased_at').as('last')]).where('project_id', '=', projectId).executeTakeFirst();
+  return `${Number(r?.n ?? 0)}|${r?.last ?? ''}`;
 }
 
 /** The erasure overlay of a project: seq → the personal part replay uses for an erased event. */

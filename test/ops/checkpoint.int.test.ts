@@ -138,7 +138,15 @@ describe.each(TARGETS)('checkpoints on $name', (target) => {
     expect(restarted.stats.restored).toBe(1);
 
     // The checkpoint holds names and phones: erasing a customer drops it.
-    await restarted.eraseCustomer('p1', phones[0]!);
+    const stale = new GuishuApp({ store, checkpointEvery: 1 });
+    await stale.warm('p1');
+    const erased = phones[0]!;
+    expect((await stale.customer('p1', erased)).name).not.toBeNull();
+    await restarted.eraseCustomer('p1', erased);
     expect(await store.loadCheckpoint('p1')).toBeUndefined();
+    // A process that cached the project before the erasure writes no checkpoint of it, and rebuilds.
+    await stale.recordEvent('p1', { type: 'visit', customer: { phone: '13911112222', name: '新客' }, says: { firstVisit: true }, at: Date.parse('2026-01-05T02:00:00Z') } as never);
+    expect(await store.loadCheckpoint('p1')).toBeUndefined();
+    expect((await stale.customer('p1', erased)).status).toBe('none');
   });
 });
