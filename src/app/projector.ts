@@ -3,6 +3,9 @@
 // append's transaction; `rebuildProjections` replays the log through the same
 // Projector and writes the final snapshot, so both produce identical rows
 // (updated_seq included: it is the seq of the event that last changed a row).
+// The snapshot holds each row's JSON, or only a digest of it (`keepRows:
+// false`: a live cache, which needs to know whether a row changed, not what
+// it was).
 import type { CompiledQuery, Transaction } from 'kysely';
 import type { Change } from '../domain/engine/changes.ts';
 import { dealView } from '../domain/engine/queries.ts';
@@ -88,13 +91,91 @@ function rotationRow(state: OfficeState): Row {
   };
 }
 
+/** The UTF-8 bytes of the text being digested (grown for a longer text), and the same memory as 32-bit words. */
+let digestBytes = Buffer.from(new ArrayBuffer(1 << 14));
+let digestWords = new Int32Array(digestBytes.buffer, 0, digestBytes.length >> 2);
+
+/**
+ * A 53-bit digest of a row's JSON text: what a projector with `keepRows: false`
+ * keeps instead of the text. Not cryptographic; fast and well distributed: the
+ * text's UTF-8 bytes are read as 32-bit words through two independent lanes (the
+ * xxHash32 round and the MurmurHash3 body, each with its own finalizer), 21 bits
+ * of one and 32 of the other. Reading words, not chars, makes it about half the
+ * cost of a per-char hash such as cyrb53, and a fraction of the JSON.stringify
+ * before it. (The JSON is well-formed UTF-16, JSON.stringify escaping lone
+ * surrogates, so the UTF-8 encoding loses nothing; the words are read in the
+ * platform's byte order, little-endian everywhere Node runs in practice: a
+ * checkpoint taken on another order would only rewrite every row once.)
+ *
+ * Why a collision is acceptable: a row is compared only with its own previous
+ * version, so a collision needs a row whose new JSON differs from its old one
+ * and yet digests the same, about 2^-53 per changed row (some 10^-7 over a
+ * billion row updates). Its only effect is one projection update skipped (that
+ * row keeps its older values until it changes again): projections are derived
+ * from the log, never read by the engine, and `guishu rebuild --check` reports
+ * any drift, which `guishu rebuild` repairs. Changing this function changes
+ * the engine fingerprint (this file is an engine source), so a checkpoint never
+ * mixes digests of two functions.
+ */
+export function rowDigest(text: string): number {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes.
+  if (text.length * 3 + 4 > digestBytes.length) {
+    digestBytes = Buffer.from(new ArrayBuffer((text.length * 3 + 4) * 2));
+    digestWords = new Int32Array(digestBytes.buffer, 0, digestBytes.length >> 2);
+  }
+  const bytes = digestBytes;
+  const words = digestWords;
+  const n = bytes.write(text, 0, 'utf8');
+  const full = n >> 2;
+  let h1 = (0x165667b1 + n) | 0;
+  let h2 = n ^ 0x2c1b3c6d;
+  for (let i = 0; i <= full; i++) {
+    let w = 0;
+    if (i < full) w = words[i]!;
+    else if (n & 3) for (let j = full << 2; j < n; j++) w |= bytes[j]! << ((j & 3) << 3);
+    else break;
+    // xxHash32 round
+    h1 = (h1 + Math.imul(w, 0x85ebca77)) | 0;
+    h1 = Math.imul((h1 << 13) | (h1 >>> 19), 0x9e3779b1);
+    // MurmurHash3 (x86, 32-bit) body
+    let k = Math.imul(w, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    h2 ^= k;
+    h2 = (h2 << 13) | (h2 >>> 19);
+    h2 = (Math.imul(h2, 5) + 0xe6546b64) | 0;
+  }
+  h1 ^= h1 >>> 15;
+  h1 = Math.imul(h1, 0x85ebca77);
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0xc2b2ae3d);
+  h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 16;
+  h2 = Math.imul(h2, 0x85ebca6b);
+  h2 ^= h2 >>> 13;
+  h2 = Math.imul(h2, 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  return 4294967296 * (h1 & 0x1fffff) + (h2 >>> 0);
+}
+
+export interface ProjectorOptions {
+  /**
+   * Keep each row's JSON (true, the default: `rows()` hands them back, as a
+   * rebuild, a bulk import or a check needs), or only a 53-bit digest of it
+   * (false: a live cache, which only needs to know whether a row changed;
+   * `rows()` then throws). `step`'s row changes are the same either way.
+   */
+  keepRows?: boolean;
+}
+
 /**
  * A projector's snapshot as plain, structured-clone-able data (maps of strings
  * and numbers, plain rows): what `Projector.restore` goes on from.
  */
 export interface ProjectorCheckpoint {
-  /** table → key → row JSON (without updated_seq). */
-  snap: [Table, Map<string, string>][];
+  /** Whether `snap` holds the rows' JSON (true) or their digests (false). Absent: true. */
+  keepRows?: boolean;
+  /** table → key → row JSON (without updated_seq), or its `rowDigest` when `keepRows` is false. */
+  snap: [Table, Map<string, string | number>][];
   /** `table\u0000key` → updated_seq of the versioned tables' rows. */
   versions: Map<string, number>;
   alertCount: number;
@@ -105,22 +186,37 @@ export interface ProjectorCheckpoint {
 const REFUSED: Partial<Record<string, string>> = { 'duplicate-report': 'duplicate', 'report-after-visit': 'late', 'report-public': 'public' };
 
 export class Projector {
-  /** table → key → row JSON (without updated_seq). */
-  private readonly snap = new Map<Table, Map<string, string>>();
+  /** table → key → row JSON (without updated_seq), or its `rowDigest` when rows are not kept. */
+  private readonly snap = new Map<Table, Map<string, string | number>>();
+  private rowsKept: boolean;
   private readonly versions = new Map<string, number>();
   private alertCount = 0;
   private policyVersion = 0;
   /** Report events refused: id → row (they are no state of the engine, but belong in the ledger). */
   private readonly refusedReports = new Map<string, Row>();
 
-  constructor() {
+  constructor(options: ProjectorOptions = {}) {
+    this.rowsKept = options.keepRows ?? true;
     for (const t of WRITE_ORDER) this.snap.set(t, new Map());
+  }
+
+  /** Whether the projector keeps its rows (`rows()` works) or only their digests. */
+  get keepsRows(): boolean {
+    return this.rowsKept;
+  }
+
+  /** Keeps only the rows' digests from now on (as `keepRows: false`): e.g. a rebuild's projector taken as a live cache. Nothing changes if they already are. */
+  forgetRows(): void {
+    if (!this.rowsKept) return;
+    for (const t of this.snap.values()) for (const [key, text] of t) t.set(key, rowDigest(text as string));
+    this.rowsKept = false;
   }
 
   /** The snapshot as a checkpoint: copies of the maps (their strings and rows are never changed in place), so later steps leave it as it was. */
   checkpoint(): ProjectorCheckpoint {
     return {
-      snap: WRITE_ORDER.map((t): [Table, Map<string, string>] => [t, new Map(this.snap.get(t)!)]),
+      keepRows: this.rowsKept,
+      snap: WRITE_ORDER.map((t): [Table, Map<string, string | number>] => [t, new Map(this.snap.get(t)!)]),
       versions: new Map(this.versions),
       alertCount: this.alertCount,
       policyVersion: this.policyVersion,
@@ -128,11 +224,24 @@ export class Projector {
     };
   }
 
-  /** A projector that goes on from a checkpoint as the checkpointed one would. It takes the checkpoint's maps as its own (no copy). */
-  static restore(cp: ProjectorCheckpoint): Projector {
-    const p = new Projector();
+  /**
+   * A projector that goes on from a checkpoint as the checkpointed one would.
+   * It takes the checkpoint's maps as its own (no copy). It keeps rows or
+   * digests as the checkpointed one did; `{ keepRows: false }` makes a
+   * projector that kept rows keep digests (its maps are then changed in place);
+   * `{ keepRows: true }` on a checkpoint of digests throws (the rows are gone).
+   */
+  static restore(cp: ProjectorCheckpoint, options: ProjectorOptions = {}): Projector {
+    const kept = cp.keepRows ?? true;
+    if (options.keepRows === true && !kept) throw new Error('Projector.restore: the checkpoint holds digests of the rows (keepRows: false), not the rows; replay the log into a new Projector() to have them');
+    const p = new Projector({ keepRows: kept });
+    const want = kept ? 'string' : 'number';
     for (const [table, rows] of cp.snap) {
       if (!p.snap.has(table)) throw new Error(`Projector.restore: unknown table ${table}`);
+      for (const v of rows.values()) {
+        if (typeof v !== want) throw new Error(`Projector.restore: table ${table} holds a ${typeof v} where a checkpoint with keepRows: ${String(kept)} holds ${want}s`);
+        break;
+      }
       p.snap.set(table, rows);
     }
     // The maps themselves, not copies (a million-event project has some 330,000 versions): `readonly` guards them after construction, and this is construction.
@@ -141,6 +250,7 @@ export class Projector {
     own.refusedReports = cp.refusedReports;
     p.alertCount = cp.alertCount;
     p.policyVersion = cp.policyVersion;
+    if (options.keepRows === false) p.forgetRows();
     return p;
   }
 
@@ -263,9 +373,10 @@ export class Projector {
   private put(out: RowChange[], table: Table, row: Row, seq: number): void {
     const key = KEYS[table].map((k) => String(row[k])).join('\u0000');
     const text = JSON.stringify(row);
+    const kept = this.rowsKept ? text : rowDigest(text);
     const t = this.snap.get(table)!;
-    if (t.get(key) === text) return;
-    t.set(key, text);
+    if (t.get(key) === kept) return;
+    t.set(key, kept);
     const full = { ...row };
     if (VERSIONED.has(table)) {
       this.versions.set(`${table}\u0000${key}`, seq);
@@ -310,12 +421,13 @@ export class Projector {
     }
   }
 
-  /** Every row of the snapshot (rebuild). */
+  /** Every row of the snapshot (rebuild). A projector that keeps only digests (`keepRows: false`) has none: it throws. */
   rows(): RowChange[] {
+    if (!this.rowsKept) throw new Error('Projector.rows: this projector keeps only digests of its rows (keepRows: false); replay the log into a new Projector() (keepRows: true) to have the rows');
     const out: RowChange[] = [];
     for (const table of WRITE_ORDER) {
       for (const [key, text] of this.snap.get(table)!) {
-        const row = JSON.parse(text) as Row;
+        const row = JSON.parse(text as string) as Row;
         if (VERSIONED.has(table)) row.updated_seq = this.versions.get(`${table}\u0000${key}`) ?? 0;
         out.push({ table, key, row });
       }
