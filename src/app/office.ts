@@ -995,6 +995,7 @@ export class GuishuApp extends EventEmitter {
           }
           await writeRows(tx, projectId, rows, true);
         });
+        cache.projector.forgetRows();
         this.caches.set(projectId, cache);
         return { rows: rows.length, headSeq: cache.headSeq };
       }),
@@ -1049,7 +1050,7 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
     cache = {
       project, timeline, headSeq: from.seq, headHash: from.hash, recent: new Map(),
       get projector(): Projector {
-        return (projector ??= Projector.restore(from.projector));
+        return (projector ??= Projector.restore(from.projector, { keepRows: false }));
       },
       set projector(p: Projector) {
         projector = p;
@@ -1078,7 +1079,8 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
     if (!cache) {
       if (event.type !== 'policy') throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId}: the first event is not a policy`);
       const policy = resolvePolicy(event.preset, event.set, Number.NEGATIVE_INFINITY, 1);
-      const projector = new Projector();
+      // The live cache keeps a digest of each projection row (enough to diff); a rebuild keeps the rows, to write them.
+      const projector = new Projector({ keepRows: projections === 'recompute' });
       projector.genesis(event, row.seq);
       cache = {
         project, timeline: new Timeline(timelineOptions(project, policy, options.history === true)), projector, headSeq: row.seq, headHash: row.hash, recent: new Map(),
