@@ -40,6 +40,56 @@ import type { TimelineCheckpoint } from '../domain/engine/timeline.ts';
 import { LazyCustomers, shardOf, type ShardEntries } from './lazy-customers.ts';
 import type { ProjectorCheckpoint } from './projector.ts';
 
+/**
+ * v8.deserialize, except that a typed array is a copy: Node's deserializer
+ * makes it a view into the buffer being read, which would keep the whole
+ * checkpoint alive for as long as the array lives (the id filter's bits: for
+ * the life of the cache).
+ */
+class OwnArrays extends v8.DefaultDeserializer {
+  // Node's hook for host objects (typed arrays), not in @types/node.
+  _readHostObject(): unknown {
+    const view = (v8.DefaultDeserializer.prototype as unknown as { _readHostObject(this: v8.Deserializer): unknown })._readHostObject.call(this) as ArrayBufferView;
+    if (Buffer.isBuffer(view)) return Buffer.from(view);
+    const Ctor = view.constructor as new (source: ArrayBufferView) => ArrayBufferView;
+    return new Ctor(view);
+  }
+}
+
+function deserialize(bytes: Uint8Array): unknown {
+  const d = new OwnArrays(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  d.readHeader();
+  return d.readValue();
+}
+
+// The closures below live as long as the cache: made here, outside decodeCheckpoint, they hold only
+// what they need — a closure made inside it would keep all of decodeCheckpoint's variables, the whole
+// checkpoint buffer among them, alive.
+
+/** A property decoded when first read, from its own copy of the bytes (a view would keep the whole checkpoint buffer alive). */
+function lazyPart(view: Uint8Array): PropertyDescriptor {
+  let bytes: Buffer | null = Buffer.from(view);
+  let value: unknown;
+  return {
+    enumerable: true,
+    get: () => {
+      if (bytes) {
+        value = deserialize(bytes);
+        bytes = null;
+      }
+      return value;
+    },
+  };
+}
+
+function installLazyCustomers(state: CacheCheckpoint['timeline']['state'], shards: Uint8Array[]): void {
+  const lazy = new LazyCustomers(shards, (plain: Map<string, Customer>) => {
+    // Complete: the plain map takes the lazy one's place in the state (the lazy one delegates to it meanwhile).
+    if (state.customers === lazy) state.customers = plain;
+  });
+  state.customers = lazy;
+}
+
 /** The encoding's version. Bump it when the header, the payload's shape or what the engine state holds changes. */
 export const CHECKPOINT_FORMAT = 3;
 
@@ -191,27 +241,13 @@ export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fin
       at += len;
     }
     if (n < 1 || at !== payload.length) throw new Error(`the part lengths add up to ${at} bytes, the payload has ${payload.length}`);
-    cp = v8.deserialize(parts[0]!) as CacheCheckpoint<Extra>;
+    cp = deserialize(parts[0]!) as CacheCheckpoint<Extra>;
     const layout = (cp as unknown as { layout?: Layout }).layout;
     if (!layout || n !== 2 + layout.lazy.length + layout.shards) throw new Error(`${n} parts, the layout says ${layout ? 2 + layout.lazy.length + layout.shards : '(none)'}`);
     delete (cp as unknown as { layout?: Layout }).layout;
-    const lazyPart = (i: number) => {
-      let value: unknown;
-      let decoded = false;
-      return {
-        enumerable: true,
-        get: () => {
-          if (!decoded) {
-            value = v8.deserialize(parts[i]!);
-            decoded = true;
-          }
-          return value;
-        },
-      };
-    };
-    Object.defineProperty(cp, 'projector', lazyPart(1));
+    Object.defineProperty(cp, 'projector', lazyPart(parts[1]!));
     const lazy: Record<string, unknown> = {};
-    layout.lazy.forEach((k, j) => Object.defineProperty(lazy, k, lazyPart(2 + j)));
+    layout.lazy.forEach((k, j) => Object.defineProperty(lazy, k, lazyPart(parts[2 + j]!)));
     cp.lazy = lazy;
     shards = parts.slice(2 + layout.lazy.length);
   } catch (e) {
@@ -223,11 +259,6 @@ export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fin
     Number.isSafeInteger(cp.seq) && typeof cp.hash === 'string' &&
     typeof cp.timeline?.state === 'object' && cp.timeline.state !== null && Array.isArray(cp.timeline.rejections) && Array.isArray(cp.timeline.corrections);
   if (!ok) throw new CheckpointError('corrupt', 'payload is not a cache checkpoint');
-  const state = cp.timeline.state;
-  const lazy = new LazyCustomers(shards, (plain: Map<string, Customer>) => {
-    // Complete: the plain map takes the lazy one's place in the state (the lazy one delegates to it meanwhile).
-    if (state.customers === lazy) state.customers = plain;
-  });
-  state.customers = lazy;
+  installLazyCustomers(cp.timeline.state, shards);
   return cp;
 }

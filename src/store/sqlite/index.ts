@@ -68,6 +68,9 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
   const database = {
     close: () => raw.close(),
     prepare(sqlText: string) {
+      // better-sqlite3 keeps a statement's last bound values until it is bound again: a kept statement
+      // that wrote a checkpoint would hold its hundreds of megabytes for the life of the process.
+      if (sqlText.startsWith('insert into "checkpoints"')) return raw.prepare(sqlText);
       let stmt = prepared.get(sqlText);
       if (!stmt) {
         stmt = raw.prepare(sqlText);
