@@ -419,16 +419,22 @@ if (coldData) {
       });
     });
     await phase('record visits over HTTP (SQLite)', async () => {
-      // A project of its own per run: with --data the judge office's file is reused between runs.
-      const visits = `visits-${Date.now().toString(36)}`;
-      await setupWriteProject(server, visits);
-      const floor = sqliteInsertFloor(workDir, SIZES.seconds, 200_000);
-      const value = await load({ base: server.base, token: server.token, kind: 'visit', paths: [`/api/projects/${visits}/events`], connections: WRITE_CONNECTIONS, seconds: SIZES.seconds, maxRequests: 200_000, phoneBase: 10_000_000 });
-      rows.push(loadRow(`record visits over HTTP, SQLite (${WRITE_CONNECTIONS} conns)`, value, floor.rate, 'rows/s (raw durable insert)', TARGETS.sqliteVisitRatio));
-      await diagnoseQueries(server, 'visit (SQLite)', async () => {
-        for (let i = 0; i < 30; i++) await api(server, 'POST', `/api/projects/${visits}/events`, { type: 'visit', customer: { phone: `1360000${String(i).padStart(4, '0')}`, name: `客户${i}` }, says: { firstVisit: true } });
-        return 30;
-      });
+      // A server and a file of their own: the judge office's file (reused between runs with --data) keeps only
+      // that office, so the RSS and cold-start rows of later runs measure it alone.
+      const writer = await startServer({ dataDir: join(workDir, 'visits-data'), password: PASSWORD, maxWaitMs: 120_000, nodeFlags: serverFlags('visits') });
+      try {
+        const visits = 'visits';
+        await setupWriteProject(writer, visits);
+        const floor = sqliteInsertFloor(workDir, SIZES.seconds, 200_000);
+        const value = await load({ base: writer.base, token: writer.token, kind: 'visit', paths: [`/api/projects/${visits}/events`], connections: WRITE_CONNECTIONS, seconds: SIZES.seconds, maxRequests: 200_000, phoneBase: 10_000_000 });
+        rows.push(loadRow(`record visits over HTTP, SQLite (${WRITE_CONNECTIONS} conns)`, value, floor.rate, 'rows/s (raw durable insert)', TARGETS.sqliteVisitRatio));
+        await diagnoseQueries(writer, 'visit (SQLite)', async () => {
+          for (let i = 0; i < 30; i++) await api(writer, 'POST', `/api/projects/${visits}/events`, { type: 'visit', customer: { phone: `1360000${String(i).padStart(4, '0')}`, name: `客户${i}` }, says: { firstVisit: true } });
+          return 30;
+        });
+      } finally {
+        await writer.stop();
+      }
     });
   }
   await s?.stop();
