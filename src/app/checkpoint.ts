@@ -7,7 +7,7 @@
 // reader compares it with its own before trusting the checkpoint (decode can
 // do that from the header alone, before deserializing anything).
 //
-// The encoding (format 3): a fixed 84-byte header, then the payload:
+// The encoding (format 4): a fixed 84-byte header, then the payload:
 //
 //   0  4   magic "GSCP"
 //   4  4   format (uint32 BE)
@@ -91,7 +91,7 @@ function installLazyCustomers(state: CacheCheckpoint['timeline']['state'], shard
 }
 
 /** The encoding's version. Bump it when the header, the payload's shape or what the engine state holds changes. */
-export const CHECKPOINT_FORMAT = 3;
+export const CHECKPOINT_FORMAT = 4;
 
 /** Customers per shard, about: one shard decodes in a few tens of milliseconds. */
 const CUSTOMERS_PER_SHARD = 4_096;

@@ -137,7 +137,6 @@ interface ProjectCache {
   checkpointSeq: number;
   /** The project's erasures when the cache was built (count and latest time): a cache from before an erasure must not be saved. */
   erasures: string;
-  genesis: { preset: string; set: Record<string, unknown> };
 }
 
 interface ReportEntry {
@@ -151,7 +150,6 @@ interface ReportEntry {
 interface CheckpointExtra {
   ids: IdFilterData;
   reports: [string, ReportEntry][];
-  genesis: { preset: string; set: Record<string, unknown> };
 }
 
 export interface CreateProjectInput {
@@ -585,8 +583,8 @@ export class GuishuApp extends EventEmitter {
     const [at] = await this.store.eventsAt(project.projectId, [row.seq]);
     if (!at || at.hash !== row.headHash) return undefined;
     try {
-      const cp = decodeCheckpoint<CheckpointExtra>(row.body);
-      return cp.fingerprint === ENGINE_FINGERPRINT && cp.seq === row.seq && cp.hash === row.headHash ? cp : undefined;
+      const cp = decodeCheckpoint<CheckpointExtra>(row.body, { fingerprint: ENGINE_FINGERPRINT });
+      return cp.seq === row.seq && cp.hash === row.headHash ? cp : undefined;
     } catch {
       return undefined; // unreadable: replay the log
     }
@@ -607,7 +605,7 @@ export class GuishuApp extends EventEmitter {
         hash: cache.headHash,
         timeline: cache.timeline.checkpoint(),
         projector: cache.projector.checkpoint(),
-        extra: { ids: cache.ids.data(), reports: [...cache.reports], genesis: cache.genesis },
+        extra: { ids: cache.ids.data(), reports: [...cache.reports] },
         lazy: { phoneSeqs: cache.phoneSeqs },
       });
       await this.store.saveCheckpoint(projectId, { seq: cache.headSeq, headHash: cache.headHash, fingerprint: ENGINE_FINGERPRINT, body });
@@ -627,7 +625,7 @@ export class GuishuApp extends EventEmitter {
     if (!this.checkpointDue.has(projectId) && cache.headSeq - cache.checkpointSeq < this.checkpointEvery) return;
     this.checkpointDue.delete(projectId);
     // Let the batch's answers go out first: serialising holds the event loop.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     if (this.caches.get(projectId) === cache) await this.saveCheckpoint(projectId, cache);
   }
 
@@ -844,12 +842,9 @@ export class GuishuApp extends EventEmitter {
       const alt = new Timeline({ timezone: c.project.timezone, policy: { ...policy, effectiveAt: Number.NEGATIVE_INFINITY }, keepHistory: 'events', resolvePolicy: resolveFromEvent });
       const overlay = await erasedOverlay(this.store, projectId);
       const logged: { id: string; type: OfficeEvent['type'] }[] = [];
-      let sinceYield = 0;
+      const due = everyNth(2_000);
       for await (const row of this.store.readEvents(projectId, { fromSeq: 2, toSeq: c.headSeq, batchSize: 2_000 })) {
-        if (++sinceYield === 2_000) {
-          sinceYield = 0;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
+        if (due()) await nextTurn();
         const event = fromStored(row, overlay.get(row.seq));
         logged.push({ id: event.id, type: event.type });
         if (event.type !== 'policy') alt.apply(event);
@@ -1020,6 +1015,20 @@ function resolveFromEvent(ev: EventOf<'policy'>, version: number): Policy {
   return resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
 }
 
+/**
+ * SQLite reads resolve without touching the event loop: a long replay of the
+ * log (a warm-up, a cold project, a what-if) yields a turn every so many
+ * events, so that the server goes on answering everything else.
+ */
+function everyNth(n: number): () => boolean {
+  let count = 0;
+  return () => ++count % n === 0;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** A correction came after the checkpoint: replaying it in place needs the whole log. */
 class NeedsHistory extends Error {}
 
@@ -1043,7 +1052,8 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
   const from = options.from;
   const erasures = await erasureMark(store, project.projectId);
   if (from) {
-    const timeline = Timeline.restore(timelineOptions(project, resolvePolicy(from.extra.genesis.preset, from.extra.genesis.set, Number.NEGATIVE_INFINITY, 1), false), from.timeline);
+    // The genesis policy is the state's first (restore takes the state whole; the option only has to be a policy).
+    const timeline = Timeline.restore(timelineOptions(project, from.timeline.state.policies[0]!, false), from.timeline);
     // The projection snapshot and the phone index decode when first used: a restart at the head answers its first questions without them.
     let projector: Projector | undefined;
     let phoneSeqs: Map<string, number[]> | undefined;
@@ -1061,20 +1071,15 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
       set phoneSeqs(m: Map<string, number[]>) {
         phoneSeqs = m;
       },
-      ids: new IdFilter(from.extra.ids), reports: new Map(from.extra.reports), checkpointSeq: from.seq, erasures, genesis: from.extra.genesis,
+      ids: new IdFilter(from.extra.ids), reports: new Map(from.extra.reports), checkpointSeq: from.seq, erasures,
     };
   }
   const overlay = await erasedOverlay(store, project.projectId, from ? from.seq + 1 : 1);
   // After a checkpoint the projector steps through each event, as a live process does.
   const perEvent = projections === 'recompute' || from !== undefined;
-  let sinceYield = 0;
+  const due = everyNth(2_000);
   for await (const row of store.readEvents(project.projectId, { fromSeq: from ? from.seq + 1 : 1, batchSize: 2_000 })) {
-    // SQLite reads resolve without touching the event loop: yield now and then, so that a long
-    // replay (a warm-up, a cold project) does not stop the server answering everything else.
-    if (++sinceYield === 2_000) {
-      sinceYield = 0;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    if (due()) await nextTurn();
     const event = fromStored(row, overlay.get(row.seq));
     if (!cache) {
       if (event.type !== 'policy') throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId}: the first event is not a policy`);
@@ -1084,7 +1089,7 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
       projector.genesis(event, row.seq);
       cache = {
         project, timeline: new Timeline(timelineOptions(project, policy, options.history === true)), projector, headSeq: row.seq, headHash: row.hash, recent: new Map(),
-        ids: new IdFilter(), reports: new Map(), phoneSeqs: new Map(), checkpointSeq: 0, erasures, genesis: { preset: event.preset, set: event.set ?? {} },
+        ids: new IdFilter(), reports: new Map(), phoneSeqs: new Map(), checkpointSeq: 0, erasures,
       };
       cache.ids.add(event.id);
       continue;
