@@ -210,6 +210,17 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
   const doMigrate = () => migrate(adapter.transaction.bind(adapter) as never, adapter.dialect);
   const migrationsApplied = await doMigrate();
 
+  /** The project's events whose `column` is one of `values` (in chunks), in seq order. */
+  async function eventsWhere(projectId: string, column: 'event_id' | 'seq', values: readonly (string | number)[]): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    for (let i = 0; i < values.length; i += CHUNK) {
+      const rows = await db.selectFrom('events').selectAll()
+        .where('project_id', '=', projectId).where(column, 'in', values.slice(i, i + CHUNK)).execute();
+      for (const r of rows) out.push(toStoredEvent(r));
+    }
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+
   const store: EventStore = {
     dialect: adapter.dialect,
     db,
@@ -365,27 +376,12 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
       return { seq: Number(r.head_seq), hash: r.head_hash };
     },
 
-    async findEvents(projectId, wanted) {
+    findEvents(projectId, wanted) {
       // An id PostgreSQL text cannot hold (a NUL) was never stored: asking for it would be an error there.
-      const eventIds = wanted.filter((id) => !id.includes('\u0000'));
-      const out: StoredEvent[] = [];
-      for (let i = 0; i < eventIds.length; i += CHUNK) {
-        const rows = await db.selectFrom('events').selectAll()
-          .where('project_id', '=', projectId).where('event_id', 'in', eventIds.slice(i, i + CHUNK)).execute();
-        for (const r of rows) out.push(toStoredEvent(r));
-      }
-      return out.sort((a, b) => a.seq - b.seq);
+      return eventsWhere(projectId, 'event_id', wanted.filter((id) => !id.includes('\u0000')));
     },
 
-    async eventsAt(projectId, seqs) {
-      const out: StoredEvent[] = [];
-      for (let i = 0; i < seqs.length; i += CHUNK) {
-        const rows = await db.selectFrom('events').selectAll()
-          .where('project_id', '=', projectId).where('seq', 'in', seqs.slice(i, i + CHUNK)).execute();
-        for (const r of rows) out.push(toStoredEvent(r));
-      }
-      return out.sort((a, b) => a.seq - b.seq);
-    },
+    eventsAt: (projectId, seqs) => eventsWhere(projectId, 'seq', seqs),
 
     async loadCheckpoint(projectId) {
       const r = await db.selectFrom('checkpoints').selectAll().where('project_id', '=', projectId).executeTakeFirst();

@@ -1,6 +1,8 @@
 // The one-message append on a real PostgreSQL: awkward text survives the
 // literal encoding byte for byte, the chain verifies, and a stale head fails
 // the whole transaction (nothing of it is written).
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyError, openStore } from '../index.js';
 
@@ -8,7 +10,8 @@ const PG_URL = process.env.DATABASE_URL;
 
 describe.skipIf(!PG_URL)('one-message append (PostgreSQL)', () => {
   it('round-trips quotes, backslashes, $1 and emoji; a stale head writes nothing', async () => {
-    const store = await openStore({ kind: 'postgres', url: PG_URL!, schema: `inline_${Date.now().toString(36)}` });
+    const schema = `guishu_inline_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const store = await openStore({ kind: 'postgres', url: PG_URL!, schema });
     try {
       await store.createProject('p', 'p');
       const first = await store.append('p', 0, [{ eventId: 'e1', type: 'visit', at: 0, payload: { k: 1 }, personal: { name: 'x' } }]);
@@ -30,6 +33,9 @@ describe.skipIf(!PG_URL)('one-message append (PostgreSQL)', () => {
       expect(await store.verifyChain('p')).toMatchObject({ ok: true, count: 2 });
     } finally {
       await store.close();
+      const admin = postgres(PG_URL!, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`drop schema if exists "${schema}" cascade`);
+      await admin.end();
     }
   });
 });
