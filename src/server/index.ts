@@ -66,6 +66,16 @@ export interface GuishuServer {
 }
 
 export const VERSION = '0.1.0';
+const DOCS_PREFIX = '/api/docs';
+
+/**
+ * Every route declares who may call it: `config.public` (health, sign-in, the web app's files, the API docs)
+ * or `config.roles`. A route without a declaration stops the server at start, so none is open by omission.
+ */
+export function declaredAccess(method: string | string[], url: string, config: { public?: boolean; roles?: unknown }): void {
+  if (config.public === true || config.roles === 'any' || Array.isArray(config.roles)) return;
+  throw new Error(`route ${[method].flat().join(',')} ${url} declares no access: give it config.public or config.roles`);
+}
 
 export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   const app = opts.app ?? new GuishuApp({ store: opts.store });
@@ -84,7 +94,11 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   installProblems(fastify);
   const routes: GuishuServer['routes'] = [];
   fastify.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, config: (route.config ?? {}) as Record<string, unknown> });
+    const config = (route.config ??= {}) as { public?: boolean; roles?: unknown };
+    // The OpenAPI document and its viewer, registered by @fastify/swagger-ui under its prefix, are public.
+    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) config.public = true;
+    declaredAccess(route.method, route.url, config);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, config: config as Record<string, unknown> });
   });
 
   const live = new LiveHub(app, opts.store);
@@ -99,7 +113,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     },
     transform: jsonSchemaTransform,
   });
-  await fastify.register(swaggerUi, { routePrefix: '/api/docs' });
+  await fastify.register(swaggerUi, { routePrefix: DOCS_PREFIX });
 
   // Accounts (src/server/auth.ts): `authenticate` resolves the session or token, checks CSRF and the route's `config.roles`.
   fastify.decorateRequest('actor', null);
@@ -110,8 +124,10 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     const tz = await app.timezone(project);
     return localDay(ms, tz) === localDay(app.now(), tz);
   };
+  // Access is decided on the route the router matched, never on the URL's text: `/%61pi/…`, `/api/./…` and
+  // every other spelling that reaches a route meets that route's declaration. No route matched: the 404 answers.
   fastify.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs') || request.routeOptions.config?.public) return;
+    if (request.is404 || request.routeOptions.config?.public === true) return;
     await fastify.authenticate(request, reply);
   });
 

@@ -8,7 +8,7 @@
 // authentication hook as every /api route.
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, posix, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { GuishuApp } from '../app/office.ts';
@@ -49,8 +49,8 @@ export function registerWeb(fastify: FastifyInstance, opts: WebOptions): void {
   const missing = '<!doctype html><meta charset="utf-8"><title>归属 Guishu</title><p>网页尚未构建：请运行 <code>npm run build:web</code>。The web app is not built yet: run <code>npm run build:web</code>.</p>';
 
   fastify.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
-    const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
-    if (path === '/api' || path.startsWith('/api/')) {
+    const path = safeDecode(request.url.split('?')[0] ?? '/');
+    if (path === null || isApiPath(path)) {
       return sendProblem(reply, problem(404, 'not-found', 'Not found', `no route GET ${request.url.slice(0, 200)}`));
     }
     const file = normalize(join(root, path));
@@ -70,6 +70,24 @@ export function registerWeb(fastify: FastifyInstance, opts: WebOptions): void {
     const html = await readFile(join(root, 'index.html'), 'utf8').catch(() => missing);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   });
+}
+
+/** The path decoded, or null when it does not decode (a stray `%`). */
+function safeDecode(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a path that reached the web app's fallback is an API path spelled another way (`//api/…`, `/api/./…`,
+ * `/API/…`, a trailing slash): it answers 404, never the app's page, so no spelling of an API path answers 2xx.
+ */
+export function isApiPath(decoded: string): boolean {
+  const p = posix.normalize(decoded.replace(/\\/g, '/')).replace(/\/+/g, '/').toLowerCase();
+  return p === '/api' || p === '/api/' || p.startsWith('/api/');
 }
 
 /** Route roles for the accounts' route check (src/server/auth.ts reads `config.roles`). */
