@@ -2,6 +2,7 @@
 // `payload` (hashed), the customers' phones and names apart as `personal`
 // (only a salted digest is hashed, so it can be erased), and id/type/at in
 // their own columns. `fromStored` puts the event back together for replay.
+import { createHash } from 'node:crypto';
 import type { OfficeEvent } from '../domain/events.ts';
 import type { NewEvent, StoredEvent } from '../store/index.js';
 
@@ -58,12 +59,18 @@ export function toNewEvent(event: OfficeEvent, outcome: { status: 'accepted' | '
  * customers are gone: each becomes `{phone: ''}` (a replay then treats the
  * registration as one without a valid phone).
  */
-export function fromStored(row: StoredEvent, erasedOverlay?: unknown): OfficeEvent {
+export function fromStored(row: StoredEvent, ...overlay: [erasedOverlay?: unknown]): OfficeEvent {
   const out: Obj = { id: row.eventId, type: row.type, at: row.atMs, ...(isObj(row.payload) ? row.payload : {}) };
   // After erasure, `erasedOverlay` (table `erasures`) stands in for the blanked
   // personal part: the erased customer under a stable pseudonymous phone, the
   // event's other customers as they were. Present personal data always wins.
-  const personal = isObj(row.personal) ? row.personal : isObj(erasedOverlay) ? erasedOverlay : {};
+  // A replay passes the overlay (even undefined); for an erased row without
+  // one (an erasure recorded without an overlay, or personal blanked behind
+  // the store's back, which verify reports) it replays stand-in customers.
+  // A view of the event (one argument) shows it without customers.
+  const erasedOverlay = overlay[0];
+  const personal = isObj(row.personal) ? row.personal : isObj(erasedOverlay) ? erasedOverlay
+    : overlay.length > 0 && row.personalErased ? standInPersonal(row) : {};
   for (const [key, value] of Object.entries(personal)) {
     const dot = key.indexOf('.');
     if (dot < 0) out[key] = value;
@@ -102,4 +109,26 @@ export function mapCustomerRefs(event: OfficeEvent, fn: (ref: Obj) => Obj): Offi
     e[n] = inner;
   }
   return e as unknown as OfficeEvent;
+}
+
+/** The customer fields each event type must have (the rest are optional). */
+const REQUIRED_REFS: Record<string, readonly string[]> = {
+  call: ['customer'], visit: ['customer'], recognize: ['customer'], followup: ['customer'], outreach: ['customer'], report: ['customer'],
+  referral: ['referrer', 'referred'], relation: ['a', 'b'], 'staff-relation': ['customer'], deal: ['customers'], complaint: ['customer'],
+  'no-contact': ['customer'],
+};
+
+/**
+ * The personal part of an erased event that has no overlay: each customer it
+ * must name becomes a stand-in — one pseudonymous phone per event (segment
+ * 17401, apart from eraseCustomer's 17400), name ERASED_NAME's text — so the
+ * project still replays (its decisions on that event may differ from the
+ * recorded ones; the log keeps the recorded decision).
+ */
+export function standInPersonal(row: Pick<StoredEvent, 'type' | 'eventId'>): Obj {
+  const digits = String(parseInt(createHash('sha256').update(row.eventId).digest('hex').slice(0, 8), 16) % 1_000_000).padStart(6, '0');
+  const ref = { phone: `17401${digits}`, name: '（已删除）' };
+  const out: Obj = {};
+  for (const k of REQUIRED_REFS[row.type] ?? []) out[k] = k === 'customers' ? [ref] : ref;
+  return out;
 }

@@ -940,20 +940,15 @@ export class GuishuApp extends EventEmitter {
         if (touched) overlays.push({ seq: rec.seq, personal: canonicalJson(splitPersonal(rewritten).personal ?? {}) });
       }
       const erasedAt = toIso(this.now());
-      // Overlay first, then the blanking: a crash in between leaves the data present (and the erasure to repeat), never an event replay cannot read.
-      await this.store.transaction(async (tx) => {
-        for (const o of overlays) {
-          await tx.insertInto('erasures').values({ project_id: projectId, seq: o.seq, personal: o.personal, erased_at: erasedAt })
-            .onConflict((oc) => oc.columns(['project_id', 'seq']).doUpdateSet({ personal: o.personal, erased_at: erasedAt })).execute();
-        }
-      });
-      await this.store.erasePersonal(projectId, overlays.map((o) => o.seq));
+      // The overlay (the erasure record the database requires) and the blanking in one transaction.
+      await this.store.erasePersonal(projectId, overlays.map((o) => o.seq), { overlay: new Map(overlays.map((o) => [o.seq, o.personal])), erasedAt });
       // The checkpoint holds the customer's phone and name: it goes too.
       await this.store.dropCheckpoint(projectId);
       this.caches.delete(projectId);
       return { events: overlays.length, pseudonym };
     });
     await this.rebuildProjections(projectId);
+    await this.store.scrub(); // SQLite: the erased data out of the WAL too (docs/store.md)
     return result;
   }
 

@@ -81,8 +81,21 @@ export type VerifyResult =
       seq: number;
       expected: string;
       found: string;
-      reason: 'gap' | 'prev_hash' | 'hash' | 'payload' | 'personal_digest' | 'head';
+      reason: 'gap' | 'prev_hash' | 'hash' | 'payload' | 'personal_digest' | 'personal-erased-without-record' | 'head';
     };
+
+/** What erasePersonal records for each blanked row (table `erasures`). */
+export interface ErasureOptions {
+  /**
+   * seq → the erasure overlay (JSON text): the personal part a replay uses
+   * instead of the blanked one (GuishuApp.eraseCustomer writes the customer
+   * under a pseudonym). A seq without one is recorded with `null`: the app then
+   * replays the event with stand-in customers.
+   */
+  overlay?: ReadonlyMap<number, string>;
+  /** Default: the store's clock. */
+  erasedAt?: string;
+}
 
 export interface ReadRange {
   fromSeq?: number;
@@ -135,8 +148,20 @@ export interface EventStore {
   dropCheckpoint(projectId: string): Promise<void>;
   /** Recomputes every hash and link; reports the first broken one. */
   verifyChain(projectId: string): Promise<VerifyResult>;
-  /** Sets `personal` to NULL on the given events (the one UPDATE the database allows). Returns rows blanked. */
-  erasePersonal(projectId: string, seqs: readonly number[]): Promise<number>;
+  /**
+   * Sets `personal` to NULL on the given events (the one UPDATE the database
+   * allows), recording each in `erasures` in the same transaction (the
+   * database refuses the UPDATE without that record). Returns rows blanked.
+   */
+  erasePersonal(projectId: string, seqs: readonly number[], options?: ErasureOptions): Promise<number>;
+  /** Seqs whose personal data is gone without an erasure record (blanked behind the store's back). */
+  unexplainedErasures(projectId: string): Promise<number[]>;
+  /**
+   * After an erasure: SQLite checkpoints the WAL and truncates it, so the
+   * erased data (zeroed in the database file by secure_delete) is not left in
+   * the WAL either. PostgreSQL: nothing (see docs/store.md).
+   */
+  scrub(): Promise<void>;
   /** A write transaction for work that is not an append (e.g. projection rebuilds). */
   transaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Called after each committed append to projectId (PostgreSQL: from any process, via LISTEN). */
@@ -403,6 +428,7 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
       // Snapshot of the head first: appends landing during verification are
       // beyond it and ignored, so a live project verifies without a lock.
       const head = await store.head(projectId);
+      const recorded = new Set((await db.selectFrom('erasures').select('seq').where('project_id', '=', projectId).execute()).map((r) => Number(r.seq)));
       let expectedSeq = 1;
       let prev = GENESIS_HASH;
       let count = 0;
@@ -424,6 +450,9 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
           }
           const recomputed = hashEvent({ ...r, seq, payload });
           if (recomputed !== r.hash) return { ok: false, seq, expected: recomputed, found: r.hash, reason: 'hash' };
+          if (r.personal === null && r.personal_digest !== null && !recorded.has(seq)) {
+            return { ok: false, seq, expected: 'an erasure record for a blanked personal', found: 'personal NULL without an erasure record', reason: 'personal-erased-without-record' };
+          }
           if (r.personal !== null) {
             let digest: string | null = null;
             try {
@@ -448,18 +477,49 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
       return { ok: true, count, head };
     },
 
-    async erasePersonal(projectId, seqs) {
+    async erasePersonal(projectId, seqs, options = {}) {
       let n = 0;
+      const erasedAt = options.erasedAt ?? now();
       await adapter.transaction(async (tx) => {
         for (let i = 0; i < seqs.length; i += CHUNK) {
+          const chunk = seqs.slice(i, i + CHUNK);
+          // The record first: the database lets personal go to NULL only on a row that has one.
+          const present = await tx.selectFrom('events').select('seq')
+            .where('project_id', '=', projectId).where('seq', 'in', chunk).where('personal', 'is not', null).execute();
+          const blank = new Set(present.map((x) => Number(x.seq)));
+          for (const seq of chunk) {
+            const personal = options.overlay?.get(seq);
+            // A given overlay replaces the one recorded (a second customer of an event already blanked);
+            // without one, a row being blanked is recorded with `null` and an existing record is kept.
+            if (personal !== undefined) {
+              await tx.insertInto('erasures').values({ project_id: projectId, seq, personal, erased_at: erasedAt })
+                .onConflict((oc) => oc.columns(['project_id', 'seq']).doUpdateSet({ personal, erased_at: erasedAt })).execute();
+            } else if (blank.has(seq)) {
+              await tx.insertInto('erasures').values({ project_id: projectId, seq, personal: 'null', erased_at: erasedAt })
+                .onConflict((oc) => oc.columns(['project_id', 'seq']).doNothing()).execute();
+            }
+          }
+          if (present.length === 0) continue;
           const r = await tx.updateTable('events').set({ personal: null })
-            .where('project_id', '=', projectId).where('seq', 'in', seqs.slice(i, i + CHUNK))
+            .where('project_id', '=', projectId).where('seq', 'in', present.map((x) => Number(x.seq)))
             .where('personal', 'is not', null)
             .executeTakeFirst();
           n += Number(r.numUpdatedRows);
         }
       });
       return n;
+    },
+
+    async unexplainedErasures(projectId) {
+      const rows = await db.selectFrom('events').select('events.seq')
+        .leftJoin('erasures', (j) => j.onRef('erasures.project_id', '=', 'events.project_id').onRef('erasures.seq', '=', 'events.seq'))
+        .where('events.project_id', '=', projectId).where('events.personal', 'is', null).where('events.personal_digest', 'is not', null)
+        .where('erasures.seq', 'is', null).orderBy('events.seq').execute();
+      return rows.map((r) => Number(r.seq));
+    },
+
+    async scrub() {
+      if (adapter.dialect === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
     },
 
     transaction: (fn) => adapter.transaction(fn),

@@ -29,7 +29,7 @@ export async function openStore(config: StoreConfig = storeConfigFromEnv()): Pro
 }
 
 export type {
-  AppendOptions, ApplyProjections, Checkpoint, EventStatus, EventStore, EventStoreOptions, Head, NewEvent, Project, ReadRange, StoredEvent, VerifyResult,
+  AppendOptions, ApplyProjections, Checkpoint, ErasureOptions, EventStatus, EventStore, EventStoreOptions, Head, NewEvent, Project, ReadRange, StoredEvent, VerifyResult,
 } from './event-store.js';
 export { toIsoTime } from './event-store.js';
 export type { HeadNotice, StoreAdapter, Unlisten } from './adapter.js';
@@ -37,6 +37,7 @@ export { canonicalJson, sha256Hex } from './canonical.js';
 export { GENESIS_HASH, hashEvent, personalDigest, sealPersonal, type HashedFields, type PersonalEnvelope } from './hash.js';
 export { ConcurrencyError, DuplicateEventError, ProjectExistsError, ProjectNotFoundError, StoreError } from './errors.js';
 export { isRetryable, withRetry, type RetryOptions } from './retry.js';
+export { isDataError, isStorageFull, StorageUnavailableError } from './failures.js';
 export { executeAll, pipelineTap } from './pipeline.js';
 export { candidateMaskKeys, findMaskedReports, maskedReportsQuery, maskKey, maskShape, maskShapes, type MaskedReportHit, type MaskShape } from './masks.js';
 export { MIGRATIONS, migrate, type DialectName, type Migration } from './migrations/index.js';
