@@ -87,6 +87,9 @@ export class ApiClient {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The 补登 reason a replayed scenario's events carry (they are dated in the past of the server's clock). */
+export const REPLAY_REASON = 'simulate: scenario replay';
+
 /** An office event as the API takes it: times as ISO 8601. */
 export function eventToHttp(event: OfficeEvent): Record<string, unknown> {
   const out: Record<string, unknown> = { ...event };
@@ -127,7 +130,8 @@ export class RemoteOffice implements OfficeProbe {
   }
 
   async apply(event: OfficeEvent): Promise<void> {
-    await this.client.ok('POST', `${this.base}/events`, eventToHttp(event));
+    // A scenario's events lie in the past of the server's clock: registered after the fact (补登), with the reason.
+    await this.client.ok('POST', `${this.base}/events`, { ...eventToHttp(event), lateReason: REPLAY_REASON });
   }
 
   async owner(phone: string, at: number) {

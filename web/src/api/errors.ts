@@ -13,6 +13,7 @@ const FIELD: Record<string, Words> = {
   at: { zh: '时间', en: 'time' },
   effectiveAt: { zh: '生效时间', en: 'effective date' },
   reason: { zh: '理由', en: 'reason' },
+  lateReason: { zh: '补登原因', en: 'reason for the late registration' },
   owner: { zh: '归属顾问', en: 'owner' },
   username: { zh: '用户名', en: 'user name' },
   password: { zh: '密码', en: 'password' },
@@ -35,6 +36,10 @@ export const MESSAGES: Record<string, Words> = {
   'csrf': { zh: '页面已过期，请刷新后再试。', en: 'The page is out of date. Reload and try again.' },
   'csrf-failed': { zh: '页面已过期，请刷新后再试。', en: 'The page is out of date. Reload and try again.' },
   'too-many-attempts': { zh: '尝试次数过多，请稍后再试。', en: 'Too many attempts; try again later.' },
+  // time of record (docs/api.md)
+  'at-in-future': { zh: '不能登记未来的时间：事件时间以服务器时间为准。', en: 'An event cannot be dated in the future: the server’s clock dates events.' },
+  'at-outside-window': { zh: '事件时间以服务器时间为准，只能登记刚刚发生的事；补登请找案场经理。', en: 'Events are dated by the server’s clock; to register a past event, ask the sales manager.' },
+  'late-reason-required': { zh: '补登以往的事件须填写补登原因。', en: 'Registering a past event needs a reason.' },
   // request shape (docs/api.md)
   'invalid-field': { zh: '{field}填写有误，请检查。', en: 'Please check the {field}.' },
   'missing-field': { zh: '请填写{field}。', en: 'Please fill in the {field}.' },

@@ -12,7 +12,8 @@ export interface Judgement {
   reason: { zh: string; en: string }; at: string;
 }
 export interface Rotation { next: string; order: string[]; presence: Record<string, string>; makeUps: Record<string, number>; turns: Record<string, number>; at: string }
-export interface TimelineItem { seq: number; id: string; type: string; at: string; local: string; status: string; current: string; rejectionCode: string | null }
+/** `late`: registered after the fact (补登), shown with both times; `recordedLocal` is when it was recorded, in the project's zone. */
+export interface TimelineItem { seq: number; id: string; type: string; at: string; local: string; recordedAt: string; recordedLocal: string; late: boolean; lateReason: string | null; status: string; current: string; rejectionCode: string | null }
 export interface CustomerCard {
   phone: string; name: string | null; owner: string; status: string; protectedUntil: string | null;
   protectionLeft: { days: number; until: string; untilLocal: string } | null; basis: Basis | null; reason: { zh: string; en: string };
@@ -26,7 +27,7 @@ export interface Deal {
   performance: Record<string, number>; commission: Record<string, number>; basis: string; commissionBasis: string;
 }
 export interface StoredEventJson {
-  seq: number; id: string; type: string; at: string; local: string; recordedAt: string; recordedBy: string | null; status: string; rejectionCode: string | null;
+  seq: number; id: string; type: string; at: string; local: string; recordedAt: string; recordedBy: string | null; late: boolean; lateReason: string | null; status: string; rejectionCode: string | null;
   event: Record<string, unknown> & { type: string; customer?: { phone: string; name?: string } }; personalErased: boolean; hash: string;
   current?: { status: string; rejection?: { code: string; messageZh: string; messageEn: string } };
 }

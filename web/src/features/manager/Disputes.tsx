@@ -71,10 +71,11 @@ function Dispute({ phone }: { phone: string }) {
                     <Typography.Text strong>{e.local}</Typography.Text>
                     <Tag>{w(EVENT_TYPE[e.type], lang, e.type)}</Tag>
                     {e.current === 'rejected' && <Tag color="red">{t('未通过', 'refused')}</Tag>}
+                    {e.late && <Tooltip title={e.lateReason ?? ''}><Tag color="orange" data-testid="late-tag">{t(`补登 · 录入于 ${e.recordedLocal}`, `late · recorded ${e.recordedLocal}`)}</Tag></Tooltip>}
                     <Tooltip title={d ? `#${e.seq} ${d.hash.slice(0, 16)}…` : ''}>{ok ? <CheckCircleFilled style={{ color: '#52c41a' }} aria-label="verified" /> : <CloseCircleFilled style={{ color: '#cf1322' }} />}</Tooltip>
                   </Space>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {describe(d, staff.data, lang)}{d ? ` · ${t('登记人', 'registered by')} ${d.recordedBy ?? t('系统', 'system')} · ${t('录入于', 'recorded')} ${d.recordedAt.slice(0, 16).replace('T', ' ')}` : ''}
+                    {describe(d, staff.data, lang)}{d ? ` · ${t('登记人', 'registered by')} ${d.recordedBy ?? t('系统', 'system')} · ${t('录入于', 'recorded')} ${e.recordedLocal}${e.lateReason ? ` · ${t('补登原因', 'reason')}：${e.lateReason}` : ''}` : ''}
                   </Typography.Text>
                 </Space>
               ),

@@ -61,7 +61,9 @@ export default function ImportExport() {
         const at = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')} ${r.time.slice(0, 5).padStart(5, '0')}`;
         const customer = { phone: r.phone, ...(r.name ? { name: r.name } : {}) };
         const id = `xlsx-${hash}-${r.kind}-${r.row}`;
-        const body = r.kind === 'visit' ? { id, at, type: 'visit', customer, receivedBy: staffId(r.consultant) } : { id, at, type: 'call', customer, staff: staffId(r.consultant), direction: 'in' };
+        // Paper registers are dated in the past: 补登, with the file as the reason (the server keeps it beside both times).
+        const lateReason = `导入纸质登记表 ${file.name.slice(0, 200)}（${r.sheet} 第 ${r.row} 行）`;
+        const body = r.kind === 'visit' ? { id, at, lateReason, type: 'visit', customer, receivedBy: staffId(r.consultant) } : { id, at, lateReason, type: 'call', customer, staff: staffId(r.consultant), direction: 'in' };
         try {
           const res = await recordEvent(project, body);
           if (res.repeated) repeated++;
