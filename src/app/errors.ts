@@ -37,3 +37,27 @@ export class BusyError extends AppError {
     super('busy', 503, 'Busy', `project ${projectId} is being written by another process; try again`);
   }
 }
+
+/** The database's disk is full (SQLite SQLITE_FULL, PostgreSQL 53100): nothing was written; retry once space is freed. */
+export class StorageFullError extends AppError {
+  constructor(cause?: unknown) {
+    super('storage-full', 507, 'Storage full', 'the database has no space left: nothing was recorded; try again once the operator has freed disk space');
+    if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
+  }
+}
+
+/** The database refused a value of this event (one validation did not catch): it fails alone. */
+export class UnstorableError extends AppError {
+  constructor(message: string) {
+    super('unstorable-value', 422, 'Unprocessable', message);
+  }
+}
+
+/** The stable code of a schema issue at `path` (a time field: invalid-time; a phone: invalid-phone; else invalid-field). */
+export function codeForField(path: string): string {
+  const last = path.split('.').at(-1) ?? '';
+  if (last === 'phone') return 'invalid-phone';
+  if (TIME_FIELDS.has(last)) return 'invalid-time';
+  return 'invalid-field';
+}
+const TIME_FIELDS = new Set(['at', 'until', 'appointment', 'expectedAt', 'effectiveAt']);

@@ -15,18 +15,18 @@ import { availabilityOf } from '../domain/engine/rotation.ts';
 import { judgeArrival, ownerOf, rotationView, reportView, dealView, Timeline, policyAt, type Outcome, type OwnerView } from '../domain/engine/index.ts';
 import type { Change } from '../domain/engine/changes.ts';
 import { officeEvent, type EventOf, type OfficeEvent } from '../domain/events.ts';
-import { formatMask, maskMatches, normalizePhone, parseMask } from '../domain/phone.ts';
+import { formatMask, isPhoneText, maskMatches, normalizePhone, parseMask } from '../domain/phone.ts';
 import { PolicyError, PRESETS, resolvePolicy } from '../domain/policy/index.ts';
 import type { Policy } from '../domain/policy/schema.ts';
 import type { Rejected } from '../domain/rejection.ts';
 import { isValidTimezone, localDay, formatLocalTime, DEFAULT_TIMEZONE } from '../domain/time.ts';
 import {
-  canonicalJson, ConcurrencyError, DuplicateEventError, isRetryable, ProjectExistsError, ProjectNotFoundError, withRetry,
+  canonicalJson, ConcurrencyError, DuplicateEventError, isDataError, isRetryable, isStorageFull, ProjectExistsError, ProjectNotFoundError, withRetry,
   type EventStore, type Project, type StoredEvent,
 } from '../store/index.js';
 import { clauseText, type ClauseText } from './clauses.ts';
 import { customerRefs, fromStored, mapCustomerRefs, splitPersonal, toNewEvent } from './codec.ts';
-import { AppError, BusyError, ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
+import { AppError, BusyError, codeForField, ConflictError, InvalidInputError, NotFoundError, StorageFullError, UnstorableError } from './errors.ts';
 import { KeyedMutex, Semaphore } from './mutex.ts';
 import { sql } from 'kysely';
 import { KEYS, Projector, rowWrites, writeRows, type RowChange, type Table } from './projector.ts';
@@ -187,7 +187,12 @@ const CHECKPOINT_AFTER_REPLAY = 5_000;
 /** The name an erased customer is replayed under. */
 export const ERASED_NAME = '（已删除）';
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const toIso = (ms: number) => new Date(ms).toISOString();
+/**
+ * ISO UTC. A time beyond what a Date holds (a protection end computed from an
+ * extreme time stored before times were range-checked) is shown at the limit
+ * rather than failing the whole answer with a RangeError.
+ */
+const toIso = (ms: number): string => new Date(Number.isNaN(ms) ? 0 : Math.max(-8.64e15, Math.min(8.64e15, ms))).toISOString();
 
 export class GuishuApp extends EventEmitter {
   readonly store: EventStore;
@@ -200,7 +205,7 @@ export class GuishuApp extends EventEmitter {
   private readonly queues = new Map<string, PendingWrite[]>();
   private readonly draining = new Set<string>();
   /** Counters for operators and tests: appends lost to another process, caches rebuilt from the log, events appended (and how many of them shared a commit). */
-  readonly stats = { conflicts: 0, rebuilds: 0, restored: 0, appended: 0, grouped: 0, checkpoints: 0, checkpointFailures: 0 };
+  readonly stats = { conflicts: 0, rebuilds: 0, restored: 0, appended: 0, grouped: 0, checkpoints: 0, checkpointFailures: 0, isolated: 0 };
   private readonly checkpointEvery: number;
   private readonly checkpointDue = new Set<string>();
 
@@ -268,7 +273,8 @@ export class GuishuApp extends EventEmitter {
     const parsed = officeEvent.safeParse({ ...input, id: input.id ?? `ev-${randomUUID()}`, at: input.at ?? this.now() });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new InvalidInputError(issue.path.join('.') || '(event)', issue.message);
+      const field = issue.path.join('.') || '(event)';
+      throw new InvalidInputError(field, issue.message, codeForField(field));
     }
     const event = parsed.data as OfficeEvent;
     if (event.type === 'policy') checkPolicy(event.preset, event.set, 'preset', 'set');
@@ -311,7 +317,8 @@ export class GuishuApp extends EventEmitter {
     }
   }
 
-  private async writeBatch(projectId: string, batch: PendingWrite[]): Promise<void> {
+  /** Writes a batch; answers every member. Returns the error that failed all of them, if one did. */
+  private async writeBatch(projectId: string, batch: PendingWrite[]): Promise<unknown> {
     let pending = batch;
     for (let attempt = 1; pending.length > 0; ) {
       try {
@@ -320,7 +327,7 @@ export class GuishuApp extends EventEmitter {
         const answers = attempt === 1 ? await this.appendBatch(projectId, pending, false) : await this.serialised(projectId, () => this.appendBatch(projectId, pending, true));
         answers.forEach((a, i) => (a.ok ? pending[i]!.resolve(a.result) : pending[i]!.reject(a.error)));
         await this.checkpointIfDue(projectId);
-        return;
+        return undefined;
       } catch (e) {
         if (e instanceof MemberFailed) {
           // The engine threw on one command: it fails alone, the others go again (not a lost race).
@@ -330,9 +337,24 @@ export class GuishuApp extends EventEmitter {
         }
         const retry = (isRetryable(e) || e instanceof DuplicateEventError) && attempt < this.attempts;
         if (!retry) {
-          const mapped = e instanceof ConcurrencyError ? new BusyError(projectId) : e instanceof ProjectNotFoundError ? projectNotFound(projectId) : e;
+        if (!retry && pending.length > 1 && isDataError(e)) {
+          // The database refused a value of one event (one validation let through): the batch goes again
+          // one event at a time, so that only that event fails and its neighbours land. A failure of
+          // another kind on the way (a full disk) fails the rest at once.
+          this.stats.isolated++;
+          for (let i = 0; i < pending.length; i++) {
+            const failure = await this.writeBatch(projectId, [pending[i]!]);
+            if (failure !== undefined && !isDataError(failure)) {
+              const mapped = writeFailure(projectId, failure);
+              for (const p of pending.slice(i + 1)) p.reject(mapped);
+              return failure;
+            }
+          }
+          return undefined;
+        }
+          const mapped = writeFailure(projectId, e);
           for (const p of pending) p.reject(mapped);
-          return;
+          return e;
         }
         await sleep(Math.random() * Math.min(60, 3 * 2 ** attempt));
         attempt++;
@@ -1164,7 +1186,19 @@ function projectNotFound(projectId: string): NotFoundError {
 }
 
 function requirePhone(text: string, field: string): string {
-  const phone = normalizePhone(text);
+/** What a write's caller is told when its append failed for good. */
+function writeFailure(projectId: string, e: unknown): unknown {
+  if (e instanceof ConcurrencyError) return new BusyError(projectId);
+  if (e instanceof ProjectNotFoundError) return projectNotFound(projectId);
+  if (isStorageFull(e)) return new StorageFullError(e);
+  if (isDataError(e)) {
+    const code = (e as { code?: unknown }).code;
+    return new UnstorableError(`the database refused a value of this event${typeof code === 'string' && code ? ` (${code})` : ''}; nothing was recorded`);
+  }
+  return e;
+}
+
+  const phone = isPhoneText(text) ? normalizePhone(text) : undefined;
   if (!phone) throw new InvalidInputError(field, `not a valid mainland mobile number: ${text.slice(0, 40)}`, 'invalid-phone');
   return phone;
 }

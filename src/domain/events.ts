@@ -8,6 +8,7 @@
 // phone is normalised by the engine, because a bad phone is a rejection to
 // record, not a parse error.
 import { z } from 'zod';
+import { isPhoneText, PHONE_TEXT_RULE } from './phone.ts';
 
 export const STAFF_ROLES = ['consultant', 'manager', 'frontdesk', 'channel', 'outreach', 'controller'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -18,14 +19,43 @@ export type PresenceState = (typeof PRESENCE_STATES)[number];
 export const RELATION_KINDS = ['spouse', 'parent', 'child', 'sibling', 'relative', 'friend', 'colleague'] as const;
 export type RelationKind = (typeof RELATION_KINDS)[number];
 
-const staffId = z.string().min(1).max(64);
-const text = z.string().max(2000);
-const instant = z.number().int();
+/**
+ * Characters no field of an event may hold: the C0 controls (NUL, newlines,
+ * tabs…), DEL, the C1 controls, and the invisible direction marks, embeddings,
+ * overrides and isolates (U+200E/F, U+202A–U+202E, U+2066–U+2069) that make
+ * a name read differently from what it is. PostgreSQL refuses a NUL outright.
+ */
+export const FORBIDDEN_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** The same, less the line breaks and tabs a written reason may have. */
+export const FORBIDDEN_IN_PROSE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** A single line of text (a name, an id, a place, a unit) of at most `max` characters. */
+export function text(max: number, min = 0) {
+  return z.string().min(min).max(max).refine((s) => !FORBIDDEN_IN_TEXT.test(s), { message: 'control characters and direction overrides are not allowed' });
+}
+
+/** Free text that may run over several lines (a reason): line breaks and tabs allowed, other controls not. */
+export function prose(max: number, min = 0) {
+  return z.string().min(min).max(max).refine((s) => !FORBIDDEN_IN_PROSE.test(s), { message: 'control characters and direction overrides are not allowed' });
+}
+
+/** The first and the last instant an event may carry: 2000-01-01T00:00Z up to, not including, 2100-01-01T00:00Z. */
+export const MIN_INSTANT = Date.UTC(2000, 0, 1);
+export const MAX_INSTANT = Date.UTC(2100, 0, 1) - 1;
+export const INSTANT_RANGE_TEXT = 'from 2000-01-01 up to 2100-01-01 (UTC)';
+export const inInstantRange = (ms: number): boolean => Number.isFinite(ms) && ms >= MIN_INSTANT && ms <= MAX_INSTANT;
+
+const staffId = text(64, 1);
+const note = text(2000);
+const instant = z.number().int().refine(inInstantRange, { message: `a time ${INSTANT_RANGE_TEXT}` });
 
 export const customerRef = z.strictObject({
-  /** As registered on this occasion: may be mistyped, or masked on a report. */
-  phone: z.string().max(64),
-  name: z.string().max(200).optional(),
+  /**
+   * As registered on this occasion: may be mistyped (a recorded rejection),
+   * or masked on a report; but it is written as a phone (isPhoneText).
+   */
+  phone: z.string().max(64).refine(isPhoneText, { message: PHONE_TEXT_RULE }),
+  name: text(200).optional(),
 });
 export type CustomerRef = z.infer<typeof customerRef>;
 
@@ -48,16 +78,16 @@ export const staffEvent = z.strictObject({
   ...base,
   type: z.literal('staff'),
   staff: staffId,
-  name: z.string().max(200).optional(),
-  team: z.string().max(200).optional(),
+  name: text(200).optional(),
+  team: text(200).optional(),
   role: z.enum(STAFF_ROLES).default('consultant'),
-  agency: z.string().max(200).optional(),
+  agency: text(200).optional(),
 });
 
 export const policyEvent = z.strictObject({
   ...base,
   type: z.literal('policy'),
-  preset: z.string().min(1).max(64),
+  preset: text(64, 1),
   set: z.record(z.string(), z.unknown()).optional(),
   /** When the version takes effect; defaults to `at`. */
   effectiveAt: instant.optional(),
@@ -117,9 +147,9 @@ export const outreachEvent = z.strictObject({
   type: z.literal('outreach'),
   customer: customerRef,
   staff: staffId,
-  place: text.optional(),
-  company: text.optional(),
-  sector: text.optional(),
+  place: note.optional(),
+  company: note.optional(),
+  sector: note.optional(),
 });
 
 export const reportEvent = z.strictObject({
@@ -129,7 +159,7 @@ export const reportEvent = z.strictObject({
   staff: staffId,
   expectedAt: instant.optional(),
   /** Why an earlier report lapsed, when re-reporting (channel-sms-report.2d). */
-  reason: text.optional(),
+  reason: prose(2000).optional(),
 });
 
 export const referralEvent = z.strictObject({
@@ -160,11 +190,11 @@ export const staffRelationEvent = z.strictObject({
 export const dealEvent = z.strictObject({
   ...base,
   type: z.literal('deal'),
-  deal: z.string().min(1).max(128),
+  deal: text(128, 1),
   customers: z.array(customerRef).min(1).max(10),
   closedBy: staffId,
   stage: z.enum(['deposit', 'contract']),
-  unit: z.string().max(200).optional(),
+  unit: text(200).optional(),
 });
 
 export const complaintEvent = z.strictObject({
@@ -178,20 +208,20 @@ export const complaintEvent = z.strictObject({
 
 export const noContactEvent = z.strictObject({ ...base, type: z.literal('no-contact'), customer: customerRef, until: instant.optional() });
 export const leaveEvent = z.strictObject({ ...base, type: z.literal('leave'), staff: staffId });
-export const campaignEvent = z.strictObject({ ...base, type: z.literal('campaign'), until: instant, name: text.optional() });
+export const campaignEvent = z.strictObject({ ...base, type: z.literal('campaign'), until: instant, name: note.optional() });
 
-const shareValue = z.union([z.number().min(0).max(1), z.string().max(20)]);
+const shareValue = z.union([z.number().min(0).max(1), text(20)]);
 export const rulingEvent = z.strictObject({
   ...base,
   type: z.literal('ruling'),
   customer: customerRef.optional(),
-  deal: z.string().max(128).optional(),
+  deal: text(128).optional(),
   /** A staff id, or `none` to return the customer to the public pool. */
   owner: staffId.optional(),
   performance: z.record(staffId, shareValue).optional(),
   commission: z.record(staffId, shareValue).optional(),
   by: staffId,
-  reason: z.string().min(1).max(2000),
+  reason: prose(2000, 1),
   /** The rule the manager applied, when it is a clause of the catalogue (e.g. devco-conduct-ch7.7.1.3). */
   clause: z.string().regex(/^[a-z0-9-]+\.[0-9A-Za-z.]+$/).optional(),
 });
@@ -199,9 +229,9 @@ export const rulingEvent = z.strictObject({
 export const correctionEvent = z.strictObject({
   ...base,
   type: z.literal('correction'),
-  of: z.string().min(1).max(128),
+  of: text(128, 1),
   set: z.record(z.string(), z.unknown()),
-  reason: z.string().min(1).max(2000),
+  reason: prose(2000, 1),
   by: staffId,
 });
 

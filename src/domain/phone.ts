@@ -29,6 +29,23 @@ function libraryMobile(text: string): string | undefined {
   return CANONICAL.test(national) ? national : undefined;
 }
 
+/**
+ * How a phone may be written, in a registration or a lookup: digits (full-width
+ * ones too), spaces, dashes and parentheses, after an optional +86 / 0086, and
+ * `*` for the hidden digits of a masked report phone. Anything else — letters,
+ * `;`, dots, control characters — is not a phone but a malformed field (a 400
+ * naming it). A well-formed but wrong number (ten digits, a landline) is still
+ * a rejection the engine records. normalizePhone stays as tolerant as it was,
+ * so that logs written before this grammar replay as they were decided.
+ */
+const PHONE_TEXT = /^[(（]?(?:[+＋]86|0086)?[)）]?[0-9０-９* \u3000()（）\-－]*$/;
+const PHONE_DIGIT = /[0-9０-９]/;
+export const PHONE_TEXT_RULE = 'not a phone: digits, spaces, dashes and parentheses after an optional +86 or 0086 (a report may hide digits as *)';
+
+export function isPhoneText(text: string): boolean {
+  return CANONICAL.test(text) || (PHONE_TEXT.test(text) && PHONE_DIGIT.test(text));
+}
+
 /** The 11-digit mobile number, or undefined when the text is not a valid mainland mobile. */
 export function normalizePhone(text: string): string | undefined {
   // Spaces, dashes and a +86/0086 prefix are how people write a mobile; strip them and let the segment check decide.

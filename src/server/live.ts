@@ -2,7 +2,15 @@
 // and alerts. Fed by the app's 'applied' notices (every event a process learns
 // of, after commit); on PostgreSQL the store's LISTEN tells each process of
 // other processes' appends, and catching up the cache emits those too.
+//
+// The stream is scoped like the customer card (src/auth/redact.ts): it never
+// carries a full phone (the card, audited, gives it); names go to those who
+// see every customer (manager, controller, admin) and to the consultant who
+// received or owns the customer; alerts go to those who see everything and
+// to the staff member an alert names (the front desk also gets all-busy).
 import type { GuishuApp, AppliedNotice } from '../app/office.ts';
+import { seesAll, type Standing } from '../auth/roles.ts';
+import { maskAny } from '../auth/redact.ts';
 import { maskPhone, normalizePhone } from '../domain/phone.ts';
 import type { EventStore, Unlisten } from '../store/index.js';
 
@@ -10,6 +18,24 @@ export type Send = (event: string, data: unknown) => void;
 export interface LiveClient {
   send: Send;
   end: () => void;
+  /** Who watches: decides what of each message they receive. */
+  viewer: Standing;
+}
+
+/** What one viewer may receive of an arrival: the masked phone always; the name only as the card would show it. */
+export function arrivalFor(viewer: Standing, arrival: { name: string | null; receiver?: string | null; owner?: string | null }): typeof arrival {
+  if (seesAll(viewer)) return arrival;
+  const own = viewer.role === 'consultant' && viewer.staffId !== null && (arrival.receiver === viewer.staffId || arrival.owner === viewer.staffId);
+  return own ? arrival : { ...arrival, name: null };
+}
+
+/** An alert for one viewer, or null when it is not theirs: the customer masked for everyone. */
+export function alertFor(viewer: Standing, alert: { kind: string; customer: string | null; payload: { staff?: string | null } }): typeof alert | null {
+  const masked = { ...alert, customer: alert.customer === null ? null : maskAny(alert.customer) };
+  if (seesAll(viewer)) return masked;
+  if (viewer.staffId !== null && alert.payload.staff === viewer.staffId) return masked;
+  if (viewer.role === 'frontdesk' && alert.kind === 'all-busy') return masked;
+  return null;
 }
 
 export class LiveHub {
@@ -44,10 +70,12 @@ export class LiveHub {
     };
   }
 
-  private broadcast(projectId: string, event: string, data: unknown): void {
+  /** Sends each client of the project its own view of a message (`view` returns null: not for that client). */
+  private broadcast<T>(projectId: string, event: string, data: T, view: (viewer: Standing, data: T) => unknown = (_v, d) => d): void {
     for (const client of this.clients.get(projectId) ?? []) {
       try {
-        client.send(event, data);
+        const scoped = view(client.viewer, data);
+        if (scoped !== null) client.send(event, scoped);
       } catch {
         // a closed screen is removed by its own close handler
       }
@@ -70,16 +98,19 @@ export class LiveHub {
           receiver: contact?.kind === 'contact' ? (contact.receiver ?? contact.contact.staff) : (event.receivedBy ?? null),
           owner: ownership?.kind === 'ownership' ? ownership.ownership.owner : null,
           countsAsTurn: turn !== undefined,
-        });
+        }, arrivalFor);
       } else {
-        this.broadcast(n.projectId, 'arrival', { ...base, status: 'rejected', rejection: { code: outcome.rejection.code, field: outcome.rejection.field, message: outcome.rejection.messageZh } });
+        this.broadcast(n.projectId, 'arrival', { ...base, receiver: event.receivedBy ?? null, status: 'rejected', rejection: { code: outcome.rejection.code, field: outcome.rejection.field, message: outcome.rejection.messageZh } }, arrivalFor);
       }
     }
     if (n.rows.some((r) => r.table === 'rotation')) {
       void this.app.rotation(n.projectId).then((r) => this.broadcast(n.projectId, 'rotation', { seq: n.seq, ...r }), () => {});
     }
     for (const r of n.rows) {
-      if (r.table === 'alerts' && r.row) this.broadcast(n.projectId, 'alert', { seq: n.seq, ...r.row, payload: JSON.parse(String(r.row.payload)) as unknown });
+      if (r.table === 'alerts' && r.row) {
+        const alert = { seq: n.seq, ...r.row, kind: String(r.row.kind), customer: r.row.customer === null || r.row.customer === undefined ? null : String(r.row.customer), payload: JSON.parse(String(r.row.payload)) as { staff?: string | null } };
+        this.broadcast(n.projectId, 'alert', alert, alertFor);
+      }
     }
   }
 

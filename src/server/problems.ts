@@ -4,7 +4,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Socket } from 'node:net';
-import { AppError } from '../app/errors.ts';
+import { AppError, codeForField, StorageFullError } from '../app/errors.ts';
+import { isStorageFull } from '../store/index.js';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
@@ -51,7 +52,8 @@ function fromValidation(err: FastifyError & { validation: ValidationIssue[]; val
   const where = err.validationContext ?? 'body';
   const field = path.length ? path.join('.') : where;
   const missing = raw?.code === 'invalid_type' && raw.input === undefined;
-  const code = raw?.code === 'unrecognized_keys' ? 'unknown-field' : missing ? 'missing-field' : 'invalid-field';
+  // A value of the right type that breaks a field's rule: a phone not written as one is invalid-phone, a time out of range invalid-time.
+  const code = raw?.code === 'unrecognized_keys' ? 'unknown-field' : missing ? 'missing-field' : raw?.code === 'custom' ? codeForField(field) : 'invalid-field';
   const msg = String(issue.message ?? 'invalid').slice(0, 300);
   return problem(400, code, 'Invalid request', `${where}: ${field}: ${msg}`, field);
 }
@@ -65,6 +67,12 @@ export function installProblems(app: FastifyInstance): void {
       const headers = (err as AppError & { headers?: Record<string, string> }).headers;
       if (headers) for (const [k, v] of Object.entries(headers)) reply.header(k, v);
       return sendProblem(reply, problem(err.status, err.code, err.title, err.message, err.field));
+    }
+    if (isStorageFull(err)) {
+      // Outside the write queue (a sign-in's session, an audit row, a project's creation): the same clear answer.
+      request.log.error({ code: (err as { code?: unknown }).code }, 'storage full');
+      const full = new StorageFullError();
+      return sendProblem(reply, problem(full.status, full.code, full.title, full.message));
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 400 && status < 500) {

@@ -2,7 +2,7 @@
 // the domain's own schemas, with times as ISO 8601, local "YYYY-MM-DD HH:mm"
 // in the project's zone, or epoch ms; `id` and `at` optional.
 import { z } from 'zod';
-import { customerRef, officeEvent, says } from '../domain/events.ts';
+import { customerRef, INSTANT_RANGE_TEXT, inInstantRange, officeEvent, prose, says, text } from '../domain/events.ts';
 import { parseLocalTime } from '../domain/time.ts';
 import { InvalidInputError } from '../app/errors.ts';
 
@@ -14,12 +14,12 @@ export const instant = z
 
 export const projectParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a project id is 1-64 letters, digits, "-" or "_"');
 export const projectParams = z.object({ project: projectParam });
-export const idParams = z.object({ project: projectParam, id: z.string().min(1).max(128) });
+export const idParams = z.object({ project: projectParam, id: text(128, 1) });
 export const atQuery = z.object({ at: instant.optional() });
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 const options = (officeEvent.options as readonly AnyObject[]).map((o) => {
-  const patch: Record<string, z.ZodType> = { id: z.string().min(1).max(128).optional(), at: instant.optional() };
+  const patch: Record<string, z.ZodType> = { id: text(128, 1).optional(), at: instant.optional() };
   for (const k of INSTANT_KEYS) {
     const field = o.shape[k];
     if (k === 'at' || !field) continue;
@@ -31,37 +31,37 @@ export const httpEvent = z.discriminatedUnion('type', options as unknown as [Any
 
 export const createProjectBody = z.strictObject({
   id: projectParam.optional(),
-  name: z.string().min(1).max(200),
-  timezone: z.string().min(1).max(64).optional(),
-  preset: z.string().min(1).max(64),
+  name: text(200, 1),
+  timezone: text(64, 1).optional(),
+  preset: text(64, 1),
   set: z.record(z.string().max(100), z.unknown()).optional(),
 });
 
 export const staffBody = z.strictObject({
-  id: z.string().min(1).max(128).optional(),
+  id: text(128, 1).optional(),
   at: instant.optional(),
   staff: z.string().min(1).max(64),
   name: z.string().max(200).optional(),
   team: z.string().max(200).optional(),
   role: z.enum(['consultant', 'manager', 'frontdesk', 'channel', 'outreach', 'controller']).optional(),
-  agency: z.string().max(200).optional(),
+  agency: text(200).optional(),
 });
 
 export const rosterBody = z.strictObject({ id: z.string().min(1).max(128).optional(), at: instant.optional(), order: z.array(z.string().min(1).max(64)).max(200) });
 export const statusBody = z.strictObject({
-  id: z.string().min(1).max(128).optional(),
+  id: text(128, 1).optional(),
   at: instant.optional(),
   staff: z.string().min(1).max(64),
   state: z.enum(['present', 'busy', 'away-personal', 'away-business', 'sick', 'off']),
   until: instant.optional(),
 });
 export const policyBody = z.strictObject({
-  id: z.string().min(1).max(128).optional(),
+  id: text(128, 1).optional(),
   at: instant.optional(),
   preset: z.string().min(1).max(64),
   set: z.record(z.string().max(100), z.unknown()).optional(),
   effectiveAt: instant,
-  by: z.string().min(1).max(64).optional(),
+  by: text(64, 1).optional(),
 });
 
 export const judgeBody = z.strictObject({
@@ -70,11 +70,11 @@ export const judgeBody = z.strictObject({
   says: says.optional(),
   at: instant.optional(),
   purpose: z.enum(['tour', 'deposit', 'sign']).optional(),
-  recognizedBy: z.string().min(1).max(64).optional(),
+  recognizedBy: text(64, 1).optional(),
 });
 
 export const whatifBody = z.strictObject({
-  preset: z.string().min(1).max(64),
+  preset: text(64, 1),
   set: z.record(z.string().max(100), z.unknown()).optional(),
   at: instant.optional(),
 });
@@ -97,10 +97,13 @@ function wallClockInRange(text: string): boolean {
 /** Reads an instant field in the project's zone; a bad value is a 400 naming the field. */
 export function toInstant(value: unknown, timezone: string, field: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && wallClockInRange(value)) {
-    const ms = parseLocalTime(value, timezone);
-    if (ms !== undefined && Number.isFinite(ms)) return ms;
+  let ms: number | undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) ms = value;
+  else if (typeof value === 'string' && wallClockInRange(value)) ms = parseLocalTime(value, timezone);
+  if (ms !== undefined && Number.isFinite(ms)) {
+    // A year 0001 (read as 1901 by Date), 275760 or epoch 0 is a typo or an attack, and would haunt every card that shows it.
+    if (inInstantRange(ms)) return ms;
+    throw new InvalidInputError(field, `time out of range: ${JSON.stringify(value).slice(0, 80)} (an office records times ${INSTANT_RANGE_TEXT})`, 'invalid-time');
   }
   throw new InvalidInputError(field, `not a time: ${JSON.stringify(value).slice(0, 80)} (ISO 8601 with offset, "YYYY-MM-DD HH:mm" or epoch ms)`, 'invalid-time');
 }

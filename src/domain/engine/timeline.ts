@@ -178,7 +178,12 @@ export class Timeline {
   private corrected(event: OfficeEvent): OfficeEvent {
     if (this.corrections.size === 0) return event;
     const set = this.corrections.get(event.id);
-    return set ? (officeEvent.parse(mergeCorrection(event, set)) as OfficeEvent) : event;
+    if (!set) return event;
+    // The merge was checked when the correction was accepted; an event logged before a field's rule
+    // was tightened (a time out of today's range) must still replay rather than stop the project.
+    const merged = mergeCorrection(event, set);
+    const parsed = officeEvent.safeParse(merged);
+    return parsed.success ? (parsed.data as OfficeEvent) : merged;
   }
 
   /** A correction: the original stays on record; the timeline is replayed with the corrected registration in its place. */

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
 import type { StoreAdapter, HeadNotice, Unlisten } from '../adapter.js';
 import type { Database } from '../schema.js';
+import { isStorageFull, StorageUnavailableError } from '../failures.js';
 
 export interface SqliteStoreConfig {
   kind: 'sqlite';
@@ -25,19 +26,32 @@ export const SQLITE_FILE_NAME = 'guishu.db';
  * write lock first and waits for it under busy_timeout instead.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(config: ConstructorParameters<typeof SqliteDriver>[0], private readonly raw: BetterSqlite3.Database) {
+    super(config);
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  /**
+   * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, an
+   * I/O error): a ROLLBACK then fails with "cannot rollback - no transaction
+   * is active", and that second error would hide the first (the caller must
+   * see SQLITE_FULL to say the disk is full).
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.raw.inTransaction) return;
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0], private readonly raw: BetterSqlite3.Database) {
     super(config);
     this.#config = config;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.raw);
   }
 }
 
@@ -48,19 +62,47 @@ export function sqliteFilePath(config: SqliteStoreConfig, env: NodeJS.ProcessEnv
   return join(dir, SQLITE_FILE_NAME);
 }
 
+/**
+ * Opens the file in WAL mode. WAL: readers never block the writer.
+ * synchronous=FULL: a committed append survives power loss (the log is the
+ * system of record; NORMAL could lose the last commits). foreign_keys is off
+ * by default in SQLite. On a full disk SQLite fails here with an error that
+ * names its shared-memory file (SQLITE_IOERR_SHMSIZE) or SQLITE_FULL: it is
+ * said in words, with the folder.
+ */
+function openFile(file: string, config: SqliteStoreConfig): BetterSqlite3.Database {
+  let raw: BetterSqlite3.Database | undefined;
+  try {
+    raw = new BetterSqlite3(file);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(config.busyTimeoutMs ?? 5000))}`);
+    return raw;
+  } catch (err) {
+    try {
+      raw?.close();
+    } catch {
+      // the open failed: nothing more to release
+    }
+    const code = (err as { code?: unknown }).code;
+    const where = file === ':memory:' ? 'memory' : `the data folder ${dirname(resolve(file))}`;
+    if (isStorageFull(err) || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_TRUNCATE') {
+      throw new StorageUnavailableError(`cannot open the database: the disk holding ${where} is full (${String(code)}); free some space there and start again`, String(code), { cause: err });
+    }
+    if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
+      throw new StorageUnavailableError(`cannot open the database ${file} in ${where} (${String(code)}): check that the folder exists and is writable`, String(code), { cause: err });
+    }
+    throw err;
+  }
+}
+
 /** Commits through any SQLite store of this process (two stores on one file see each other's at once). */
 const localCommits = { epoch: 0 };
 
 export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
   const file = sqliteFilePath(config);
-  const raw = new BetterSqlite3(file);
-  // WAL: readers never block the writer. synchronous=FULL: a committed append
-  // survives power loss (the log is the system of record; NORMAL could lose the
-  // last commits). foreign_keys is off by default in SQLite.
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = FULL');
-  raw.pragma('foreign_keys = ON');
-  raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(config.busyTimeoutMs ?? 5000))}`);
+  const raw = openFile(file, config);
   // Kysely prepares every query it runs; the same few statements (append, head,
   // projection upserts, sessions) repeat on every request, so keep them prepared.
   // Nothing here iterates a statement (Kysely's stream()), which a shared one would forbid.
@@ -80,7 +122,7 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
       return stmt;
     },
   };
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: database as never }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: database as never }, raw) });
   // Heads this process committed or read, valid while no other connection has
   // written the file (data_version moves only on other connections' commits).
   const heads = new Map<string, number>();
