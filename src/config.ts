@@ -2,6 +2,7 @@
 // value stops the server with a message naming the variable.
 import { z } from 'zod';
 import { CHECKPOINT_EVERY } from './app/office.ts';
+import { ADDRESS_RATE, LOGIN_RATE } from './auth/rate.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +16,12 @@ export const configSchema = z.object({
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default('info')),
   GUISHU_WARM: z.preprocess(blankToUndefined, z.enum(['all', 'none']).default('all')),
   GUISHU_CHECKPOINT_EVERY: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).default(CHECKPOINT_EVERY)),
+  /** Sign-in attempts a minute per client address (0: no limit). */
+  GUISHU_LOGIN_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(LOGIN_RATE)),
+  /** Requests a minute per client address, any route (0: no limit). */
+  GUISHU_ADDRESS_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(100_000_000).default(ADDRESS_RATE)),
+  /** 1: demo mode — anyone may load the demo office and the sign-in page lists its accounts (read by src/server/demo.ts). */
+  GUISHU_DEMO: z.preprocess(blankToUndefined, z.enum(['0', '1']).default('0')),
 });
 
 export interface Config {
@@ -27,6 +34,10 @@ export interface Config {
   warm: boolean;
   /** Events appended between engine checkpoints of a project (GUISHU_CHECKPOINT_EVERY; 0: none, every start replays the whole log). */
   checkpointEvery: number;
+  /** Sign-in attempts a minute per client address (GUISHU_LOGIN_RATE; 0: no limit). */
+  loginRate: number;
+  /** Requests a minute per client address (GUISHU_ADDRESS_RATE; 0: no limit). */
+  addressRate: number;
 }
 
 export class ConfigError extends Error {
@@ -44,5 +55,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(env[variable] ?? null)})`);
   }
   const c = parsed.data;
-  return { port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY };
+  return { port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE };
 }

@@ -336,7 +336,6 @@ export class GuishuApp extends EventEmitter {
           continue;
         }
         const retry = (isRetryable(e) || e instanceof DuplicateEventError) && attempt < this.attempts;
-        if (!retry) {
         if (!retry && pending.length > 1 && isDataError(e)) {
           // The database refused a value of one event (one validation let through): the batch goes again
           // one event at a time, so that only that event fails and its neighbours land. A failure of
@@ -352,6 +351,7 @@ export class GuishuApp extends EventEmitter {
           }
           return undefined;
         }
+        if (!retry) {
           const mapped = writeFailure(projectId, e);
           for (const p of pending) p.reject(mapped);
           return e;
@@ -1181,11 +1181,6 @@ function checkPolicy(preset: string, set: Record<string, unknown> | undefined, p
   }
 }
 
-function projectNotFound(projectId: string): NotFoundError {
-  return new NotFoundError('project-not-found', `no project ${projectId}`, 'project');
-}
-
-function requirePhone(text: string, field: string): string {
 /** What a write's caller is told when its append failed for good. */
 function writeFailure(projectId: string, e: unknown): unknown {
   if (e instanceof ConcurrencyError) return new BusyError(projectId);
@@ -1198,6 +1193,11 @@ function writeFailure(projectId: string, e: unknown): unknown {
   return e;
 }
 
+function projectNotFound(projectId: string): NotFoundError {
+  return new NotFoundError('project-not-found', `no project ${projectId}`, 'project');
+}
+
+function requirePhone(text: string, field: string): string {
   const phone = isPhoneText(text) ? normalizePhone(text) : undefined;
   if (!phone) throw new InvalidInputError(field, `not a valid mainland mobile number: ${text.slice(0, 40)}`, 'invalid-phone');
   return phone;

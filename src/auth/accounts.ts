@@ -2,7 +2,14 @@
 // (cookie sessions with a CSRF token; bearer tokens for API clients; only a
 // sha256 of a token is stored), lockout with back-off, and the grants a
 // manager gives to read past registers for a time window.
+//
+// Sign-in failures are counted in the database, atomically, before the
+// password is checked: one upsert increments the count and sets the lock from
+// the incremented value, and does nothing while a lock holds. So however many
+// attempts arrive at once (in this process or others), at most `lockAfter`
+// reach argon2 before the rest are answered 429.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { sha256Hex, type EventStore } from '../store/index.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../app/errors.ts';
 import { tooMany, unauthenticated, AuthError } from './errors.ts';
@@ -180,41 +187,93 @@ export class Accounts {
 
   // ---------------------------------------------------------------- sign-in
 
-  /** Checks the password with lockout and back-off; 401 on a bad pair, 429 while locked. Returns the user id. */
+  /** How long the n-th consecutive failure locks the name: nothing before `lockAfter`, then the base, doubling up to the maximum. */
+  lockMsAfter(failures: number): number {
+    if (failures < this.lockAfter) return 0;
+    return Math.min(this.lockMaxMs, this.lockBaseMs * 2 ** Math.min(failures - this.lockAfter, 40));
+  }
+
+  /**
+   * Counts a sign-in attempt before its password is checked (the count is
+   * cleared when it succeeds). One statement, atomic in both databases: the
+   * failure count goes up by one and the lock is set from the new count —
+   * unless the name is locked, when nothing changes and the lock's end is
+   * returned instead.
+   */
+  private async countAttempt(username: string, now: number): Promise<{ lockedUntil: number } | null> {
+    const at = iso(now);
+    // The lock for count n (n = the stored count + 1), spelled out per n up to the cap: ISO text in both dialects.
+    const n = sql<number>`login_failures.failures + 1`;
+    const steps: [number, string][] = [];
+    for (let k = this.lockAfter; steps.length < 64; k++) {
+      const ms = this.lockMsAfter(k);
+      steps.push([k, iso(now + ms)]);
+      if (ms >= this.lockMaxMs) break;
+    }
+    const last = steps[steps.length - 1]!;
+    const lockFor = sql<string | null>`case when ${n} < ${this.lockAfter} then null ${sql.join(steps.slice(0, -1).map(([k, v]) => sql`when ${n} = ${k} then ${v}`), sql` `)} else ${last[1]} end`;
+    const first = this.lockMsAfter(1);
+    const counted = await this.db.insertInto('login_failures')
+      .values({ project_id: GROUP, username, failures: 1, locked_until: first ? iso(now + first) : null, last_at: at })
+      .onConflict((oc) => oc.columns(['project_id', 'username'])
+        .doUpdateSet({ failures: n, locked_until: lockFor, last_at: at })
+        .where((eb) => eb.or([eb('login_failures.locked_until', 'is', null), eb('login_failures.locked_until', '<=', at)])))
+      .returning('failures')
+      .executeTakeFirst();
+    if (counted) return null;
+    const f = await this.db.selectFrom('login_failures').select('locked_until').where('project_id', '=', GROUP).where('username', '=', username).executeTakeFirst();
+    // Unlocked and deleted in between (a success elsewhere): refuse this once rather than check uncounted.
+    return { lockedUntil: f?.locked_until ? Date.parse(f.locked_until) : now + 1000 };
+  }
+
+  /**
+   * Checks the password with lockout and back-off. One answer (401
+   * bad-credentials) for an unknown user, a wrong password and a disabled
+   * account, each after one argon2 verification; 429 while the name is
+   * locked, without checking. Returns the user id.
+   */
   async checkLogin(usernameText: string, password: string): Promise<string> {
     const username = usernameText.toLowerCase().slice(0, 64);
     const now = this.now();
-    const f = await this.db.selectFrom('login_failures').selectAll().where('project_id', '=', GROUP).where('username', '=', username).executeTakeFirst();
-    if (f?.locked_until && Date.parse(f.locked_until) > now) {
-      throw tooMany('login-locked', `too many failed sign-ins for ${username}; try again later`, (Date.parse(f.locked_until) - now) / 1000);
-    }
+    const locked = await this.countAttempt(username, now);
+    if (locked) throw tooMany('login-locked', `too many failed sign-ins for ${username}; try again later`, (locked.lockedUntil - now) / 1000);
     const u = await this.db.selectFrom('users').selectAll().where('project_id', '=', GROUP).where('username', '=', username).executeTakeFirst();
     this.dummyHash ??= hashPassword(randomPassword(), this.argon);
     const ok = await verifyPassword(u?.password_hash ?? (await this.dummyHash), password);
-    if (!u || !ok) {
-      const failures = (f?.failures ?? 0) + 1;
-      const lockMs = failures >= this.lockAfter ? Math.min(this.lockMaxMs, this.lockBaseMs * 2 ** (failures - this.lockAfter)) : 0;
-      const row = { project_id: GROUP, username, failures, locked_until: lockMs ? iso(now + lockMs) : null, last_at: iso(now) };
-      await this.db.insertInto('login_failures').values(row).onConflict((oc) => oc.columns(['project_id', 'username']).doUpdateSet({ failures, locked_until: row.locked_until, last_at: row.last_at })).execute();
+    if (!u || !ok || u.disabled_at !== null) {
       throw new AuthError('bad-credentials', 401, 'wrong username or password', { 'www-authenticate': 'Bearer realm="guishu"' });
     }
-    if (f) await this.db.deleteFrom('login_failures').where('project_id', '=', GROUP).where('username', '=', username).execute();
-    if (u.disabled_at !== null) throw new AuthError('user-disabled', 403, `user ${username} is disabled`);
+    await this.db.deleteFrom('login_failures').where('project_id', '=', GROUP).where('username', '=', username).execute();
     return u.user_id;
   }
 
-  async issue(userId: string, kind: 'cookie' | 'bearer'): Promise<IssuedSession> {
+  /** A session (cookie) or token (bearer) for the user; `loginId` ties the two credentials of one sign-in together. */
+  async issue(userId: string, kind: 'cookie' | 'bearer', loginId: string | null = null): Promise<IssuedSession> {
     const token = randomToken();
     const csrf = kind === 'cookie' ? randomToken(24) : null;
     const now = this.now();
     const expiresAt = iso(now + this.sessionTtlMs);
-    await this.db.insertInto('sessions').values({ project_id: GROUP, token_hash: sha256Hex(token), user_id: userId, kind, csrf, created_at: iso(now), expires_at: expiresAt, idle_until: iso(now + (kind === 'cookie' ? this.idleTtlMs : this.sessionTtlMs)) }).execute();
+    await this.db.insertInto('sessions').values({ project_id: GROUP, token_hash: sha256Hex(token), user_id: userId, kind, csrf, created_at: iso(now), expires_at: expiresAt, idle_until: iso(now + (kind === 'cookie' ? this.idleTtlMs : this.sessionTtlMs)), login_id: loginId }).execute();
     return { token, csrf, expiresAt };
   }
 
-  async revoke(token: string): Promise<void> {
+  /** Signs in: a cookie session and a bearer token, issued together (signing out of either ends both). */
+  async issueLogin(userId: string): Promise<{ cookie: IssuedSession; bearer: IssuedSession }> {
+    const loginId = randomUUID();
+    return { cookie: await this.issue(userId, 'cookie', loginId), bearer: await this.issue(userId, 'bearer', loginId) };
+  }
+
+  /** Ends the session of this token hash and every credential issued by the same sign-in. */
+  async revokeHash(tokenHash: string): Promise<void> {
     this.forgetSessions();
-    await this.db.deleteFrom('sessions').where('project_id', '=', GROUP).where('token_hash', '=', sha256Hex(token)).execute();
+    const s = await this.db.selectFrom('sessions').select('login_id').where('project_id', '=', GROUP).where('token_hash', '=', tokenHash).executeTakeFirst();
+    let q = this.db.deleteFrom('sessions').where('project_id', '=', GROUP);
+    q = s?.login_id ? q.where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('login_id', '=', s.login_id)])) : q.where('token_hash', '=', tokenHash);
+    await q.execute();
+  }
+
+  async revoke(token: string): Promise<void> {
+    await this.revokeHash(sha256Hex(token));
   }
 
   /** The principal a token stands for; 401 when unknown, of the other kind, expired, or its user disabled. */

@@ -72,7 +72,7 @@ export const says = z.strictObject({
 });
 export type Says = z.infer<typeof says>;
 
-const base = { id: z.string().min(1).max(128), at: instant };
+const base = { id: text(128, 1), at: instant };
 
 export const staffEvent = z.strictObject({
   ...base,

@@ -3,6 +3,7 @@
 // users, roles, grants, the audit log, and the customer's data rights
 // (export, erasure). Every refusal is an AuthError → 401/403/429
 // problem+json (src/server/problems.ts).
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { timingSafeEqual } from 'node:crypto';
@@ -11,7 +12,7 @@ import type { GuishuApp } from '../app/office.ts';
 import { Accounts, type AccountOptions, type UserView } from '../auth/accounts.ts';
 import { AuditLog } from '../auth/audit.ts';
 import { forbidden, tooMany, unauthenticated } from '../auth/errors.ts';
-import { RateLimiter } from '../auth/rate.ts';
+import { LOGIN_RATE, RateLimiter, rateFromEnv } from '../auth/rate.ts';
 import { isManagerial, PROJECT_ROLES, standingIn, type Principal, type Role, type Standing } from '../auth/roles.ts';
 import { localDay } from '../domain/time.ts';
 import type { EventStore } from '../store/index.js';
@@ -35,8 +36,12 @@ declare module 'fastify' {
 export interface AuthOptions extends AccountOptions {
   /** Password of the `admin` created on first start (default GUISHU_ADMIN_PASSWORD, else random and announced once). */
   adminPassword?: string;
-  /** Judge lookups a minute per consultant/frontdesk/channel/controller user (default GUISHU_JUDGE_RATE or 60). */
+  /** Customer lookups (judge and customer card, one budget) a minute per consultant/frontdesk/channel/controller user (default GUISHU_JUDGE_RATE or 60). */
   judgeRate?: number;
+  /** Sign-in attempts a minute per client address (default GUISHU_LOGIN_RATE or 20; 0: no limit). */
+  loginRate?: number;
+  /** Requests a minute per client address on every route registered after the accounts (default GUISHU_ADDRESS_RATE, else no limit). */
+  addressRate?: number;
   /** Where the generated admin password is printed (default stderr). */
   announce?: (line: string) => void;
   /** Mark cookies Secure even on plain HTTP (behind a TLS proxy). Default: only when the request is HTTPS. */
@@ -63,10 +68,10 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
 
 /** Per-request access decisions the routes ask for. */
 export class Guard {
-  readonly judgeLimiter: RateLimiter;
+  readonly lookupLimiter: RateLimiter;
 
   constructor(readonly accounts: Accounts, readonly audit: AuditLog, private readonly app: GuishuApp, judgeRate: number, private readonly now: () => number) {
-    this.judgeLimiter = new RateLimiter(judgeRate, 60_000, now);
+    this.lookupLimiter = new RateLimiter(judgeRate, 60_000, now);
   }
 
   principal(request: FastifyRequest): Principal {
@@ -93,12 +98,16 @@ export class Guard {
     throw forbidden('reading past registers needs the manager role or a grant from a manager (POST /api/projects/:project/grants)', 'grant-required');
   }
 
-  /** Judge lookups per user and minute; admin and managers are exempt. */
-  judge(request: FastifyRequest, projectId: string): void {
+  /**
+   * Customer lookups per user and minute — the judge and the customer card
+   * draw on one budget, so neither is a way around the other's limit; admin
+   * and managers are exempt.
+   */
+  lookup(request: FastifyRequest, projectId: string): void {
     const s = this.standing(request, projectId);
     if (isManagerial(s)) return;
-    const wait = this.judgeLimiter.hit(this.principal(request).userId);
-    if (wait > 0) throw tooMany('rate-limited', `more than ${this.judgeLimiter.limit} judge lookups a minute`, wait);
+    const wait = this.lookupLimiter.hit(this.principal(request).userId);
+    if (wait > 0) throw tooMany('rate-limited', `more than ${this.lookupLimiter.limit} customer lookups (judge and customer card together) a minute`, wait);
   }
 
   /** One audit row for a response that shows unmasked phones (or an export, erasure, account change). */
@@ -117,6 +126,17 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
   const audit = new AuditLog(store, now);
   const envRate = Number(process.env.GUISHU_JUDGE_RATE);
   const guard = new Guard(accounts, audit, app, o.judgeRate ?? (Number.isInteger(envRate) && envRate > 0 ? envRate : 60), now);
+  const loginRate = o.loginRate ?? rateFromEnv('GUISHU_LOGIN_RATE') ?? LOGIN_RATE;
+  const addressRate = o.addressRate ?? rateFromEnv('GUISHU_ADDRESS_RATE') ?? 0;
+
+  // Per client address (request.ip: behind a proxy, set Fastify's trustProxy), counted in this process's memory.
+  // The global limit covers the routes registered from here on; the sign-in route has its own, tighter one.
+  await fastify.register(rateLimit, {
+    global: addressRate > 0,
+    max: addressRate > 0 ? addressRate : Number.MAX_SAFE_INTEGER,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, c) => tooMany('rate-limited', `more than ${c.max} requests a minute from this address`, c.ttl / 1000),
+  });
 
   const created = await accounts.bootstrap(o.adminPassword ?? process.env.GUISHU_ADMIN_PASSWORD);
   if (created?.generated) {
@@ -174,13 +194,15 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
   const password = z.string().min(1).max(200);
 
   // ---------------------------------------------------------------- sign-in
-  r.post('/api/auth/login', { config: { public: true }, schema: { tags, summary: 'Sign in: sets an httpOnly SameSite=Strict session cookie (+ a readable CSRF cookie) and returns a bearer token for API clients', body: z.strictObject({ username: z.string().min(1).max(64), password }) } }, async (request, reply) => {
+  const loginLimit = loginRate > 0
+    ? { max: loginRate, timeWindow: 60_000, errorResponseBuilder: (_request: FastifyRequest, c: { ttl: number }) => tooMany('login-throttled', `more than ${loginRate} sign-in attempts a minute from this address; try again later`, c.ttl / 1000) }
+    : false;
+  r.post('/api/auth/login', { config: { public: true, rateLimit: loginLimit }, schema: { tags, summary: 'Sign in: sets an httpOnly SameSite=Strict session cookie (+ a readable CSRF cookie) and returns a bearer token for API clients', body: z.strictObject({ username: z.string().min(1).max(64), password }) } }, async (request, reply) => {
     const userId = await accounts.checkLogin(request.body.username, request.body.password);
     // Session fixation: whatever session or token came with the request is revoked; the new ones are fresh.
     const presented = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
     if (presented) await accounts.revoke(presented);
-    const cookie = await accounts.issue(userId, 'cookie');
-    const bearer = await accounts.issue(userId, 'bearer');
+    const { cookie, bearer } = await accounts.issueLogin(userId);
     const maxAge = Math.floor(accounts.sessionTtlMs / 1000);
     reply.header('set-cookie', [
       `${SESSION_COOKIE}=${cookie.token}; HttpOnly; ${cookieAttrs(request, maxAge)}`,
@@ -190,10 +212,9 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
     return { user: await accounts.user(userId), token: bearer.token, tokenType: 'Bearer', csrfToken: cookie.csrf, expiresAt: cookie.expiresAt };
   });
 
-  r.post('/api/auth/logout', { config: { roles: 'any' }, schema: { tags, summary: 'Sign out: ends the session (cookie) or revokes the token (bearer)' } }, async (request, reply) => {
+  r.post('/api/auth/logout', { config: { roles: 'any' }, schema: { tags, summary: 'Sign out: ends the sign-in — its cookie session and the bearer token issued with it, whichever of the two is presented' } }, async (request, reply) => {
     const p = guard.principal(request);
-    accounts.forgetSessions();
-    await store.db.deleteFrom('sessions').where('project_id', '=', '*').where('token_hash', '=', p.session.tokenHash).execute();
+    await accounts.revokeHash(p.session.tokenHash);
     reply.header('set-cookie', [`${SESSION_COOKIE}=; HttpOnly; ${cookieAttrs(request, 0)}`, `${CSRF_COOKIE}=; ${cookieAttrs(request, 0)}`]);
     return { ok: true };
   });
@@ -247,9 +268,11 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
     const { project } = request.params;
     await app.timezone(project);
     const user = request.params.user.toLowerCase();
-    const u = await accounts.setRole(project, user, request.body, guard.principal(request).userId);
+    const p = guard.principal(request);
+    const u = await accounts.setRole(project, user, request.body, p.userId);
     await guard.record(request, project, 'role-set', { detail: { user, role: request.body.role, staff: request.body.staff ?? null } });
-    return u;
+    // The answer names the user's roles only in projects the caller manages (this one included).
+    return scopedUser(p, u);
   });
   r.delete('/api/projects/:project/roles/:user', { config: { roles: ['manager'] }, schema: { tags, summary: 'Remove a user’s role in the project', params: roleParams } }, async (request) => {
     const { project } = request.params;

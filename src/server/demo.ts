@@ -2,16 +2,21 @@
 // generated month (2 teams, 12 consultants, 3 channel agencies, the
 // `standard` policy) so a visitor can try every screen at once.
 //
-// Demo mode is on when GUISHU_DEMO=1, or when the project `demo` exists and
-// was created by this loader (its first event is recorded by `demo-loader`).
-// Only in demo mode does `GET /api/demo` list the demo accounts, which the
-// sign-in page shows. The month ends now: events after the server's clock are
-// not loaded, so today's rotation, reports and countdowns are live.
+// Demo only when asked. Demo mode is GUISHU_DEMO=1 at start: then anyone may
+// load the demo office, the loader creates one account per role with the
+// published password `guishu-demo`, and `GET /api/demo` lists those accounts
+// for the sign-in page. Without it, loading needs a signed-in admin (the
+// password printed at first start, or GUISHU_ADMIN_PASSWORD), the loader
+// creates no accounts (the admin gives roles in 账号与授权), and nothing is
+// listed. The month ends now: events after the server's clock are not loaded,
+// so today's rotation, reports and countdowns are live.
 //
-// Routes (public, like health): GET /api/demo → status; POST /api/demo/load
-// → starts the load (refused once any project exists, unless GUISHU_DEMO=1
-// and the demo project is absent); progress appears in GET /api/demo.
+// Routes: GET /api/demo (public) → status; POST /api/demo/load (public in
+// demo mode; otherwise it asks for the admin's session itself) → starts the
+// load (refused once any project exists, unless GUISHU_DEMO=1 and the demo
+// project is absent); progress appears in GET /api/demo.
 import type { FastifyInstance } from 'fastify';
+import { forbidden } from '../auth/errors.ts';
 import type { GuishuApp } from '../app/office.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import { DEFAULT_TIMEZONE, formatLocalDate, localDay } from '../domain/time.ts';
@@ -20,7 +25,7 @@ import { problem, sendProblem } from './problems.ts';
 
 export const DEMO_PROJECT = 'demo';
 export const DEMO_LOADER = 'demo-loader';
-/** Password of every demo account (demo mode only). */
+/** Password of every demo account (created in demo mode only). */
 export const DEMO_PASSWORD = 'guishu-demo';
 
 export interface DemoAccount {
@@ -47,7 +52,7 @@ export interface DemoOptions {
   now?: () => number;
   /** Customers over the month (default 700: about 2,500 events). */
   customers?: number;
-  /** Creates the demo accounts once the office exists (the accounts module's job; absent until it lands). */
+  /** Creates the demo accounts once the office exists, in demo mode only (default: src/auth). */
   createAccounts?: (accounts: readonly DemoAccount[], projectId: string) => Promise<void>;
 }
 
@@ -97,21 +102,29 @@ export function registerDemo(fastify: FastifyInstance, opts: DemoOptions): void 
     return loaderProject;
   };
 
-  fastify.get('/api/demo', { config: { public: true }, schema: { tags: ['system'], summary: 'Demo office: mode, load progress, demo accounts (demo mode only)' } }, async () => {
+  fastify.get('/api/demo', { config: { public: true }, schema: { tags: ['system'], summary: 'Demo office: demo mode (GUISHU_DEMO=1), load progress, whether loading needs the admin, the demo accounts (listed in demo mode only)' } }, async () => {
     const projects = await app.listProjects();
     const loaded = await demoProjectByLoader();
-    const mode = enabled || loaded;
     return {
-      demo: mode,
+      demo: enabled,
       projects: projects.length,
       project: loaded ? DEMO_PROJECT : null,
       canLoad: !state.running && !loaded && (projects.length === 0 || enabled),
+      /** Loading needs a signed-in admin (not demo mode). */
+      loadNeedsAdmin: !enabled,
+      /** Whether the sign-in page lists demo accounts (demo mode only). */
+      accountsListed: enabled,
       loading: state,
-      accounts: mode ? DEMO_ACCOUNTS : [],
+      accounts: enabled ? DEMO_ACCOUNTS : [],
     };
   });
 
-  fastify.post('/api/demo/load', { config: { public: true }, schema: { tags: ['system'], summary: 'Load the demo office (a generated month); only on an empty server or with GUISHU_DEMO=1' } }, async (_request, reply) => {
+  // Public in demo mode; otherwise the route asks for the admin's session itself (the authenticate hook, then the admin flag).
+  fastify.post('/api/demo/load', { config: { public: true }, schema: { tags: ['system'], summary: 'Load the demo office (a generated month): a signed-in admin on an empty server, or anyone with GUISHU_DEMO=1' } }, async (request, reply) => {
+    if (!enabled) {
+      await fastify.authenticate(request, reply);
+      if (!request.principal?.admin) throw forbidden('loading the demo office needs the admin (or a server started with GUISHU_DEMO=1)', 'admin-required');
+    }
     const projects = await app.listProjects();
     if (state.running) return reply.code(202).send({ started: false, loading: state });
     if (projects.some((p) => p.projectId === DEMO_PROJECT)) return sendProblem(reply, problem(409, 'project-exists', 'Conflict', 'the demo office is already loaded', 'id'));
@@ -123,7 +136,8 @@ export function registerDemo(fastify: FastifyInstance, opts: DemoOptions): void 
     void loadDemo(app, { now: now(), customers: opts.customers ?? 700, progress: (done, total) => Object.assign(state, { done, total }) })
       .then(async () => {
         loaderProject = true;
-        await (opts.createAccounts ?? ((a, p) => createDemoAccounts(app, a, p)))(DEMO_ACCOUNTS, DEMO_PROJECT);
+        // Accounts with the published password only when the server was started for a demo.
+        if (enabled) await (opts.createAccounts ?? ((a, p) => createDemoAccounts(app, a, p)))(DEMO_ACCOUNTS, DEMO_PROJECT);
         state.finishedAt = new Date(now()).toISOString();
       })
       .catch((e: unknown) => {

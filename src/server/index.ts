@@ -207,7 +207,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   r.post('/api/projects/:project/judge', { config: { roles: ALL }, schema: { tags: ['queries'], summary: 'Who receives this arriving customer and whose customer they are (records nothing); rate-limited per user except managers; a channel agent sees the owner only of customers they reported', params: projectParams, body: judgeBody } }, async (request) => {
     const { project } = request.params;
     const b = request.body;
-    guard.judge(request, project);
+    guard.lookup(request, project);
     const when = await at(project, b.at);
     await guard.past(request, project, when);
     const answer = await app.judge(project, { phone: b.customer.phone, party: b.party?.map((p) => p.phone), says: b.says, at: when, purpose: b.purpose, recognizedBy: b.recognizedBy });
@@ -217,6 +217,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   });
   r.get('/api/projects/:project/customers/:phone', { config: { roles: ALL }, schema: { tags: ['queries'], summary: 'Customer card: owner, status, protection left, basis in words, timeline. In full (audited) for managers, controllers and the owning consultant; masked phone, no name and no history for other consultants; the front desk sees today’s history; a channel agent only customers they reported', params: z.object({ project: projectParams.shape.project, phone: z.string().min(1).max(64) }), querystring: atQuery } }, async (request) => {
     const { project, phone } = request.params;
+    guard.lookup(request, project);
     const when = await at(project, request.query.at);
     await guard.past(request, project, when);
     const s = guard.standing(request, project);

@@ -2,7 +2,7 @@
 // the domain's own schemas, with times as ISO 8601, local "YYYY-MM-DD HH:mm"
 // in the project's zone, or epoch ms; `id` and `at` optional.
 import { z } from 'zod';
-import { customerRef, INSTANT_RANGE_TEXT, inInstantRange, officeEvent, prose, says, text } from '../domain/events.ts';
+import { customerRef, INSTANT_RANGE_TEXT, inInstantRange, officeEvent, says, text } from '../domain/events.ts';
 import { parseLocalTime } from '../domain/time.ts';
 import { InvalidInputError } from '../app/errors.ts';
 
@@ -40,25 +40,25 @@ export const createProjectBody = z.strictObject({
 export const staffBody = z.strictObject({
   id: text(128, 1).optional(),
   at: instant.optional(),
-  staff: z.string().min(1).max(64),
-  name: z.string().max(200).optional(),
-  team: z.string().max(200).optional(),
+  staff: text(64, 1),
+  name: text(200).optional(),
+  team: text(200).optional(),
   role: z.enum(['consultant', 'manager', 'frontdesk', 'channel', 'outreach', 'controller']).optional(),
   agency: text(200).optional(),
 });
 
-export const rosterBody = z.strictObject({ id: z.string().min(1).max(128).optional(), at: instant.optional(), order: z.array(z.string().min(1).max(64)).max(200) });
+export const rosterBody = z.strictObject({ id: text(128, 1).optional(), at: instant.optional(), order: z.array(text(64, 1)).max(200) });
 export const statusBody = z.strictObject({
   id: text(128, 1).optional(),
   at: instant.optional(),
-  staff: z.string().min(1).max(64),
+  staff: text(64, 1),
   state: z.enum(['present', 'busy', 'away-personal', 'away-business', 'sick', 'off']),
   until: instant.optional(),
 });
 export const policyBody = z.strictObject({
   id: text(128, 1).optional(),
   at: instant.optional(),
-  preset: z.string().min(1).max(64),
+  preset: text(64, 1),
   set: z.record(z.string().max(100), z.unknown()).optional(),
   effectiveAt: instant,
   by: text(64, 1).optional(),

@@ -171,6 +171,8 @@ export interface SessionsTable {
   created_at: IsoTime;
   expires_at: IsoTime;
   idle_until: IsoTime;
+  /** The sign-in that issued it: a cookie session and its bearer token share one (null before migration 6). */
+  login_id: string | null;
 }
 
 export interface LoginFailuresTable {

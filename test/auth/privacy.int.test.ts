@@ -87,7 +87,7 @@ for (const target of TARGETS) {
       expect((await me(l.token)).status).toBe(200);
       expect((await office.as('mgr', 'POST', '/api/users/leaver/disable')).status).toBe(200);
       expect((await me(l.token)).status).toBe(401);
-      expect((await login('leaver', PASSWORD)).status).toBe(403);
+      expect((await login('leaver', PASSWORD)).status).toBe(401); // one answer for disabled, wrong and unknown (test/auth/limits)
 
       // lockout: 5 failures, then refused even with the right password, with Retry-After
       await api(office.base, 'POST', '/api/users', { username: 'typo', password: PASSWORD });
@@ -111,6 +111,8 @@ for (const target of TARGETS) {
       expect(over.status).toBe(429);
       expect(over.type).toContain('application/problem+json');
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      // the customer card draws on the same budget (test/auth/limits.int.test.ts)
+      expect((await office.as('desk', 'GET', `/api/projects/${P1}/customers/${PA}`)).status).toBe(429);
       for (let i = 0; i < 61; i++) expect((await judge('mgr')).status).toBe(200);
     });
 
@@ -137,7 +139,12 @@ for (const target of TARGETS) {
       const db = office.running.store.db;
       const count = async () => Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('project_id', '=', P1).where('action', 'in', ['read-phone', 'read-log', 'export']).executeTakeFirstOrThrow()).n);
       const before = await count();
-      const card = (who: 'mgr' | 'conA' | 'desk' | 'ctl', phone: string) => office.as(who, 'GET', `/api/projects/${P1}/customers/${phone}`, undefined);
+      // a front desk user of its own: `desk` spent its lookup budget in the judge test
+      await api(office.base, 'POST', '/api/users', { username: 'desk2', password: PASSWORD });
+      await api(office.base, 'PUT', `/api/projects/${P1}/roles/desk2`, { role: 'frontdesk' });
+      const desk2 = (await signIn(office.base, 'desk2', PASSWORD)).token;
+      const card = (who: 'mgr' | 'conA' | 'desk' | 'ctl', phone: string) =>
+        who === 'desk' ? api(office.base, 'GET', `/api/projects/${P1}/customers/${phone}`, undefined, { authorization: `Bearer ${desk2}` }) : office.as(who, 'GET', `/api/projects/${P1}/customers/${phone}`, undefined);
       expect((await card('mgr', PA)).status).toBe(200); // unmasked: +1
       expect((await card('conA', PA)).status).toBe(200); // own customer, unmasked: +1
       expect((await card('conA', PB)).status).toBe(200); // masked: +0
