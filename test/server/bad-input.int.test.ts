@@ -3,7 +3,7 @@
 // validation with a 400 naming the field, and one event the database refuses
 // fails alone — the other writers of its group commit land.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GuishuApp } from '../../src/app/office.ts';
+import type { GuishuApp } from '../../src/app/office.ts';
 import { officeEvent } from '../../src/domain/events.ts';
 import { api, cleanup, startServer, TARGETS, warnSkips, type Running } from './harness.ts';
 
