@@ -16,6 +16,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default('info')),
   GUISHU_WARM: z.preprocess(blankToUndefined, z.enum(['all', 'none']).default('all')),
   GUISHU_CHECKPOINT_EVERY: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).default(CHECKPOINT_EVERY)),
+  /** The Ed25519 key that signs chain heads: a PEM private key, or the path of a file holding one (default: GUISHU_DATA/signing-key.pem, created at first start). */
+  GUISHU_SIGNING_KEY: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   /** Sign-in attempts a minute per client address (0: no limit). */
   GUISHU_LOGIN_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(LOGIN_RATE)),
   /** Requests a minute per client address, any route (0: no limit). */
@@ -34,6 +36,8 @@ export interface Config {
   warm: boolean;
   /** Events appended between engine checkpoints of a project (GUISHU_CHECKPOINT_EVERY; 0: none, every start replays the whole log). */
   checkpointEvery: number;
+  /** GUISHU_SIGNING_KEY: the head-signing key (PEM or a path); absent: the data folder's signing-key.pem (src/ops/signing.ts). */
+  signingKey?: string;
   /** Sign-in attempts a minute per client address (GUISHU_LOGIN_RATE; 0: no limit). */
   loginRate: number;
   /** Requests a minute per client address (GUISHU_ADDRESS_RATE; 0: no limit). */
@@ -55,5 +59,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(env[variable] ?? null)})`);
   }
   const c = parsed.data;
-  return { port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE };
+  return { signingKey: c.GUISHU_SIGNING_KEY, port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE };
 }

@@ -9,9 +9,10 @@ const USAGE = `guishu — 客户归属 customer attribution for sales offices
   guishu whatif FILE --policy PRESET [--set key=value ...]
   guishu generate --customers N --days D --consultants K --seed S
   guishu start                                      the office server (port 3000)
+  guishu witness --server URL --token T --out FILE  fetch, check and keep the server's signed heads (the controller's copy)
 
   on the store (GUISHU_DATA or DATABASE_URL, as the server):
-  guishu verify                                     walk every hash chain (events and audit)
+  guishu verify [--witness FILE]                    walk every hash chain (events and audit); check signed heads witnessed earlier
   guishu import-timeline FILE [--project ID]        load an NDJSON timeline through the engine
   guishu rebuild [--project ID] [--check]           recompute projections from the log
   guishu backup FILE | guishu restore FILE          portable log with checksums
@@ -42,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'generate': {
       const { generateCommand } = await import('./generate.ts');
       return generateCommand(rest, write);
+    }
+    case 'witness': {
+      const { witnessCommand } = await import('./witness.ts');
+      return witnessCommand(rest, write);
     }
     case 'start': {
       const { startCommand } = await import('./start.ts');

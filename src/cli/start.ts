@@ -23,7 +23,7 @@ export async function startCommand(args: string[]): Promise<number> {
   const logger = pino({ level: config.logLevel, base: { service: 'guishu' } });
   const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir });
   logger.info({ database: store.dialect, migrationsApplied: store.migrationsApplied }, 'store open');
-  const server = await buildServer({ store, logger, auth: { loginRate: config.loginRate, addressRate: config.addressRate }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery }) });
+  const server = await buildServer({ store, logger, signing: { key: config.signingKey, dataDir: config.dataDir }, auth: { loginRate: config.loginRate, addressRate: config.addressRate }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery }) });
   server.app.on('checkpoint-failed', ({ projectId, error }: { projectId: string; error: unknown }) => logger.warn({ err: error, project: projectId }, 'checkpoint not saved'));
   try {
     const address = await server.fastify.listen({ port: config.port, host: config.host });

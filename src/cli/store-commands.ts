@@ -2,6 +2,7 @@
 // DATABASE_URL as the server. See docs/operations.md.
 import { parseArgs } from 'node:util';
 import { openStore, storeConfigFromEnv, type EventStore } from '../store/index.ts';
+import type { WitnessLine } from '../ops/witness.ts';
 
 type Write = (line: string) => void;
 const err = (line: string) => process.stderr.write(line + '\n');
@@ -15,7 +16,20 @@ async function withStore<T>(fn: (store: EventStore) => Promise<T>): Promise<T> {
   }
 }
 
-async function verify(write: Write): Promise<number> {
+async function verify(args: string[], write: Write): Promise<number> {
+  const { values } = parseArgs({ args, options: { witness: { type: 'string', multiple: true } } });
+  // Read the witness files first: a bad one is refused before the store is opened.
+  const { readWitnessFile, checkWitness, WitnessFileError } = await import('../ops/witness.ts');
+  const witnessed: WitnessLine[] = [];
+  try {
+    for (const f of values.witness ?? []) witnessed.push(...readWitnessFile(f));
+  } catch (e) {
+    if (e instanceof WitnessFileError) {
+      err(`guishu verify: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
   return withStore(async (store) => {
     let broken = 0;
     for (const project of await store.listProjects()) {
@@ -35,6 +49,13 @@ async function verify(write: Write): Promise<number> {
         broken++;
         write(`✗ audit ${id}: broken at seq ${r.seq} (${r.reason}): expected ${r.expected}, found ${r.found}`);
       }
+    }
+    // Heads the server signed earlier (guishu witness): a log cut back or rewritten and re-hashed verifies above, not here.
+    if (values.witness) {
+      const w = await checkWitness(store, witnessed);
+      for (const c of w.contradictions) write(`✗ witness ${c.projectId}: ${c.reason} at ${c.log} seq ${c.seq}: ${c.message}`);
+      broken += w.contradictions.length;
+      if (w.contradictions.length === 0) write(`✓ witness: ${w.checked} signed heads, the store holds every one`);
     }
     return broken === 0 ? 0 : 1;
   });
@@ -235,7 +256,7 @@ async function alertsCommand(args: string[], write: Write): Promise<number> {
 export async function runStoreCommand(command: string, args: string[], write: Write): Promise<number | undefined> {
   switch (command) {
     case 'verify':
-      return verify(write);
+      return verify(args, write);
     case 'import-timeline':
       return importTimelineCommand(args, write);
     case 'rebuild':

@@ -314,6 +314,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   });
 
   (await import('./demo.ts')).registerDemo(fastify, { app }); // demo office loader (docs/web.md)
+  (await import('./witness.ts')).registerWitness(fastify, { app, store: opts.store, signing: opts.signing }); // signed chain heads (docs/verify.md)
   (await import('./static.ts')).registerWeb(fastify, { app, store: opts.store }); // the web app at / (docs/web.md)
   await fastify.ready();
   return {

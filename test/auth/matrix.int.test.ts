@@ -16,7 +16,7 @@ const ALL5: UserName[] = ['mgr', 'ctl', 'desk', 'conA', 'chan'];
 const EVERYONE: UserName[] = ['admin', ...ALL5];
 
 /** Routes answering without a session. /api/demo* belong to the web app's demo loader (flagged in docs/api.md). */
-const PUBLIC = new Set(['GET /api/health', 'POST /api/auth/login', 'GET /api/demo', 'POST /api/demo/load']);
+const PUBLIC = new Set(['GET /api/health', 'POST /api/auth/login', 'GET /api/demo', 'POST /api/demo/load', 'GET /api/keys']);
 
 /** Who may, in a project where they hold their role (admin: everywhere). */
 const EXPECT: Record<string, UserName[]> = {
@@ -55,6 +55,7 @@ const EXPECT: Record<string, UserName[]> = {
   'POST /api/projects/:project/grants': ['mgr'],
   'DELETE /api/projects/:project/grants/:id': ['mgr'],
   'GET /api/projects/:project/audit': ['mgr', 'ctl'],
+  'GET /api/projects/:project/head': ['mgr', 'ctl'],
   'GET /api/projects/:project/customers/:phone/export': ['mgr'],
   'POST /api/projects/:project/customers/:phone/erase': ['mgr'],
 };

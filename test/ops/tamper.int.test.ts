@@ -8,22 +8,33 @@
 // - Cutting the log back, or rewriting a row and re-hashing up to the head,
 //   passes plain verify (the chain is self-consistent) and is caught by
 //   `verify --witness` against heads the server signed earlier.
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStoreCommand } from '../../src/cli/store-commands.ts';
+import { witnessCommand } from '../../src/cli/witness.ts';
+import { keyIdOf, verifyHead, type SignedHead } from '../../src/ops/signing.ts';
 import { canonicalJson, hashEvent, type EventStore } from '../../src/store/index.js';
-import { api, cleanup, startServer, TARGETS, warnSkips, type Running } from '../server/harness.ts';
+import { api, authHeaders, cleanup, startServer, TARGETS, warnSkips, type Running } from '../server/harness.ts';
 
 warnSkips('tamper');
-afterAll(cleanup);
+const scratch = mkdtempSync(join(tmpdir(), 'guishu-tamper-'));
+afterAll(async () => {
+  await cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+// The servers of this file sign with this key (GUISHU_SIGNING_KEY as PEM text), not one in ./data.
+const signingKey = generateKeyPairSync('ed25519').privateKey;
+process.env.GUISHU_SIGNING_KEY = signingKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 const P = 'p1';
 const phone = (i: number) => `1380013${String(7000 + i).padStart(4, '0')}`;
 
 /** A project with two consultants and `visits` visits, through the API. */
-async function seed(base: string, visits: number): Promise<void> {
+async function seed(base: string, visits: number, P = 'p1'): Promise<void> {
   const ok = async (path: string, body: unknown) => {
     const r = await api(base, 'POST', path, body);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -32,7 +43,14 @@ async function seed(base: string, visits: number): Promise<void> {
   await ok('/api/projects', { id: P, name: '篡改', preset: 'standard' });
   for (const s of ['A', 'B', 'M']) await ok(`/api/projects/${P}/staff`, { staff: s, role: s === 'M' ? 'manager' : 'consultant' });
   await ok(`/api/projects/${P}/roster`, { order: ['A', 'B'] });
-  for (let i = 1; i <= visits; i++) await ok(`/api/projects/${P}/events`, { type: 'visit', customer: { phone: phone(i), name: `客户${i}` }, receivedBy: i % 2 ? 'A' : 'B', says: { firstVisit: true } });
+  await visitsInto(base, P, 1, visits);
+}
+
+async function visitsInto(base: string, P: string, from: number, to: number): Promise<void> {
+  for (let i = from; i <= to; i++) {
+    const r = await api(base, 'POST', `/api/projects/${P}/events`, { type: 'visit', customer: { phone: phone(i), name: `客户${i}` }, receivedBy: i % 2 ? 'A' : 'B', says: { firstVisit: true } });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  }
 }
 
 /** Drops the append-only triggers on events, as a database administrator could. */
@@ -133,4 +151,127 @@ for (const target of TARGETS) {
   });
 }
 
-export { canonicalJson, hashEvent, join, readFileSync };
+
+/**
+ * A database administrator's rewrite: the event at `seq` gets another payload,
+ * and every hash from it to the head is recomputed (triggers dropped first),
+ * the head in `projects` moved to match. The chain verifies.
+ */
+async function rewriteAndRehash(store: EventStore, projectId: string, seq: number, change: (payload: Record<string, unknown>) => void): Promise<void> {
+  const rows = await store.db.selectFrom('events').selectAll().where('project_id', '=', projectId).where('seq', '>=', seq).orderBy('seq').execute();
+  const before = await store.db.selectFrom('events').select('hash').where('project_id', '=', projectId).where('seq', '=', seq - 1).executeTakeFirstOrThrow();
+  let prev = before.hash;
+  for (const r of rows) {
+    const payload = JSON.parse(r.payload) as Record<string, unknown>;
+    if (Number(r.seq) === seq) change(payload);
+    const hash = hashEvent({ ...r, seq: Number(r.seq), payload, prev_hash: prev });
+    await store.db.updateTable('events').set({ payload: canonicalJson(payload), prev_hash: prev, hash }).where('project_id', '=', projectId).where('seq', '=', Number(r.seq)).execute();
+    prev = hash;
+  }
+  await store.db.updateTable('projects').set({ head_hash: prev }).where('project_id', '=', projectId).execute();
+}
+
+/** A database administrator's cut: the last `n` events deleted (triggers dropped first), the head moved back. */
+async function cutBack(store: EventStore, projectId: string, n: number): Promise<number> {
+  const head = await store.head(projectId);
+  const to = head.seq - n;
+  await store.db.deleteFrom('events').where('project_id', '=', projectId).where('seq', '>', to).execute();
+  const last = await store.db.selectFrom('events').select('hash').where('project_id', '=', projectId).where('seq', '=', to).executeTakeFirstOrThrow();
+  await store.db.updateTable('projects').set({ head_seq: to, head_hash: last.hash }).where('project_id', '=', projectId).execute();
+  return to;
+}
+
+for (const target of TARGETS) {
+  describe.skipIf(target.skipReason !== null)(`signed heads and the witness on ${target.name}`, () => {
+    let running: Running;
+    let config: ReturnType<typeof target.freshConfig>;
+    let token: string;
+    const file = join(scratch, `witness-${target.name}.ndjson`);
+    beforeAll(async () => {
+      config = target.freshConfig();
+      running = await startServer(config);
+      token = authHeaders(running.url).authorization!.slice('Bearer '.length);
+      await seed(running.url, 10, 'p1');
+      await seed(running.url, 10, 'p2');
+    });
+    afterAll(async () => {
+      await running?.close();
+    });
+    const witness = async (...extra: string[]) => {
+      const out: string[] = [];
+      const code = await witnessCommand(['--server', running.url, '--token', token, '--out', file, ...extra], (l) => out.push(l), (l) => out.push(l));
+      return { code, out: out.join('\n') };
+    };
+
+    it('GET /api/keys gives the public key; GET /head the signed heads of both logs, for managers and controllers only', async () => {
+      const keys = await api<{ keys: { keyId: string; algorithm: string; publicKeyPem: string }[] }>(running.url, 'GET', '/api/keys', undefined, {});
+      expect(keys.status).toBe(200);
+      const [key] = keys.body.keys;
+      expect(key!.algorithm).toBe('Ed25519');
+      expect(key!.keyId).toBe(keyIdOf(key!.publicKeyPem));
+      expect(key!.keyId).toMatch(/^[0-9a-f]{16}$/);
+      const heads = await api<{ events: SignedHead; audit: SignedHead }>(running.url, 'GET', '/api/projects/p1/head');
+      expect(heads.status).toBe(200);
+      const head = await running.store.head('p1');
+      expect(heads.body.events).toMatchObject({ format: 'guishu-head/1', projectId: 'p1', log: 'events', seq: head.seq, hash: head.hash, keyId: key!.keyId });
+      expect(verifyHead(heads.body.events, key!.publicKeyPem)).toBe(true);
+      expect(verifyHead(heads.body.audit, key!.publicKeyPem)).toBe(true);
+      expect(verifyHead({ ...heads.body.events, seq: head.seq - 1 }, key!.publicKeyPem)).toBe(false);
+      const earlier = await api<{ events: SignedHead }>(running.url, 'GET', '/api/projects/p1/head?seq=3');
+      expect(earlier.body.events.seq).toBe(3);
+      expect((await api(running.url, 'GET', `/api/projects/p1/head?seq=${head.seq + 1}`)).status).toBe(404);
+      expect((await api(running.url, 'GET', '/api/projects/p1/head', undefined, {})).status).toBe(401);
+    });
+
+    it('a log rewritten and re-hashed up to the head passes plain verify; verify --witness and the witness catch it', async () => {
+      expect((await witness()).code).toBe(0);
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SignedHead & { publicKeyPem: string });
+      expect(lines.map((l) => `${l.projectId} ${l.log}`)).toEqual(['p1 events', 'p1 audit', 'p2 events', 'p2 audit']);
+      const witnessed = lines[0]!.seq;
+      const env = envOf(config);
+      expect((await cli(env, ['verify', '--witness', file])).code).toBe(0);
+
+      // The log grows, then an earlier visit is rewritten (another consultant received it) and everything after re-hashed.
+      await visitsInto(running.url, 'p1', 11, 12);
+      await dropEventTriggers(running.store);
+      await rewriteAndRehash(running.store, 'p1', witnessed - 2, (p) => {
+        p.receivedBy = p.receivedBy === 'A' ? 'B' : 'A';
+      });
+      const plain = await cli(env, ['verify']);
+      expect(plain.code, plain.out.join('\n')).toBe(0); // self-consistent: the chain alone cannot tell
+      expect(plain.out.join('\n')).toContain('✓ p1:');
+      const checked = await cli(env, ['verify', '--witness', file]);
+      expect(checked.code).toBe(1);
+      expect(checked.out.join('\n')).toContain(`✗ witness p1: rewritten at events seq ${witnessed}`);
+      // The next day's witness refuses the server's head: the prefix it witnessed is gone.
+      const next = await witness();
+      expect(next.code).toBe(1);
+      expect(next.out).toMatch(new RegExp(`p1 events: refused: seq ${witnessed} now hashes .* rewritten`));
+    });
+
+    it('a log cut back by 5 events passes plain verify; verify --witness and the witness catch it', async () => {
+      const env = envOf(config);
+      const witnessed = (await running.store.head('p2')).seq;
+      const to = await cutBack(running.store, 'p2', 5);
+      expect(to).toBe(witnessed - 5);
+      expect(await running.store.verifyChain('p2')).toMatchObject({ ok: true, count: to });
+      const checked = await cli(env, ['verify', '--witness', file]);
+      expect(checked.code).toBe(1);
+      expect(checked.out.join('\n')).toContain(`✗ witness p2: cut-back at events seq ${witnessed}`);
+      expect(checked.out.join('\n')).toContain(`the log ends at seq ${to}`);
+      const next = await witness('--project', 'p2');
+      expect(next.code).toBe(1);
+      expect(next.out).toContain(`p2 events: refused: seq ${to} is lower than seq ${witnessed}`);
+    });
+
+    it('a witness file that was edited is refused by verify (the signature no longer holds)', async () => {
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      const forged = join(scratch, `forged-${target.name}.ndjson`);
+      const first = JSON.parse(lines[0]!) as SignedHead;
+      (await import('node:fs')).writeFileSync(forged, JSON.stringify({ ...first, seq: first.seq - 1 }) + '\n');
+      const checked = await cli(envOf(config), ['verify', '--witness', forged]);
+      expect(checked.code).toBe(1);
+      expect(checked.out.join('\n')).toContain('bad-signature');
+    });
+  });
+}
