@@ -14,6 +14,9 @@ import type { FastifyInstance } from 'fastify';
 import type { GuishuApp } from '../app/office.ts';
 import type { EventStore } from '../store/index.js';
 import { maskPhone } from '../domain/phone.ts';
+import { maskAny } from '../auth/redact.ts';
+import { seesAll } from '../auth/roles.ts';
+import type { Guard } from './auth.ts';
 import { problem, sendProblem } from './problems.ts';
 
 export const WEB_DIST = resolve(fileURLToPath(new URL('../../web/dist', import.meta.url)));
@@ -37,6 +40,8 @@ const PROJECT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export interface WebOptions {
   app: GuishuApp;
   store: EventStore;
+  /** Who is who, and the audit log (src/server/auth.ts). */
+  guard: Guard;
   /** Folder of the built app (default web/dist). */
   root?: string;
 }
@@ -90,40 +95,34 @@ export function isApiPath(decoded: string): boolean {
   return p === '/api' || p === '/api/' || p.startsWith('/api/');
 }
 
-/** Route roles for the accounts' route check (src/server/auth.ts reads `config.roles`). */
-const allow = (...roles: string[]) => ({ roles }) as never;
-
-/** The signed-in principal, when accounts are installed (src/server/auth.ts). */
-interface PrincipalLike { admin: boolean; roles: Map<string, { role: string; staffId: string | null }> }
-const principalOf = (request: unknown) => (request as { principal?: PrincipalLike | null }).principal ?? null;
-
-/** Reads the screens need beyond the API of index.ts. */
-function registerWebQueries(fastify: FastifyInstance, { app, store }: WebOptions): void {
+/** Reads the screens need beyond the API of index.ts, scoped and audited like the customer card. */
+function registerWebQueries(fastify: FastifyInstance, { app, store, guard }: WebOptions): void {
   const projectOf = (params: unknown) => {
     const p = (params as { project?: string }).project ?? '';
     if (!PROJECT.test(p)) throw Object.assign(new Error('bad project id'), { statusCode: 400 });
     return p;
   };
 
-  // A customer list from the projection (owner, status, protection), optionally one owner's.
-  // A consultant sees only their own; the front desk sees others' phones masked.
-  fastify.get('/api/projects/:project/customers', { config: allow('manager', 'controller', 'frontdesk', 'consultant'), schema: { hide: true } }, async (request) => {
+  // A customer list from the projection (owner, status, protection), optionally one owner's. Like the card:
+  // managers, controllers and admins in full, audited; a consultant their own customers, in full, audited;
+  // the front desk masked phones and no names.
+  fastify.get('/api/projects/:project/customers', { config: { roles: ['manager', 'controller', 'frontdesk', 'consultant'] }, schema: { hide: true } }, async (request) => {
     const project = projectOf(request.params);
     await app.getProject(project); // 404 project-not-found
     const q = { ...(request.query as { owner?: string; status?: string; limit?: string }) };
-    const p = principalOf(request);
-    const m = p && !p.admin ? p.roles.get(project) : undefined;
-    if (m?.role === 'consultant') q.owner = m.staffId ?? '\u0000';
-    const masked = m?.role === 'frontdesk';
+    const s = guard.standing(request, project);
+    if (!seesAll(s) && s.role === 'consultant') q.owner = s.staffId ?? '\u0000';
+    const full = seesAll(s) || s.role === 'consultant';
     let sel = store.db.selectFrom('customers').selectAll().where('project_id', '=', project);
     if (q.owner) sel = sel.where('owner', '=', q.owner);
     if (q.status) sel = sel.where('status', '=', q.status);
     const limit = Math.min(Math.max(Number(q.limit) || 500, 1), 5000);
     const rows = await sel.orderBy('updated_seq', 'desc').limit(limit).execute();
+    if (full && rows.length) await guard.record(request, project, 'read-phone', { detail: { customers: rows.length } });
     return {
       customers: rows.map((r) => ({
-        phone: masked ? maskPhone(r.phone) : r.phone,
-        name: r.name,
+        phone: full ? r.phone : maskPhone(r.phone),
+        name: full ? r.name : null,
         owner: r.owner,
         status: r.status,
         protectedUntil: r.protected_until,
@@ -133,25 +132,31 @@ function registerWebQueries(fastify: FastifyInstance, { app, store }: WebOptions
     };
   });
 
-  // Channel reports with what was filed (name, phone or mask, expected arrival): a channel agent's own only;
-  // the front desk sees full phones masked. (GET /reports gives the status alone, /events/:id is not for agents.)
-  fastify.get('/api/projects/:project/report-details', { config: allow('manager', 'controller', 'frontdesk', 'channel'), schema: { hide: true } }, async (request) => {
+  // Channel reports with what was filed (name, phone or mask, expected arrival): a channel agent's own only, as
+  // they filed them; the front desk masked phones and no names; full phones are audited.
+  // (GET /reports gives the status alone, /events/:id is not for agents.)
+  fastify.get('/api/projects/:project/report-details', { config: { roles: ['manager', 'controller', 'frontdesk', 'channel'] }, schema: { hide: true } }, async (request) => {
     const project = projectOf(request.params);
-    const p = principalOf(request);
-    const m = p && !p.admin ? p.roles.get(project) : undefined;
+    const s = guard.standing(request, project);
     const all = await app.reports(project);
-    const mine = m?.role === 'channel' ? all.filter((r) => r.agent === m.staffId) : all;
+    const channel = !s.admin && s.role === 'channel';
+    const desk = !seesAll(s) && s.role === 'frontdesk';
+    const mine = channel ? all.filter((r) => r.agent === s.staffId) : all;
     const out = [];
+    let unmasked = 0;
     for (const r of mine.slice(-300)) {
       const e = (await app.event(project, r.id)).event as { customer?: { phone: string; name?: string }; expectedAt?: number };
       const phone = e.customer?.phone ?? '';
-      out.push({ ...r, name: e.customer?.name ?? null, phone: m?.role === 'frontdesk' && !phone.includes('*') ? maskPhone(phone) : phone, expectedAt: typeof e.expectedAt === 'number' ? new Date(e.expectedAt).toISOString() : null });
+      const shown = desk ? maskAny(phone) : phone;
+      if (!shown.includes('*') && shown !== '') unmasked++;
+      out.push({ ...r, name: desk ? null : (e.customer?.name ?? null), phone: shown, expectedAt: typeof e.expectedAt === 'number' ? new Date(e.expectedAt).toISOString() : null });
     }
+    if (unmasked) await guard.record(request, project, 'read-phone', { detail: { reports: unmasked } });
     return { reports: out };
   });
 
   // The hash chain of the project's log, walked end to end (the evidence badge).
-  fastify.get('/api/projects/:project/verify', { config: allow('manager', 'controller'), schema: { hide: true } }, async (request) => {
+  fastify.get('/api/projects/:project/verify', { config: { roles: ['manager', 'controller'] }, schema: { hide: true } }, async (request) => {
     const project = projectOf(request.params);
     await app.getProject(project);
     return store.verifyChain(project);
