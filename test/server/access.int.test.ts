@@ -14,7 +14,7 @@ warnSkips('route access');
 afterAll(cleanup);
 
 /** The routes that answer without a session, by declaration. Adding one is a decision this list records. */
-const PUBLIC = ['GET /*', 'GET /api/demo', 'GET /api/health', 'POST /api/auth/login', 'POST /api/demo/load'];
+const PUBLIC = ['GET /*', 'GET /api/demo', 'GET /api/health', 'GET /api/keys', 'POST /api/auth/login', 'POST /api/demo/load'];
 
 /** A concrete path for a route pattern, with values that exist in the fixture office. */
 export function concretePath(url: string): string {
