@@ -34,7 +34,8 @@ export function protectionAlerts(state: OfficeState, at: number, days = 2): Prot
     const view = ownerOf(state, phone, at);
     if (view.status !== 'protected' || view.protectedUntil === null || view.owner === null) continue;
     const daysLeft = localDay(view.protectedUntil, tz) - today;
-    if (daysLeft < 0 || daysLeft > days) continue;
+    // NaN too: a protection end beyond what a Date holds (an extreme time stored before times were range-checked) is not "soon".
+    if (!(daysLeft >= 0 && daysLeft <= days)) continue;
     const clause = view.basis?.clause ?? null;
     const text = clauseText(clause);
     out.push({

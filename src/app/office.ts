@@ -192,7 +192,7 @@ const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
  * extreme time stored before times were range-checked) is shown at the limit
  * rather than failing the whole answer with a RangeError.
  */
-const toIso = (ms: number): string => new Date(Number.isNaN(ms) ? 0 : Math.max(-8.64e15, Math.min(8.64e15, ms))).toISOString();
+const toIso = (ms: number): string => new Date(Number.isNaN(ms) ? 8.64e15 : Math.max(-8.64e15, Math.min(8.64e15, ms))).toISOString();
 
 export class GuishuApp extends EventEmitter {
   readonly store: EventStore;

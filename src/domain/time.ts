@@ -106,9 +106,13 @@ export function endOfPeriod(startDay: number, days: number, timezone: string): n
   return startOfLocalDay(startDay + days + 1, timezone) - 1;
 }
 
+/** The last instant a zone's offset can still be added to in a Date (8.64e15 less two days). */
+const LAST_SHOWABLE = 8.64e15 - 2 * MS_PER_DAY;
+
 /** "YYYY-MM-DD HH:mm" in the office's zone. */
 export function formatLocalTime(ms: number, timezone: string): string {
-  const d = new TZDate(ms, timezone);
+  // A time beyond what a Date holds (stored before times were range-checked) is shown at the limit, not as NaN.
+  const d = new TZDate(Number.isNaN(ms) ? LAST_SHOWABLE : Math.max(-LAST_SHOWABLE, Math.min(LAST_SHOWABLE, ms)), timezone);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }

@@ -4,7 +4,10 @@
 // fails alone — the other writers of its group commit land.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GuishuApp } from '../../src/app/office.ts';
+import { spawnSync } from 'node:child_process';
+import { projectAlerts } from '../../src/app/alerts.ts';
 import { officeEvent } from '../../src/domain/events.ts';
+import type { StoreConfig } from '../../src/store/index.js';
 import { api, cleanup, startServer, TARGETS, warnSkips, type Running } from './harness.ts';
 
 warnSkips('bad input');
@@ -19,8 +22,10 @@ for (const target of TARGETS) {
   describe.skipIf(target.skipReason !== null)(`bad input on ${target.name}`, () => {
     let running: Running;
     let base: string;
+    let config: StoreConfig;
     beforeAll(async () => {
-      running = await startServer(target.freshConfig());
+      config = target.freshConfig();
+      running = await startServer(config);
       base = running.url;
       expect((await api(base, 'POST', '/api/projects', { id: P, name: '坏输入', preset: 'standard' })).status).toBe(201);
       for (const s of ['A', 'B', 'M']) {
@@ -65,6 +70,38 @@ for (const target of TARGETS) {
       expect((await api(base, 'POST', `/api/projects/${P}/events`, visit(6, { at: '2100-01-01T00:00:00Z' }))).body).toMatchObject({ code: 'invalid-time', field: 'at' });
       const card = await api(base, 'GET', `/api/projects/${P}/customers/${phone(4)}`);
       expect(card.status).toBe(200);
+    });
+
+    it('an extreme time already in the log (from before the range check): the card and the alerts still answer', async () => {
+      const app: GuishuApp = running.server.app;
+      const real = officeEvent.safeParse.bind(officeEvent);
+      const spy = vi.spyOn(officeEvent, 'safeParse').mockImplementation(((input: unknown) => {
+        const r = real(input);
+        return r.success ? r : { success: true, data: input };
+      }) as never);
+      try {
+        for (const [i, at] of [8_640_000_000_000_000, Date.UTC(1901, 0, 1, 2), 8_639_999_000_000_000].entries()) {
+          expect((await app.recordEvent(P, visit(50 + i, { id: `extreme-${i}`, at }) as never)).status).toBe('accepted');
+        }
+      } finally {
+        spy.mockRestore();
+      }
+      for (const fresh of [false, true]) {
+        if (fresh) app.forget(); // and once more from the log
+        for (const i of [0, 1, 2]) {
+          const card = await api<{ timeline: { local: string }[] }>(base, 'GET', `/api/projects/${P}/customers/${phone(50 + i)}`);
+          expect(card.status, `${i} ${JSON.stringify(card.body).slice(0, 300)}`).toBe(200);
+          expect(card.body.timeline[0]!.local).not.toContain('NaN');
+        }
+        expect(Array.isArray(await projectAlerts(app, P, { days: 2 }))).toBe(true);
+        expect(Array.isArray(await projectAlerts(app, P, { days: 1_000_000_000 }))).toBe(true);
+      }
+      if (target.name === 'sqlite') {
+        // `guishu alerts` over the same folder (another process; WAL lets it read while the server runs).
+        const dataDir = (config as { dataDir: string }).dataDir;
+        const out = spawnSync(process.execPath, ['bin/guishu.js', 'alerts', '--project', P, '--days', '2'], { env: { ...process.env, GUISHU_DATA: dataDir, DATABASE_URL: '' }, encoding: 'utf8', timeout: 60_000 });
+        expect(out.status, out.stderr).toBe(0);
+      }
     });
 
     it('control and bidi characters in names and free text: 400 naming the field, nothing recorded', async () => {
