@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { loadClauses } from '../app/clauses.ts';
 import { GuishuApp } from '../app/office.ts';
 import { buildServer } from '../server/index.ts';
-import { openStore } from '../store/index.js';
+import { isStorageFull, openStore, StorageUnavailableError } from '../store/index.js';
 
 export async function startCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } } });
@@ -21,7 +21,16 @@ export async function startCommand(args: string[]): Promise<number> {
     throw e;
   }
   const logger = pino({ level: config.logLevel, base: { service: 'guishu' } });
-  const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir });
+  let store;
+  try {
+    store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir });
+  } catch (e) {
+    // A full disk (or a folder that cannot be opened) is said in words, naming the folder, not as SQLITE_IOERR_SHMSIZE.
+    if (!(e instanceof StorageUnavailableError) && !isStorageFull(e)) throw e;
+    const where = config.databaseUrl ? 'the database server' : `the data folder ${config.dataDir}`;
+    process.stderr.write(`guishu start: ${e instanceof StorageUnavailableError ? e.message : `the disk holding ${where} is full (${String((e as { code?: unknown }).code)}); free some space there and start again`}\n`);
+    return 1;
+  }
   logger.info({ database: store.dialect, migrationsApplied: store.migrationsApplied }, 'store open');
   const server = await buildServer({ store, logger, signing: { key: config.signingKey, dataDir: config.dataDir }, auth: { loginRate: config.loginRate, addressRate: config.addressRate }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery }) });
   server.app.on('checkpoint-failed', ({ projectId, error }: { projectId: string; error: unknown }) => logger.warn({ err: error, project: projectId }, 'checkpoint not saved'));
