@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CHECKPOINT_EVERY } from './app/office.ts';
 import { ADDRESS_RATE, LOGIN_RATE } from './auth/rate.ts';
+import { DEFAULT_RECORD_TIME, type RecordTimeRule } from './domain/time-of-record.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -16,14 +17,18 @@ export const configSchema = z.object({
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default('info')),
   GUISHU_WARM: z.preprocess(blankToUndefined, z.enum(['all', 'none']).default('all')),
   GUISHU_CHECKPOINT_EVERY: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).default(CHECKPOINT_EVERY)),
-  /** The Ed25519 key that signs chain heads: a PEM private key, or the path of a file holding one (default: GUISHU_DATA/signing-key.pem, created at first start). */
-  GUISHU_SIGNING_KEY: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   /** Sign-in attempts a minute per client address (0: no limit). */
   GUISHU_LOGIN_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(LOGIN_RATE)),
   /** Requests a minute per client address, any route (0: no limit). */
   GUISHU_ADDRESS_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(100_000_000).default(ADDRESS_RATE)),
   /** 1: demo mode — anyone may load the demo office and the sign-in page lists its accounts (read by src/server/demo.ts). */
   GUISHU_DEMO: z.preprocess(blankToUndefined, z.enum(['0', '1']).default('0')),
+  /** The Ed25519 key that signs chain heads: a PEM private key, or the path of a file holding one (default: GUISHU_DATA/signing-key.pem, created at first start). */
+  GUISHU_SIGNING_KEY: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  /** Seconds a client's `at` may lie ahead of the server's clock (time of record). */
+  GUISHU_CLOCK_AHEAD_S: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(3600).default(DEFAULT_RECORD_TIME.aheadMs / 1000)),
+  /** Seconds a client's `at` may lie behind it before the event is 补登 (manager with a reason only). */
+  GUISHU_CLOCK_BEHIND_S: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(86_400).default(DEFAULT_RECORD_TIME.behindMs / 1000)),
 });
 
 export interface Config {
@@ -34,14 +39,16 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Replay every project's log right after listening (GUISHU_WARM=all, the default) or on first use (none). */
   warm: boolean;
+  /** How far a client's `at` may stray from the server's clock (GUISHU_CLOCK_AHEAD_S, GUISHU_CLOCK_BEHIND_S). */
+  recordTime: RecordTimeRule;
   /** Events appended between engine checkpoints of a project (GUISHU_CHECKPOINT_EVERY; 0: none, every start replays the whole log). */
   checkpointEvery: number;
-  /** GUISHU_SIGNING_KEY: the head-signing key (PEM or a path); absent: the data folder's signing-key.pem (src/ops/signing.ts). */
-  signingKey?: string;
   /** Sign-in attempts a minute per client address (GUISHU_LOGIN_RATE; 0: no limit). */
   loginRate: number;
   /** Requests a minute per client address (GUISHU_ADDRESS_RATE; 0: no limit). */
   addressRate: number;
+  /** GUISHU_SIGNING_KEY: the head-signing key (PEM or a path); absent: the data folder's signing-key.pem (src/ops/signing.ts). */
+  signingKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -59,5 +66,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(env[variable] ?? null)})`);
   }
   const c = parsed.data;
-  return { signingKey: c.GUISHU_SIGNING_KEY, port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE };
+  return { signingKey: c.GUISHU_SIGNING_KEY, port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE, recordTime: { aheadMs: c.GUISHU_CLOCK_AHEAD_S * 1000, behindMs: c.GUISHU_CLOCK_BEHIND_S * 1000 } };
 }

@@ -8,6 +8,7 @@
 // inside the process and commit in groups (see `drain`), so conflicts only
 // arise across processes; a conflict discards the cache (the timeline already
 // holds the speculative events), reloads and retries.
+import { isLate } from '../domain/time-of-record.ts';
 import { EventEmitter } from 'node:events';
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -770,7 +771,11 @@ export class GuishuApp extends EventEmitter {
       const rows = await this.store.eventsAt(projectId, seqs);
       const timeline = rows.map((r) => {
         const rej = c.timeline.rejections.get(r.eventId);
-        return { seq: r.seq, id: r.eventId, type: r.type, at: toIso(r.atMs), local: formatLocalTime(r.atMs, tz), status: r.status, current: rej ? 'rejected' : 'accepted', rejectionCode: rej?.code ?? null };
+        return {
+          seq: r.seq, id: r.eventId, type: r.type, at: toIso(r.atMs), local: formatLocalTime(r.atMs, tz),
+          recordedAt: r.recordedAt, recordedLocal: formatLocalTime(Date.parse(r.recordedAt), tz), ...lateness(r),
+          status: r.status, current: rej ? 'rejected' : 'accepted', rejectionCode: rej?.code ?? null,
+        };
       });
       return {
         ...card,
@@ -1274,6 +1279,13 @@ function dealJson(state: Timeline['state'], id: string) {
   };
 }
 
+/** Registered after the fact (补登): a manager's reason recorded with it, or recorded later than the skew allows after its `at`. */
+function lateness(row: StoredEvent): { late: boolean; lateReason: string | null } {
+  const reason = (row.payload as { lateReason?: unknown }).lateReason;
+  const lateReason = typeof reason === 'string' ? reason : null;
+  return { late: lateReason !== null || isLate(row.atMs, Date.parse(row.recordedAt)), lateReason };
+}
+
 function eventJson(row: StoredEvent, timezone: string) {
   return {
     seq: row.seq,
@@ -1283,6 +1295,7 @@ function eventJson(row: StoredEvent, timezone: string) {
     local: formatLocalTime(row.atMs, timezone),
     recordedAt: row.recordedAt,
     recordedBy: row.recordedBy,
+    ...lateness(row),
     status: row.status,
     rejectionCode: row.rejectionCode,
     event: fromStored(row),

@@ -1,7 +1,7 @@
 // `guishu start`: migrations, then the office server on PORT (SQLite in
 // GUISHU_DATA unless DATABASE_URL). Stops cleanly on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
+import { createLogger } from '../server/logging.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { loadClauses } from '../app/clauses.ts';
 import { GuishuApp } from '../app/office.ts';
@@ -20,7 +20,7 @@ export async function startCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const logger = pino({ level: config.logLevel, base: { service: 'guishu' } });
+  const logger = createLogger(config.logLevel);
   let store;
   try {
     store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir });
@@ -32,7 +32,7 @@ export async function startCommand(args: string[]): Promise<number> {
     return 1;
   }
   logger.info({ database: store.dialect, migrationsApplied: store.migrationsApplied }, 'store open');
-  const server = await buildServer({ store, logger, signing: { key: config.signingKey, dataDir: config.dataDir }, auth: { loginRate: config.loginRate, addressRate: config.addressRate }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery }) });
+  const server = await buildServer({ store, logger, auth: { loginRate: config.loginRate, addressRate: config.addressRate }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery }) });
   server.app.on('checkpoint-failed', ({ projectId, error }: { projectId: string; error: unknown }) => logger.warn({ err: error, project: projectId }, 'checkpoint not saved'));
   try {
     const address = await server.fastify.listen({ port: config.port, host: config.host });

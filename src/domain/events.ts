@@ -72,7 +72,8 @@ export const says = z.strictObject({
 });
 export type Says = z.infer<typeof says>;
 
-const base = { id: text(128, 1), at: instant };
+/** `lateReason`: why a manager registers the event after the fact (补登); see time-of-record.ts. */
+const base = { id: text(128, 1), at: instant, lateReason: prose(500).optional() };
 
 export const staffEvent = z.strictObject({
   ...base,

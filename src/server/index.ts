@@ -3,6 +3,7 @@
 // logs, SSE for the front desk (live.ts). Routes are thin adapters over the
 // app layer (src/app); the acting user reaches `recordedBy` via request.actor.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -18,7 +19,9 @@ import { checkEventRole, installAuth, type AuthOptions, type Guard } from './aut
 import { customerRefs } from '../app/codec.ts';
 import { forbidden } from '../auth/errors.ts';
 import { channelCard, channelJudge, dealInvolves, maskedCard, maskedDeal, maskedEvent } from '../auth/redact.ts';
-import { seesAll, type Role } from '../auth/roles.ts';
+import { isManagerial, seesAll, type Role } from '../auth/roles.ts';
+import { InvalidInputError } from '../app/errors.ts';
+import { DEFAULT_RECORD_TIME, timeOfRecord, type RecordTimeRule } from '../domain/time-of-record.ts';
 import { localDay } from '../domain/time.ts';
 import {
   atQuery, createProjectBody, eventsQuery, eventTimes, httpEvent, idParams, judgeBody, policyBody, projectParams, rosterBody, staffBody,
@@ -52,6 +55,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Accounts: admin bootstrap password, session lifetimes, argon2 cost, judge rate (src/server/auth.ts). */
   auth?: AuthOptions;
+  /** How far a client's `at` may stray from the server's clock (default 2 min ahead, 10 min behind). */
+  recordTime?: RecordTimeRule;
 }
 
 export interface GuishuServer {
@@ -67,6 +72,21 @@ export interface GuishuServer {
 
 export const VERSION = '0.1.0';
 const DOCS_PREFIX = '/api/docs';
+
+/** Content Security Policy: scripts only from this server; inline styles for antd's CSS-in-JS; no framing; no upgrade (offices run on plain HTTP inside their LAN too). */
+export const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  upgradeInsecureRequests: null,
+};
 
 /**
  * Every route declares who may call it: `config.public` (health, sign-in, the web app's files, the API docs)
@@ -92,6 +112,8 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   installProblems(fastify);
+  // Security headers on every answer; the CSP is the one the web app needs (antd writes its styles at run time).
+  await fastify.register(helmet, { contentSecurityPolicy: { directives: CSP } });
   const routes: GuishuServer['routes'] = [];
   fastify.addHook('onRoute', (route) => {
     const config = (route.config ??= {}) as { public?: boolean; roles?: unknown };
@@ -113,7 +135,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     },
     transform: jsonSchemaTransform,
   });
-  await fastify.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  await fastify.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });
 
   // Accounts (src/server/auth.ts): `authenticate` resolves the session or token, checks CSRF and the route's `config.roles`.
   fastify.decorateRequest('actor', null);
@@ -135,6 +157,32 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   const ctx = (request: FastifyRequest) => ({ recordedBy: request.actor });
   const sendRecorded = (reply: FastifyReply, result: RecordResult) => reply.code(result.repeated ? 200 : 201).send(result);
   const at = async (project: string, value: string | number | undefined, field = 'at') => (value === undefined ? undefined : toInstant(value, await app.timezone(project), field));
+  const recordTime = opts.recordTime ?? DEFAULT_RECORD_TIME;
+  /**
+   * The time of record of an event a request registers: the server's clock, a client's `at` within the skew,
+   * or a manager's 补登 with its reason. `at` stays absent when the client sent none (the app dates it now).
+   */
+  const recorded = (request: FastifyRequest, project: string, when: number | undefined, lateReason: unknown, effectiveAt?: number) => {
+    const recorder = isManagerial(guard.standing(request, project)) ? 'manager' : 'staff';
+    const now = app.now();
+    const reason = typeof lateReason === 'string' ? lateReason : undefined;
+    const r = timeOfRecord({ at: when, now, recorder, lateReason: reason, rule: recordTime });
+    if (!r.ok) throw new InvalidInputError(r.refusal.field, `${r.refusal.messageEn}（${r.refusal.messageZh}）`, r.refusal.code);
+    // A policy version taking effect in the past rewrites past rulings: the same 补登 rule as a past event.
+    if (effectiveAt !== undefined && effectiveAt < now - recordTime.behindMs && !r.late) {
+      const past = timeOfRecord({ at: effectiveAt, now, recorder, lateReason: reason, rule: recordTime });
+      if (!past.ok) throw new InvalidInputError(past.refusal.field === 'at' ? 'effectiveAt' : past.refusal.field, `effectiveAt: ${past.refusal.messageEn}（${past.refusal.messageZh}）`, past.refusal.code);
+      return { at: when, lateReason: past.lateReason };
+    }
+    return { at: when, lateReason: r.late ? r.lateReason : undefined };
+  };
+  /** An event's times in the project's zone, its `at` as recorded (see `recorded`). */
+  const recordedTimes = async <T extends { at?: string | number; lateReason?: unknown }>(request: FastifyRequest, project: string, body: T) => {
+    const when = await at(project, body.at);
+    const { lateReason, ...rest } = body;
+    const r = recorded(request, project, when, lateReason);
+    return { ...rest, at: r.at, ...(r.lateReason ? { lateReason: r.lateReason } : {}) };
+  };
 
   r.get('/api/health', { config: { public: true }, schema: { tags: ['system'], summary: 'Liveness and database check' } }, async () => {
     await opts.store.listProjects();
@@ -156,24 +204,27 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   r.post('/api/projects/:project/staff', { config: { roles: ['manager'] }, schema: { tags: ['staff'], summary: 'Add (or update) a staff member: a `staff` event', params: projectParams, body: staffBody } }, async (request, reply) => {
     const { project } = request.params;
     const b = request.body;
-    return sendRecorded(reply, await addStaff(app, project, { ...b, role: b.role ?? 'consultant', at: await at(project, b.at) }, ctx(request)));
+    return sendRecorded(reply, await addStaff(app, project, { ...(await recordedTimes(request, project, b)), role: b.role ?? 'consultant' }, ctx(request)));
   });
   r.get('/api/projects/:project/staff', { config: { roles: STAFF }, schema: { tags: ['staff'], summary: 'Staff of the project', params: projectParams } }, async (request) => ({ staff: await app.staff(request.params.project) }));
   r.post('/api/projects/:project/roster', { config: { roles: ['manager', 'frontdesk'] }, schema: { tags: ['staff'], summary: "Set the day's rotation roster (a `duty` event)", params: projectParams, body: rosterBody } }, async (request, reply) => {
     const { project } = request.params;
-    return sendRecorded(reply, await setRoster(app, project, { ...request.body, at: await at(project, request.body.at) }, ctx(request)));
+    return sendRecorded(reply, await setRoster(app, project, await recordedTimes(request, project, request.body), ctx(request)));
   });
   r.post('/api/projects/:project/status', { config: { roles: ['manager', 'frontdesk', 'consultant'] }, schema: { tags: ['staff'], summary: 'Set a consultant’s presence (a `status` event; a consultant sets only their own)', params: projectParams, body: statusBody } }, async (request, reply) => {
     const { project } = request.params;
     const b = request.body;
     checkEventRole(guard.standing(request, project), { type: 'status', staff: b.staff });
-    return sendRecorded(reply, await setStatus(app, project, { ...b, at: await at(project, b.at), until: await at(project, b.until, 'until') }, ctx(request)));
+    return sendRecorded(reply, await setStatus(app, project, { ...(await recordedTimes(request, project, b)), until: await at(project, b.until, 'until') }, ctx(request)));
   });
   r.get('/api/projects/:project/policies', { config: { roles: ALL }, schema: { tags: ['projects'], summary: 'Policy versions', params: projectParams } }, async (request) => ({ policies: await app.policies(request.params.project) }));
   r.post('/api/projects/:project/policies', { config: { roles: ['manager'] }, schema: { tags: ['projects'], summary: 'A new policy version taking effect at effectiveAt (a `policy` event)', params: projectParams, body: policyBody } }, async (request, reply) => {
     const { project } = request.params;
     const b = request.body;
-    return sendRecorded(reply, await changePolicy(app, project, { ...b, at: await at(project, b.at), effectiveAt: await at(project, b.effectiveAt, 'effectiveAt') }, ctx(request)));
+    const effectiveAt = await at(project, b.effectiveAt, 'effectiveAt');
+    const { lateReason, ...rest } = b;
+    const r = recorded(request, project, await at(project, b.at), lateReason, effectiveAt);
+    return sendRecorded(reply, await changePolicy(app, project, { ...rest, at: r.at, ...(r.lateReason ? { lateReason: r.lateReason } : {}), effectiveAt }, ctx(request)));
   });
 
   // -------------------------------------------------------------- events
@@ -183,8 +234,10 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   }, async (request, reply) => {
     const { project } = request.params;
     checkEventRole(guard.standing(request, project), request.body as { type: string });
-    const event = eventTimes(request.body as Record<string, unknown>, await app.timezone(project));
-    return sendRecorded(reply, await app.recordEvent(project, event as unknown as OfficeEvent, ctx(request)));
+    const { lateReason, ...event } = eventTimes(request.body as Record<string, unknown>, await app.timezone(project));
+    const r = recorded(request, project, event.at as number | undefined, lateReason, event.type === 'policy' ? (event.effectiveAt as number | undefined) : undefined);
+    const timed = { ...event, at: r.at, ...(r.lateReason ? { lateReason: r.lateReason } : {}) };
+    return sendRecorded(reply, await app.recordEvent(project, timed as unknown as OfficeEvent, ctx(request)));
   });
   r.get('/api/projects/:project/events', { config: { roles: ['manager', 'controller'] }, schema: { tags: ['events'], summary: 'The log, paged by seq (afterSeq, limit ≤ 1000); the register of every day: manager, or a grant (audited)', params: projectParams, querystring: eventsQuery } }, async (request) => {
     const { project } = request.params;
@@ -308,14 +361,14 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     };
     const ping = setInterval(() => !closed && res.write(': ping\n\n'), 20_000);
     ping.unref();
-    const unsubscribe = live.subscribe(project, { send, end });
+    const unsubscribe = live.subscribe(project, { send, end, viewer: guard.standing(request, project) });
     send('rotation', first);
     request.raw.on('close', end);
   });
 
   (await import('./demo.ts')).registerDemo(fastify, { app }); // demo office loader (docs/web.md)
   (await import('./witness.ts')).registerWitness(fastify, { app, store: opts.store, signing: opts.signing }); // signed chain heads (docs/verify.md)
-  (await import('./static.ts')).registerWeb(fastify, { app, store: opts.store }); // the web app at / (docs/web.md)
+  (await import('./static.ts')).registerWeb(fastify, { app, store: opts.store, guard }); // the web app at / (docs/web.md)
   await fastify.ready();
   return {
     fastify,

@@ -2,7 +2,7 @@
 // the domain's own schemas, with times as ISO 8601, local "YYYY-MM-DD HH:mm"
 // in the project's zone, or epoch ms; `id` and `at` optional.
 import { z } from 'zod';
-import { customerRef, INSTANT_RANGE_TEXT, inInstantRange, officeEvent, says, text } from '../domain/events.ts';
+import { customerRef, INSTANT_RANGE_TEXT, inInstantRange, officeEvent, prose, says, text } from '../domain/events.ts';
 import { parseLocalTime } from '../domain/time.ts';
 import { InvalidInputError } from '../app/errors.ts';
 
@@ -11,6 +11,9 @@ export const INSTANT_KEYS = ['at', 'until', 'appointment', 'expectedAt', 'effect
 export const instant = z
   .union([z.string().min(1).max(64), z.number().int().min(-8_640_000_000_000_000).max(8_640_000_000_000_000)])
   .describe('ISO 8601 with offset (2025-03-01T10:00:00+08:00), local "YYYY-MM-DD HH:mm" in the project time zone, or epoch ms');
+
+/** Why a manager registers an event after the fact (补登): required when `at` lies more than the skew before the server's clock. */
+export const lateReason = prose(500).trim().min(1).describe('补登原因: why the event is registered after the fact (manager only)');
 
 export const projectParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a project id is 1-64 letters, digits, "-" or "_"');
 export const projectParams = z.object({ project: projectParam });
@@ -40,6 +43,7 @@ export const createProjectBody = z.strictObject({
 export const staffBody = z.strictObject({
   id: text(128, 1).optional(),
   at: instant.optional(),
+  lateReason: lateReason.optional(),
   staff: text(64, 1),
   name: text(200).optional(),
   team: text(200).optional(),
@@ -47,10 +51,11 @@ export const staffBody = z.strictObject({
   agency: text(200).optional(),
 });
 
-export const rosterBody = z.strictObject({ id: text(128, 1).optional(), at: instant.optional(), order: z.array(text(64, 1)).max(200) });
+export const rosterBody = z.strictObject({ id: text(128, 1).optional(), at: instant.optional(), lateReason: lateReason.optional(), order: z.array(text(64, 1)).max(200) });
 export const statusBody = z.strictObject({
   id: text(128, 1).optional(),
   at: instant.optional(),
+  lateReason: lateReason.optional(),
   staff: text(64, 1),
   state: z.enum(['present', 'busy', 'away-personal', 'away-business', 'sick', 'off']),
   until: instant.optional(),
@@ -58,6 +63,7 @@ export const statusBody = z.strictObject({
 export const policyBody = z.strictObject({
   id: text(128, 1).optional(),
   at: instant.optional(),
+  lateReason: lateReason.optional(),
   preset: text(64, 1),
   set: z.record(z.string().max(100), z.unknown()).optional(),
   effectiveAt: instant,
