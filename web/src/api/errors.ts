@@ -63,6 +63,8 @@ export const MESSAGES: Record<string, Words> = {
   'demo-refused': { zh: '服务器上已有案场，不能再载入演示数据。', en: 'This server already has offices; the demo cannot be loaded.' },
   'idempotency-conflict': { zh: '这条登记已经提交过，内容不同。请刷新后再试。', en: 'This registration was already sent with other content. Reload and try again.' },
   busy: { zh: '系统正忙，请几秒后再试。', en: 'The system is busy; try again in a few seconds.' },
+  'storage-full': { zh: '服务器磁盘已满，这条登记没有保存。请联系管理员清理空间后再试。', en: 'The server’s disk is full; nothing was saved. Ask the administrator to free space, then try again.' },
+  'unstorable-value': { zh: '这条登记里有系统无法保存的内容，请检查后再试。', en: 'This registration holds something the system cannot store. Check it and try again.' },
   internal: { zh: '系统出了点问题，请稍后再试；如果一直这样，请联系管理员。', en: 'Something went wrong. Try again later, or tell the administrator.' },
   // the engine's refusals (src/domain/rejection.ts)
   'duplicate-report': { zh: '该客户已被报备且仍在有效期内，不能重复报备。', en: 'This customer is already reported and the report is still valid.' },
