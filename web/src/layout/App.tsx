@@ -58,7 +58,8 @@ export function App() {
 
   if (loading || demo.isLoading) return <Spin fullscreen tip={t('加载中…', 'Loading…')} />;
   const d = demo.data;
-  if (d && (d.projects === 0 || d.loading.running)) return <FirstRun status={d} />;
+  // First run, unless someone asks for the sign-in page (the admin, to load the demo office).
+  if (d && (d.projects === 0 || d.loading.running) && !(path === '/login' && !user)) return <FirstRun status={d} />;
   if (!user || path === '/login') return <SignIn demo={d ?? null} />;
   return <Shell />;
 }

@@ -1,23 +1,36 @@
 // First run: a fresh server has no office. Offer the demo office (a generated
-// month, src/server/demo.ts) with its progress.
+// month, src/server/demo.ts) with its progress. Loading it needs the signed-in
+// admin (the password printed at first start), unless the server was started
+// with GUISHU_DEMO=1 — then anyone may, and the sign-in page lists the demo
+// accounts.
 import { useState } from 'react';
 import { Alert, Button, Card, Progress, Space, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { errorText, post } from '../../api/client.ts';
+import { useSession } from '../../auth/session.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
+import { navigate } from '../../lib/router.tsx';
 
 export interface DemoAccount { username: string; password: string; role: string; staff: string | null; label: string }
 export interface DemoStatus {
+  /** Demo mode: the server was started with GUISHU_DEMO=1. */
   demo: boolean; projects: number; project: string | null; canLoad: boolean;
+  /** Loading the demo needs the signed-in admin (not demo mode). */
+  loadNeedsAdmin?: boolean;
+  /** The sign-in page lists the demo accounts (demo mode only). */
+  accountsListed?: boolean;
   loading: { running: boolean; done: number; total: number; error: string | null; finishedAt: string | null };
   accounts: DemoAccount[];
 }
 
 export function FirstRun({ status }: { status: DemoStatus }) {
   const { t } = useI18n();
+  const { user } = useSession();
   const qc = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const l = status.loading;
+  const admin = Boolean(user?.roles['*']?.includes('admin'));
+  const needsAdmin = status.loadNeedsAdmin !== false && !admin;
   const load = async () => {
     setError(null);
     try {
@@ -32,9 +45,19 @@ export function FirstRun({ status }: { status: DemoStatus }) {
       <Card>
         <Typography.Title level={3}>{t('欢迎使用 归属 · 判客系统', 'Welcome to Guishu')}</Typography.Title>
         <Typography.Paragraph>
-          {t('这台服务器上还没有案场。可以先载入一个演示案场：生成一个月的到访、来电、报备和成交（2 个团队、12 位置业顾问、3 家渠道），采用推荐的 standard 制度，并为每个角色准备演示账号。',
-            'This server has no sales office yet. Load a demo office: a generated month of visits, calls, channel reports and deals (2 teams, 12 consultants, 3 agencies) under the recommended `standard` policy, with a demo account for each role.')}
+          {status.demo
+            ? t('这台服务器上还没有案场。可以先载入一个演示案场：生成一个月的到访、来电、报备和成交（2 个团队、12 位置业顾问、3 家渠道），采用推荐的 standard 制度，并为每个角色准备演示账号。',
+              'This server has no sales office yet. Load a demo office: a generated month of visits, calls, channel reports and deals (2 teams, 12 consultants, 3 agencies) under the recommended `standard` policy, with a demo account for each role.')
+            : t('这台服务器上还没有案场。管理员可以先载入一个演示案场：生成一个月的到访、来电、报备和成交（2 个团队、12 位置业顾问、3 家渠道），采用推荐的 standard 制度。演示账号只在以 GUISHU_DEMO=1 启动的服务器上创建；否则由管理员在「账号与授权」中为人员开通账号。',
+              'This server has no sales office yet. The administrator can load a demo office: a generated month of visits, calls, channel reports and deals (2 teams, 12 consultants, 3 agencies) under the recommended `standard` policy. Demo accounts are created only on a server started with GUISHU_DEMO=1; otherwise the administrator opens accounts in Users & grants.')}
         </Typography.Paragraph>
+        {needsAdmin && !l.running && (
+          <Alert style={{ marginBottom: 16 }} type="info" showIcon data-testid="demo-needs-admin"
+            message={t('载入演示案场需要管理员登录', 'Loading the demo office needs the administrator')}
+            description={t('请以 admin 登录：密码是服务器首次启动时打印在日志中的那一个（或启动时设置的 GUISHU_ADMIN_PASSWORD）。以 GUISHU_DEMO=1 启动的演示服务器无需登录。',
+              'Sign in as admin with the password the server printed at its first start (or GUISHU_ADMIN_PASSWORD). A demo server started with GUISHU_DEMO=1 needs no sign-in.')}
+            action={<Button size="small" type="primary" onClick={() => navigate('/login')} data-testid="sign-in-admin">{t('管理员登录', 'Sign in as admin')}</Button>} />
+        )}
         {l.running ? (
           <Space direction="vertical" style={{ width: '100%' }}>
             <Typography.Text>{t('正在载入演示案场…', 'Loading the demo office…')}</Typography.Text>
@@ -42,7 +65,7 @@ export function FirstRun({ status }: { status: DemoStatus }) {
             <Typography.Text type="secondary">{t(`已登记 ${l.done} / ${l.total} 条`, `${l.done} of ${l.total} events recorded`)}</Typography.Text>
           </Space>
         ) : (
-          <Button type="primary" size="large" onClick={() => void load()} disabled={!status.canLoad} data-testid="load-demo">{t('载入演示案场', 'Load the demo office')}</Button>
+          <Button type="primary" size="large" onClick={() => void load()} disabled={!status.canLoad || needsAdmin} data-testid="load-demo">{t('载入演示案场', 'Load the demo office')}</Button>
         )}
         {(error || l.error) && <Alert style={{ marginTop: 16 }} type="error" showIcon message={error ?? t('载入失败，请查看服务器日志后重试。', 'Loading failed; see the server log and try again.')} />}
         <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>

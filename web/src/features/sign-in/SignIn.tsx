@@ -1,5 +1,5 @@
-// Sign-in. In demo mode the demo accounts are listed (one click fills the
-// form). Without accounts on the server ("open" mode) the page offers the
+// Sign-in. In demo mode (a server started with GUISHU_DEMO=1, which says so
+// in GET /api/demo) the demo accounts are listed (one click fills the form). Without accounts on the server ("open" mode) the page offers the
 // office's people to act as.
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
@@ -19,7 +19,7 @@ export function SignIn({ demo }: { demo: DemoStatus | null }) {
   const [form] = Form.useForm<{ username: string; password: string }>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const accounts = demo?.demo ? demo.accounts : [];
+  const accounts = demo?.demo && demo.accountsListed !== false ? demo.accounts : [];
 
   const submit = async (v: { username: string; password: string }) => {
     setBusy(true);
