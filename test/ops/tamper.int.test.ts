@@ -275,3 +275,34 @@ for (const target of TARGETS) {
     });
   });
 }
+
+describe('an erased phone leaves the SQLite file (secure_delete, WAL checkpointed after the erasure)', () => {
+  it('erase a customer: the phone digits appear nowhere in guishu.db or its WAL', async () => {
+    const config = TARGETS[0]!.freshConfig();
+    const running = await startServer(config);
+    try {
+      await seed(running.url, 8, 'p1');
+      const gone = phone(3);
+      const dir = (config as { dataDir: string }).dataDir;
+      const bytes = () => ['guishu.db', 'guishu.db-wal'].map((f) => {
+        try {
+          return readFileSync(join(dir, f));
+        } catch {
+          return Buffer.alloc(0);
+        }
+      });
+      // Checkpointed while the phone is live: it is in the database file's pages, not only in the WAL.
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(running.store.db);
+      expect(bytes().some((b) => b.includes(gone))).toBe(true);
+      const r = await api(running.url, 'POST', `/api/projects/p1/customers/${gone}/erase`, { reason: '客户要求删除个人信息' });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      const [db, wal] = bytes();
+      expect(db!.includes(gone), 'phone in guishu.db').toBe(false);
+      expect(wal!.includes(gone), 'phone in guishu.db-wal').toBe(false);
+      expect(db!.includes(phone(4)), 'other customers stay').toBe(true);
+      expect(await running.store.verifyChain('p1')).toMatchObject({ ok: true });
+    } finally {
+      await running.close();
+    }
+  });
+});
