@@ -211,7 +211,8 @@ export class Accounts {
       if (ms >= this.lockMaxMs) break;
     }
     const last = steps[steps.length - 1]!;
-    const lockFor = sql<string | null>`case when ${n} < ${this.lockAfter} then null ${sql.join(steps.slice(0, -1).map(([k, v]) => sql`when ${n} = ${k} then ${v}`), sql` `)} else ${last[1]} end`;
+    const whens = steps.slice(0, -1).map(([k, v]) => sql`when ${n} = ${k} then ${v}`);
+    const lockFor = sql<string | null>`case when ${n} < ${this.lockAfter} then null ${whens.length ? sql.join(whens, sql` `) : sql``} else ${last[1]} end`;
     const first = this.lockMsAfter(1);
     const counted = await this.db.insertInto('login_failures')
       .values({ project_id: GROUP, username, failures: 1, locked_until: first ? iso(now + first) : null, last_at: at })
