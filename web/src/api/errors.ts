@@ -29,6 +29,7 @@ export const MESSAGES: Record<string, Words> = {
   unauthenticated: { zh: '请先登录。', en: 'Please sign in.' },
   'bad-credentials': { zh: '用户名或密码不对，请再试一次。', en: 'Wrong user name or password.' },
   'login-locked': { zh: '密码错误次数过多，账号已暂时锁定，请稍后再试。', en: 'Too many wrong passwords: the account is locked for a while.' },
+  'login-throttled': { zh: '这台设备登录尝试太频繁，请稍等一分钟再试。', en: 'Too many sign-in attempts from this device; wait a minute.' },
   'user-disabled': { zh: '该账号已停用，请联系案场经理。', en: 'This account is disabled. Ask the sales manager.' },
   'rate-limited': { zh: '查询太频繁，请稍等一分钟再试。', en: 'Too many lookups; wait a minute.' },
   'not-in-project': { zh: '您在这个案场没有权限，请联系案场经理。', en: 'You have no role in this office. Ask the sales manager.' },
