@@ -204,10 +204,13 @@ async function exportXlsxCommand(args: string[], write: Write): Promise<number> 
     return 2;
   }
   const { exportRegisters } = await import('../ops/xlsx.ts');
+  const { loadSigner } = await import('../ops/signing.ts');
   const out = values.out ?? `${values.project}-${values.date}-登记表.xlsx`;
   try {
-    const r = await withStore((store) => exportRegisters(store, values.project!, values.date!, out));
-    write(`${r.file}: ${r.visits} visits, ${r.calls} calls on ${values.date}`);
+    // The server's key when this machine has it (never created here): the closing head is signed, else marked unsigned.
+    const signer = loadSigner({ key: process.env.GUISHU_SIGNING_KEY, dataDir: process.env.GUISHU_DATA?.trim() || './data', create: false });
+    const r = await withStore((store) => exportRegisters(store, values.project!, values.date!, out, { signer }));
+    write(`${r.file}: ${r.visits} visits, ${r.calls} calls on ${values.date}; closing head seq ${r.closing.seq} ${r.closing.hash.slice(0, 16)}… ${r.closing.keyId ? `signed by ${r.closing.keyId}` : 'unsigned (no signing key on this machine)'}`);
     return 0;
   } catch (e) {
     err(`guishu export-xlsx: ${(e as Error).message}`);

@@ -24,6 +24,8 @@ import { toStoredEvent } from '../store/event-store.js';
 import type { EventStore } from '../store/index.js';
 import { fromStored } from '../app/codec.ts';
 import { progress, type ProgressOptions } from './progress.ts';
+import { closingHead, signHead } from './heads.ts';
+import type { Signer } from './signing.ts';
 
 export type RegisterKind = 'visit' | 'call';
 export type Field = 'date' | 'time' | 'name' | 'phone' | 'consultant' | 'source' | 'intent';
@@ -184,7 +186,7 @@ export async function parseRegisters(file: string, ctx: { timezone: string; staf
   let seen = 0;
   let order = 0;
   wb.worksheets.forEach((ws, sheetIndex) => {
-    if (ws.actualRowCount === 0) return;
+    if (ws.actualRowCount === 0 || ws.name === CLOSING_SHEET) return; // an exported day's closing head: not registrations
     // The header row: the first of the first ten rows naming a date and a phone column (a title row may come before it).
     let headerRow = 0;
     let columns = new Map<Field, number>();
@@ -363,7 +365,7 @@ export function formatRowError(e: RowError): string {
  * sheets in the import layout. 来源 and 意向 are left blank: the events do not
  * carry them.
  */
-export async function exportRegisters(store: EventStore, projectId: string, date: string, out: string): Promise<{ visits: number; calls: number; file: string }> {
+export async function exportRegisters(store: EventStore, projectId: string, date: string, out: string, opts: { signer?: Signer; now?: Date } = {}): Promise<{ visits: number; calls: number; file: string; closing: { seq: number; hash: string; signature: string | null; keyId: string | null } }> {
   const project = await store.getProject(projectId);
   if (!project) throw new Error(`no project ${projectId}`);
   const tz = project.timezone;
@@ -398,8 +400,9 @@ export async function exportRegisters(store: EventStore, projectId: string, date
     sheets[e.type].addRow({
       date: local.slice(0, 10),
       time: local.slice(11),
-      name: customer.name ?? '',
-      phone: customer.phone,
+      // An erased customer's registration: the row stays, without name or phone.
+      name: customer?.name ?? '',
+      phone: customer?.phone ?? '',
       consultant: staff ? (staffName.get(staff) ?? staff) : '',
       source: '',
       intent: '',
@@ -407,6 +410,24 @@ export async function exportRegisters(store: EventStore, projectId: string, date
     if (e.type === 'visit') visits++;
     else calls++;
   }
+  // The day ends with its closing head (src/ops/heads.ts): the log's prefix holding every row above, signed
+  // when this install has the key (docs/verify.md) — a printed register that can later be checked against the log.
+  const head = await closingHead(store, projectId, date);
+  const signed = opts.signer ? signHead(opts.signer, projectId, 'events', head, opts.now) : undefined;
+  // A sheet of its own: the register sheets keep the import layout (an exported day imports back as the same events).
+  const closing = wb.addWorksheet(CLOSING_SHEET);
+  closing.columns = [{ header: '项', key: 'k', width: 22 }, { header: '值', key: 'v', width: 100 }];
+  closing.getRow(1).font = { bold: true };
+  const rowsOut: [string, string | number][] = [
+    ['项目 project', projectId], ['日期 date', date], ['日终 day ends at (UTC)', head.end], ['log', 'events'],
+    ['序号 seq', head.seq], ['哈希 hash', head.hash],
+    ['签名时间 signedAt', signed?.signedAt ?? '—'], ['密钥 keyId', signed?.keyId ?? '—'], ['签名 signature (Ed25519, base64)', signed?.signature ?? '未签名 unsigned'],
+    ['格式 format', signed?.format ?? '—'], ['公钥 public key', opts.signer?.publicKeyPem ?? '—'],
+  ];
+  for (const [k, v] of rowsOut) closing.addRow({ k, v });
   await wb.xlsx.writeFile(out);
-  return { visits, calls, file: out };
+  return { visits, calls, file: out, closing: { seq: head.seq, hash: head.hash, signature: signed?.signature ?? null, keyId: signed?.keyId ?? null } };
 }
+
+/** The sheet holding the day's closing head and its signature. */
+export const CLOSING_SHEET = '日终链头';

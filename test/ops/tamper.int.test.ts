@@ -16,7 +16,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStoreCommand } from '../../src/cli/store-commands.ts';
 import { witnessCommand } from '../../src/cli/witness.ts';
-import { keyIdOf, verifyHead, type SignedHead } from '../../src/ops/signing.ts';
+import ExcelJS from 'exceljs';
+import { localDay, formatLocalDate } from '../../src/domain/time.ts';
+import { keyIdOf, loadSigner, verifyHead, type SignedHead } from '../../src/ops/signing.ts';
+import { CLOSING_SHEET, exportRegisters } from '../../src/ops/xlsx.ts';
 import { canonicalJson, hashEvent, type EventStore } from '../../src/store/index.js';
 import { api, authHeaders, cleanup, startServer, TARGETS, warnSkips, type Running } from '../server/harness.ts';
 
@@ -221,6 +224,33 @@ for (const target of TARGETS) {
       expect(earlier.body.events.seq).toBe(3);
       expect((await api(running.url, 'GET', `/api/projects/p1/head?seq=${head.seq + 1}`)).status).toBe(404);
       expect((await api(running.url, 'GET', '/api/projects/p1/head', undefined, {})).status).toBe(401);
+    });
+
+    it("the day's register ends with its closing head, signed; GET /head?day= gives the same head", async () => {
+      const today = formatLocalDate(localDay(Date.now(), 'Asia/Shanghai'));
+      const signer = loadSigner({ key: process.env.GUISHU_SIGNING_KEY })!;
+      const out = join(scratch, `register-${target.name}.xlsx`);
+      const r = await exportRegisters(running.store, 'p1', today, out, { signer });
+      const head = await running.store.head('p1');
+      expect(r.visits).toBeGreaterThan(0);
+      expect(r.closing).toMatchObject({ seq: head.seq, hash: head.hash, keyId: signer.keyId });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(out);
+      const sheet = wb.getWorksheet(CLOSING_SHEET)!;
+      const values = new Map<string, string>();
+      sheet.eachRow((row) => values.set(String(row.getCell(1).value), String(row.getCell(2).value)));
+      expect(values.get('序号 seq')).toBe(String(head.seq));
+      expect(values.get('哈希 hash')).toBe(head.hash);
+      const printed: SignedHead = { format: 'guishu-head/1', projectId: 'p1', log: 'events', seq: head.seq, hash: head.hash, signedAt: values.get('签名时间 signedAt')!, keyId: values.get('密钥 keyId')!, signature: values.get('签名 signature (Ed25519, base64)')! };
+      expect(verifyHead(printed, signer.publicKeyPem)).toBe(true);
+
+      const day = await api<{ day: string; events: SignedHead }>(running.url, 'GET', `/api/projects/p1/head?day=${today}`);
+      expect(day.status).toBe(200);
+      expect(day.body.events).toMatchObject({ seq: head.seq, hash: head.hash });
+      // A day before the project: the empty prefix.
+      const before = await api<{ events: SignedHead }>(running.url, 'GET', '/api/projects/p1/head?day=2001-01-01');
+      expect(before.body.events).toMatchObject({ seq: 0, hash: '0'.repeat(64) });
+      expect((await api(running.url, 'GET', '/api/projects/p1/head?day=2025-13-45')).status).toBe(400);
     });
 
     it('a log rewritten and re-hashed up to the head passes plain verify; verify --witness and the witness catch it', async () => {
