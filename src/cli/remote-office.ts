@@ -24,6 +24,20 @@ export class HttpError extends Error {
   }
 }
 
+/** Sign-ins of this process, by server and user: the headers that carry them. */
+const SESSIONS = new Map<string, Promise<Record<string, string>>>();
+
+async function signIn(baseUrl: string, username: string, password: string): Promise<Record<string, string>> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (res.status === 404) return {};
+  if (!res.ok) throw new HttpError(res.status, (await res.json().catch(() => ({}))) as Problem, 'login');
+  const body = (await res.json().catch(() => ({}))) as { token?: string; accessToken?: string };
+  const token = body.token ?? body.accessToken;
+  if (token) return { authorization: `Bearer ${token}` };
+  const cookies = res.headers.getSetCookie?.() ?? [];
+  return cookies.length ? { cookie: cookies.map((c) => c.split(';')[0]).join('; ') } : {};
+}
+
 /** A small JSON client for the office API, with optional login (GUISHU_USER / GUISHU_PASSWORD). */
 export class ApiClient {
   private headers: Record<string, string> = { accept: 'application/json' };
@@ -33,21 +47,21 @@ export class ApiClient {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  /** Logs in when credentials are in the environment; harmless when the server has no accounts yet. */
+  /** Logs in when credentials are in the environment; harmless when the server has no accounts yet. One sign-in per server and user for the whole run (the server throttles sign-ins per address). */
   async login(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (this.loggedIn) return;
     this.loggedIn = true;
     const username = env.GUISHU_USER;
     const password = env.GUISHU_PASSWORD;
     if (!username || !password) return;
-    const res = await fetch(`${this.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ username, password }) });
-    if (res.status === 404) return;
-    if (!res.ok) throw new HttpError(res.status, (await res.json().catch(() => ({}))) as Problem, 'login');
-    const cookies = res.headers.getSetCookie?.() ?? [];
-    if (cookies.length) this.headers.cookie = cookies.map((c) => c.split(';')[0]).join('; ');
-    const body = (await res.json().catch(() => ({}))) as { token?: string; accessToken?: string };
-    const token = body.token ?? body.accessToken;
-    if (token) this.headers.authorization = `Bearer ${token}`;
+    const key = `${this.baseUrl}\n${username}`;
+    let session = SESSIONS.get(key);
+    if (!session) {
+      session = signIn(this.baseUrl, username, password);
+      SESSIONS.set(key, session);
+      session.catch(() => SESSIONS.delete(key));
+    }
+    Object.assign(this.headers, await session);
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
