@@ -1294,6 +1294,7 @@ function eventJson(row: StoredEvent, timezone: string) {
     at: row.at,
     local: formatLocalTime(row.atMs, timezone),
     recordedAt: row.recordedAt,
+    recordedLocal: formatLocalTime(Date.parse(row.recordedAt), timezone),
     recordedBy: row.recordedBy,
     ...lateness(row),
     status: row.status,

@@ -21,7 +21,7 @@ const PAGES: Record<string, string[]> = {
   qt01: ['/front-desk'],
   gw01: ['/consultant'],
   qd1: ['/channel'],
-  jl01: ['/front-desk', '/manager/roster', '/manager/disputes?phone=13800138000', '/manager/policy', '/manager/reports', '/manager/import', '/manager/users', '/audit'],
+  jl01: ['/front-desk', '/manager/roster', '/manager/disputes?phone=13800138000', '/manager/policy', '/manager/reports', '/manager/import', '/manager/register', '/manager/users', '/audit'],
   jf01: ['/manager/reports', '/manager/disputes?phone=13800138000', '/manager/policy', '/audit'],
 };
 

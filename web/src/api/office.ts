@@ -27,7 +27,7 @@ export interface Deal {
   performance: Record<string, number>; commission: Record<string, number>; basis: string; commissionBasis: string;
 }
 export interface StoredEventJson {
-  seq: number; id: string; type: string; at: string; local: string; recordedAt: string; recordedBy: string | null; late: boolean; lateReason: string | null; status: string; rejectionCode: string | null;
+  seq: number; id: string; type: string; at: string; local: string; recordedAt: string; recordedLocal: string; recordedBy: string | null; late: boolean; lateReason: string | null; status: string; rejectionCode: string | null;
   event: Record<string, unknown> & { type: string; customer?: { phone: string; name?: string } }; personalErased: boolean; hash: string;
   current?: { status: string; rejection?: { code: string; messageZh: string; messageEn: string } };
 }
@@ -76,6 +76,11 @@ export async function fetchAllEvents(project: string, max = 50_000): Promise<Sto
 export const useAllEvents = (project: string, enabled = true) => useQuery({ queryKey: [project, 'events', 'all'], enabled, queryFn: () => fetchAllEvents(project), staleTime: 30_000 });
 export const useEventsPage = (project: string, afterSeq: number, limit: number) =>
   useQuery({ queryKey: [project, 'events', afterSeq, limit], queryFn: () => get<{ events: StoredEventJson[]; nextAfterSeq: number | null; headSeq: number }>(`${P(project)}/events?afterSeq=${afterSeq}&limit=${limit}`) });
+
+/** A chain head the server signed (docs/verify.md). */
+export interface SignedHead { format: string; projectId: string; log: 'events' | 'audit'; seq: number; hash: string; signedAt: string; keyId: string; signature: string }
+/** The event log's closing head of a local day, signed: the last line of the day's register. */
+export const fetchDayHead = (project: string, day: string) => get<{ projectId: string; day?: string; events: SignedHead; audit: SignedHead }>(`${P(project)}/head?day=${encodeURIComponent(day)}`);
 
 export const judge = (project: string, body: unknown) => post<Judgement>(`${P(project)}/judge`, body);
 export const recordEvent = (project: string, body: unknown) => post<RecordResult>(`${P(project)}/events`, body);

@@ -23,6 +23,7 @@ const Disputes = lazy(() => import('../features/manager/Disputes.tsx'));
 const PolicyEditor = lazy(() => import('../features/manager/PolicyEditor.tsx'));
 const Reports = lazy(() => import('../features/manager/Reports.tsx'));
 const ImportExport = lazy(() => import('../features/manager/ImportExport.tsx'));
+const DayRegister = lazy(() => import('../features/manager/DayRegister.tsx'));
 const Users = lazy(() => import('../features/manager/Users.tsx'));
 const Audit = lazy(() => import('../features/controller/Audit.tsx'));
 
@@ -37,6 +38,7 @@ const PAGES: Page[] = [
   { path: '/manager/policy', zh: '规则', en: 'Policy', roles: ['manager', 'admin', 'controller'], render: () => <PolicyEditor /> },
   { path: '/manager/reports', zh: '报表', en: 'Reports', roles: ['manager', 'admin', 'controller'], render: () => <Reports /> },
   { path: '/manager/import', zh: '导入导出', en: 'Import / export', roles: ['manager', 'admin'], render: () => <ImportExport /> },
+  { path: '/manager/register', zh: '当日登记表', en: 'Day register', roles: ['manager', 'admin'], render: () => <DayRegister /> },
   { path: '/manager/users', zh: '账号与授权', en: 'Users & grants', roles: ['admin', 'manager'], render: () => <Users /> },
   { path: '/audit', zh: '审计日志', en: 'Audit log', roles: ['controller', 'admin', 'manager'], render: () => <Audit /> },
 ];

@@ -14,7 +14,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useQueryClient } from '@tanstack/react-query';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { fetchAllEvents, recordEvent, useCustomers, useDeals, useStaff } from '../../api/office.ts';
+import { fetchAllEvents, fetchDayHead, recordEvent, useCustomers, useDeals, useStaff } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { localDate, localTime, OWNER_STATUS, staffName, w } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
@@ -86,9 +86,12 @@ export default function ImportExport() {
     const d = day.format('YYYY-MM-DD');
     const events = (await fetchAllEvents(project)).filter((e) => localDate(e.at) === d && e.status === 'accepted');
     const row = (e: (typeof events)[number], who: string | undefined) => [d, localTime(e.at, false), e.event.customer?.name ?? '', e.event.customer?.phone ?? '', staffName(staff.data, who, lang), '', ''];
+    // The day's closing head, signed by the server, on a sheet of its own (the import reads only the register sheets).
+    const head = (await fetchDayHead(project, d)).events;
     await downloadXlsx(`来访来电登记-${d}.xlsx`, [
       { name: REGISTER_SHEETS.visit, header: REGISTER_HEADERS, rows: events.filter((e) => e.type === 'visit').map((e) => row(e, e.event.receivedBy as string | undefined)) },
       { name: REGISTER_SHEETS.call, header: REGISTER_HEADERS, rows: events.filter((e) => e.type === 'call').map((e) => row(e, e.event.staff as string | undefined)) },
+      { name: '日终链头', header: ['项目', '日期', '截至序号', '链头哈希', '签名时间', '密钥', '签名 (Ed25519)'], rows: [[head.projectId, d, head.seq, head.hash, head.signedAt, head.keyId, head.signature]] },
     ]);
   };
 
