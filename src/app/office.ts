@@ -934,7 +934,7 @@ export class GuishuApp extends EventEmitter {
    * ERASED_NAME; other
    * customers named by the same event keep theirs. Projections are rebuilt.
    */
-  async eraseCustomer(projectId: string, phoneText: string): Promise<{ events: number; pseudonym: string }> {
+  async eraseCustomer(projectId: string, phoneText: string): Promise<{ events: number; seqs: number[]; pseudonym: string }> {
     const phone = requirePhone(phoneText, 'phone');
     const result = await this.mutex.run(projectId, async () => {
       const cache = await this.load(projectId);
@@ -972,7 +972,7 @@ export class GuishuApp extends EventEmitter {
       // The checkpoint holds the customer's phone and name: it goes too.
       await this.store.dropCheckpoint(projectId);
       this.caches.delete(projectId);
-      return { events: overlays.length, pseudonym };
+      return { events: overlays.length, seqs: overlays.map((o) => o.seq), pseudonym };
     });
     await this.rebuildProjections(projectId);
     await this.store.scrub(); // SQLite: the erased data out of the WAL too (docs/store.md)

@@ -50,6 +50,14 @@ async function verify(args: string[], write: Write): Promise<number> {
         write(`✗ audit ${id}: broken at seq ${r.seq} (${r.reason}): expected ${r.expected}, found ${r.found}`);
       }
     }
+    // Every erasure record is one an audited erasure made: the hash-chained audit row lists the seqs it blanked.
+    for (const project of await store.listProjects()) {
+      const stray = await erasuresWithoutAudit(store, project.projectId);
+      if (stray.length) {
+        broken++;
+        write(`✗ ${project.projectId}: erasure records at seq ${stray.slice(0, 20).join(', ')}${stray.length > 20 ? ' …' : ''} (erasure-without-audit): no audited erasure lists them`);
+      }
+    }
     // Heads the server signed earlier (guishu witness): a log cut back or rewritten and re-hashed verifies above, not here.
     if (values.witness) {
       const w = await checkWitness(store, witnessed);
@@ -59,6 +67,22 @@ async function verify(args: string[], write: Write): Promise<number> {
     }
     return broken === 0 ? 0 : 1;
   });
+}
+
+/**
+ * Erasure records (the rows that let the database blank an event's personal data) that no audited erasure
+ * explains. An audit row of an erasure made before its seqs were recorded explains every record of its project.
+ */
+async function erasuresWithoutAudit(store: EventStore, projectId: string): Promise<number[]> {
+  const records = await store.db.selectFrom('erasures').select('seq').where('project_id', '=', projectId).orderBy('seq').execute();
+  if (records.length === 0) return [];
+  const audited = new Set<number>();
+  for (const row of await store.db.selectFrom('audit_log').select('detail').where('project_id', '=', projectId).where('action', '=', 'erase').execute()) {
+    const seqs = (JSON.parse(row.detail) as { seqs?: unknown }).seqs;
+    if (!Array.isArray(seqs)) return [];
+    for (const seq of seqs) audited.add(Number(seq));
+  }
+  return records.map((r) => Number(r.seq)).filter((seq) => !audited.has(seq));
 }
 
 async function importTimelineCommand(args: string[], write: Write): Promise<number> {

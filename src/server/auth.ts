@@ -316,7 +316,8 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
   r.post('/api/projects/:project/customers/:phone/erase', { config: { roles: ['manager'] }, schema: { tags: ['privacy'], summary: 'Erase a customer’s personal fields (name, phone) from the log and every projection; the chain keeps verifying', params: phoneParams, body: z.strictObject({ reason: z.string().trim().min(1).max(500) }) } }, async (request) => {
     const { project, phone } = request.params;
     const result = await app.eraseCustomer(project, phone);
-    await guard.record(request, project, 'erase', { phone, reason: request.body.reason, detail: { events: result.events } });
+    // The seqs the erasure blanked go into the hash-chained audit log: an erasure record nobody wrote through here stands out (docs/verify.md).
+    await guard.record(request, project, 'erase', { phone, reason: request.body.reason, detail: { events: result.events, seqs: result.seqs } });
     return { erased: true, events: result.events };
   });
 

@@ -118,6 +118,25 @@ for (const target of TARGETS) {
       expect(await store.unexplainedErasures(P)).toEqual([]);
       // …and the project replays it with a stand-in customer.
       expect((await api(running.url, 'GET', `/api/projects/${P}/rotation`)).status).toBe(200);
+      // But an erasure record written behind the server's back has no audited erasure listing it: verify names it.
+      const verify = await cli(envOf(config), ['verify']);
+      expect(verify.code).toBe(1);
+      expect(verify.out.join('\n')).toContain(`✗ ${P}: erasure records at seq ${seq} (erasure-without-audit)`);
+    });
+
+    it('an erasure through the server lists its seqs in the audit log: verify finds every record explained but the stray one', async () => {
+      const strays = (await running.store.db.selectFrom('erasures').select('seq').where('project_id', '=', P).execute()).map((r) => Number(r.seq));
+      const [visit] = await running.store.db.selectFrom('events').select(['seq', 'personal']).where('project_id', '=', P).where('type', '=', 'visit').where('personal', 'is not', null).orderBy('seq').limit(1).execute();
+      const phone = (JSON.parse(visit!.personal!) as { data: { customer?: { phone?: string } } }).data.customer?.phone;
+      expect(phone).toBeDefined();
+      const erased = await api<{ events: number }>(running.url, 'POST', `/api/projects/${P}/customers/${phone}/erase`, { reason: 'the customer asked' });
+      expect(erased.status).toBe(200);
+      const audit = await api<{ audit: { action: string; detail: { seqs?: number[] } }[] }>(running.url, 'GET', `/api/projects/${P}/audit`);
+      const seqs = audit.body.audit.find((a) => a.action === 'erase')?.detail.seqs ?? [];
+      expect(seqs.length).toBe(erased.body.events);
+      const verify = await cli(envOf(config), ['verify']);
+      expect(verify.out.join('\n')).toContain(`(erasure-without-audit)`);
+      expect(verify.out.join('\n')).toContain(`erasure records at seq ${strays.join(', ')} (`);
     });
 
     it('personal blanked with the triggers dropped: verify names the seq, rebuild --check reports, requests still answer', async () => {
