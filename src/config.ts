@@ -21,6 +21,8 @@ export const configSchema = z.object({
   GUISHU_LOGIN_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(LOGIN_RATE)),
   /** Requests a minute per client address, any route (0: no limit). */
   GUISHU_ADDRESS_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(100_000_000).default(ADDRESS_RATE)),
+  /** Behind a reverse proxy: trust its X-Forwarded-For for the client's address (per-address limits), e.g. `1` (one hop) or `127.0.0.1`. */
+  GUISHU_TRUST_PROXY: z.preprocess(blankToUndefined, z.string().regex(/^(\d+|true|[0-9a-fA-F.:/,\s]+)$/, 'a hop count, true, or addresses/CIDRs separated by commas').optional()),
   /** 1: demo mode — anyone may load the demo office and the sign-in page lists its accounts (read by src/server/demo.ts). */
   GUISHU_DEMO: z.preprocess(blankToUndefined, z.enum(['0', '1']).default('0')),
   /** The Ed25519 key that signs chain heads: a PEM private key, or the path of a file holding one (default: GUISHU_DATA/signing-key.pem, created at first start). */
@@ -47,6 +49,8 @@ export interface Config {
   loginRate: number;
   /** Requests a minute per client address (GUISHU_ADDRESS_RATE; 0: no limit). */
   addressRate: number;
+  /** GUISHU_TRUST_PROXY: Fastify's trustProxy (hops, true, or addresses); absent: the socket's address is the client's. */
+  trustProxy?: number | boolean | string;
   /** GUISHU_SIGNING_KEY: the head-signing key (PEM or a path); absent: the data folder's signing-key.pem (src/ops/signing.ts). */
   signingKey?: string;
 }
@@ -66,5 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(env[variable] ?? null)})`);
   }
   const c = parsed.data;
-  return { signingKey: c.GUISHU_SIGNING_KEY, port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE, recordTime: { aheadMs: c.GUISHU_CLOCK_AHEAD_S * 1000, behindMs: c.GUISHU_CLOCK_BEHIND_S * 1000 } };
+  const proxy = c.GUISHU_TRUST_PROXY?.trim();
+  const trustProxy = proxy === undefined ? undefined : proxy === 'true' ? true : /^\d+$/.test(proxy) ? Number(proxy) : proxy;
+  return { trustProxy, signingKey: c.GUISHU_SIGNING_KEY, port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE, recordTime: { aheadMs: c.GUISHU_CLOCK_AHEAD_S * 1000, behindMs: c.GUISHU_CLOCK_BEHIND_S * 1000 } };
 }

@@ -32,7 +32,7 @@ export async function startCommand(args: string[]): Promise<number> {
     return 1;
   }
   logger.info({ database: store.dialect, migrationsApplied: store.migrationsApplied }, 'store open');
-  const server = await buildServer({ store, logger, auth: { loginRate: config.loginRate, addressRate: config.addressRate }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery }) });
+  const server = await buildServer({ store, logger, auth: { loginRate: config.loginRate, addressRate: config.addressRate }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, trustProxy: config.trustProxy, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery }) });
   server.app.on('checkpoint-failed', ({ projectId, error }: { projectId: string; error: unknown }) => logger.warn({ err: error, project: projectId }, 'checkpoint not saved'));
   try {
     const address = await server.fastify.listen({ port: config.port, host: config.host });

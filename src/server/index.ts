@@ -3,6 +3,7 @@
 // logs, SSE for the front desk (live.ts). Routes are thin adapters over the
 // app layer (src/app); the acting user reaches `recordedBy` via request.actor.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -57,6 +58,10 @@ export interface ServerOptions {
   auth?: AuthOptions;
   /** How far a client's `at` may stray from the server's clock (default 2 min ahead, 10 min behind). */
   recordTime?: RecordTimeRule;
+  /** Folder of the built web app (default web/dist). */
+  webRoot?: string;
+  /** Fastify's trustProxy: behind a reverse proxy, the client's address comes from X-Forwarded-For (GUISHU_TRUST_PROXY). */
+  trustProxy?: number | boolean | string;
 }
 
 export interface GuishuServer {
@@ -108,12 +113,16 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, problem(400, 'bad-url', 'Bad request', String(error.message).slice(0, 200))),
     clientErrorHandler,
     requestIdHeader: 'x-request-id',
+    ...(opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy }),
   } as never) as unknown as FastifyInstance;
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   installProblems(fastify);
   // Security headers on every answer; the CSP is the one the web app needs (antd writes its styles at run time).
   await fastify.register(helmet, { contentSecurityPolicy: { directives: CSP } });
+  // Answers of 1 KiB or more in brotli or gzip when the client takes them (the web app's files come precompressed,
+  // static.ts; the live stream is never compressed). Request bodies are not decompressed.
+  await fastify.register(compress, { encodings: ['br', 'gzip'], globalDecompression: false });
   const routes: GuishuServer['routes'] = [];
   fastify.addHook('onRoute', (route) => {
     const config = (route.config ??= {}) as { public?: boolean; roles?: unknown };
@@ -368,7 +377,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
 
   (await import('./demo.ts')).registerDemo(fastify, { app }); // demo office loader (docs/web.md)
   (await import('./witness.ts')).registerWitness(fastify, { app, store: opts.store, signing: opts.signing }); // signed chain heads (docs/verify.md)
-  (await import('./static.ts')).registerWeb(fastify, { app, store: opts.store, guard }); // the web app at / (docs/web.md)
+  (await import('./static.ts')).registerWeb(fastify, { app, store: opts.store, guard, root: opts.webRoot }); // the web app at / (docs/web.md)
   await fastify.ready();
   return {
     fastify,
