@@ -1,16 +1,20 @@
 // The web app (web/, built by `npm run build:web` into web/dist) served at `/`,
 // with the single-page fallback: any GET outside /api that is not a file
 // answers index.html, so /front-desk or /manager/policy survive a reload.
+// Files go out through @fastify/static: the build's precompressed twin
+// (`.br`, `.gz`, written by web/vite.config.ts) when the client takes it,
+// ETag / Last-Modified, ranges. Other answers are compressed on the fly by
+// @fastify/compress (registered in index.ts).
 //
 // It also registers the few read routes the screens need that the API of
 // index.ts does not offer (a consultant's customer list, the chain check);
 // they are thin reads over the app layer and the store, behind the same
 // authentication hook as every /api route.
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, posix, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { extname, join, normalize, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
 import type { GuishuApp } from '../app/office.ts';
 import type { EventStore } from '../store/index.js';
 import { maskPhone } from '../domain/phone.ts';
@@ -20,20 +24,6 @@ import type { Guard } from './auth.ts';
 import { problem, sendProblem } from './problems.ts';
 
 export const WEB_DIST = resolve(fileURLToPath(new URL('../../web/dist', import.meta.url)));
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
 
 const PROJECT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -48,10 +38,14 @@ export interface WebOptions {
 
 /** Registers the web app and its support routes (call before `ready()`). */
 export function registerWeb(fastify: FastifyInstance, opts: WebOptions): void {
-  const root = opts.root ?? WEB_DIST;
+  const root = resolve(opts.root ?? WEB_DIST);
   registerWebQueries(fastify, opts);
 
   const missing = '<!doctype html><meta charset="utf-8"><title>归属 Guishu</title><p>网页尚未构建：请运行 <code>npm run build:web</code>。The web app is not built yet: run <code>npm run build:web</code>.</p>';
+
+  // `serve: false`: the plugin adds `reply.sendFile` and no route of its own — the one route below decides
+  // what a path is (and declares itself public), so the API's 404 rule stays in one place.
+  void fastify.register(fastifyStatic, { root, serve: false, preCompressed: true, index: false, dotfiles: 'ignore' });
 
   fastify.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const path = safeDecode(request.url.split('?')[0] ?? '/');
@@ -59,21 +53,18 @@ export function registerWeb(fastify: FastifyInstance, opts: WebOptions): void {
       return sendProblem(reply, problem(404, 'not-found', 'Not found', `no route GET ${request.url.slice(0, 200)}`));
     }
     const file = normalize(join(root, path));
-    if (file.startsWith(root + sep) && !path.endsWith('/')) {
-      const info = await stat(file).catch(() => null);
-      if (info?.isFile()) {
-        const type = TYPES[extname(file)] ?? 'application/octet-stream';
-        // Vite names built assets by content hash: cache them for good.
-        const immutable = path.startsWith('/assets/');
-        return reply
-          .type(type)
-          .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-          .send(createReadStream(file));
-      }
-      if (extname(path) !== '') return sendProblem(reply, problem(404, 'not-found', 'Not found', `no file ${path.slice(0, 200)}`));
+    // A path with an extension names a file of the build (a missing one is a 404 problem); any other path is a
+    // page of the app. Vite's build has no file without an extension.
+    if (file.startsWith(root + sep) && !path.endsWith('/') && extname(path) !== '') {
+      const name = relative(root, file).split(sep).join('/');
+      // Vite names built assets by content hash: cache them for good; anything else is revalidated (ETag).
+      const immutable = name.startsWith('assets/');
+      if (!immutable) reply.header('cache-control', 'no-cache');
+      return reply.sendFile(`/${name}`, immutable ? { maxAge: 31_536_000_000, immutable: true } : { cacheControl: false });
     }
-    const html = await readFile(join(root, 'index.html'), 'utf8').catch(() => missing);
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+    const built = await stat(join(root, 'index.html')).then((s) => s.isFile(), () => false);
+    if (!built) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(missing);
+    return reply.header('cache-control', 'no-cache').sendFile('/index.html', { cacheControl: false });
   });
 }
 
