@@ -3,20 +3,20 @@
 // the sign-in page, and the admin (the first start's password) loads it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ADMIN_PASSWORD, DESK, launch, startOffice, type Office } from './harness.ts';
+import { ADMIN_PASSWORD, DESK, launch, NO_BROWSER, startOffice, type Office } from './harness.ts';
 
 let office: Office;
 let browser: Browser;
-beforeAll(async () => {
-  office = await startOffice();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await office?.stop();
-});
 
-describe('first run without GUISHU_DEMO', () => {
+describe.skipIf(NO_BROWSER)('first run without GUISHU_DEMO', () => {
+  beforeAll(async () => {
+    office = await startOffice();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await office?.stop();
+  });
   it('asks for the admin before loading the demo office, then loads it for the admin', async () => {
     const ctx = await browser.newContext({ viewport: DESK, locale: 'zh-CN' });
     const page = await ctx.newPage();

@@ -1,13 +1,22 @@
 // The e2e harness: the real server (`node bin/guishu.js start`) on a fresh
 // SQLite folder and a free port, seeded over the HTTP API as the bootstrap
-// admin, and Debian's Chromium (/usr/bin/chromium) driven by playwright-core.
-// Never a downloaded browser.
+// admin, and Chromium driven by playwright-core: the system's (Debian's
+// /usr/bin/chromium in CI) or else the one the npm package @sparticuz/chromium
+// ships inside itself (./browser.ts). Never a downloaded browser. When no
+// browser can start, the suites skip with a loud message (GUISHU_E2E_BROWSER=system
+// makes that a failure, as in CI).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { browserForTests, launchWith } from './browser.ts';
+
+/** The browser this run drives, chosen once per test file; `ok: false` → the suites skip. */
+export const BROWSER = await browserForTests();
+/** Wrap each suite: `describe.skipIf(NO_BROWSER)(…)`. */
+export const NO_BROWSER = !BROWSER.ok;
 
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 export const PASSWORD = 'e2e-password-1';
@@ -99,11 +108,20 @@ export async function seedOffice(office: Office): Promise<void> {
 }
 
 export async function launch(): Promise<Browser> {
-  // playwright-core starts Chromium with a fresh temporary --user-data-dir of its own.
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  if (!BROWSER.ok) throw new Error(`no browser: ${BROWSER.reason}`);
+  return launchWith(BROWSER.choice);
+}
+
+/**
+ * Where a screenshot goes: docs/screenshots (the README's) with the system browser,
+ * which CI runs with CJK fonts installed; with the npm-shipped one (no CJK fonts on a
+ * bare machine) a temporary folder, so a run there never overwrites the README's pictures.
+ */
+export function shotPath(name: string): string {
+  if (BROWSER.ok && BROWSER.choice.kind === 'system') return `docs/screenshots/${name}`;
+  const dir = join(tmpdir(), 'guishu-e2e-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }
 
 export const PHONE = { width: 390, height: 844 };

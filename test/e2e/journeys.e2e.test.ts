@@ -1,23 +1,22 @@
 // The four journeys of the web app, in a real Chromium against the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DESK, launch, PHONE, PROJECT, seedOffice, signIn, startOffice, type Office } from './harness.ts';
+import { DESK, launch, NO_BROWSER, PHONE, PROJECT, seedOffice, shotPath, signIn, startOffice, type Office } from './harness.ts';
 
-const SHOTS = 'docs/screenshots';
 let office: Office;
 let browser: Browser;
 
-beforeAll(async () => {
-  office = await startOffice();
-  await seedOffice(office);
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await office?.stop();
-});
+describe.skipIf(NO_BROWSER)('web app journeys', () => {
+  beforeAll(async () => {
+    office = await startOffice();
+    await seedOffice(office);
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await office?.stop();
+  });
 
-describe('web app journeys', () => {
   it('front desk: arrival → answer with its reason → register → the rotation moves on, live in a second screen', async () => {
     const desk = await browser.newContext({ viewport: DESK, locale: 'zh-CN' });
     const other = await browser.newContext({ viewport: DESK, locale: 'zh-CN' });
@@ -35,7 +34,7 @@ describe('web app journeys', () => {
     expect(await page.getByTestId('judge-clause').textContent()).toMatch(/\[[a-z0-9-]+\.[0-9A-Za-z.]+\]/);
     expect((await page.getByTestId('judge-reason').textContent())!.length).toBeGreaterThan(8);
     expect(await answer.textContent()).toContain('计轮次');
-    await page.screenshot({ path: `${SHOTS}/front-desk.png` });
+    await page.screenshot({ path: shotPath('front-desk.png') });
 
     await page.getByTestId('register').click();
     await page.getByTestId('registered').waitFor({ timeout: 20_000 });
@@ -53,7 +52,7 @@ describe('web app journeys', () => {
     const card = page.getByTestId('customer-13800138000');
     await card.waitFor({ timeout: 20_000 });
     expect(await card.getByTestId('countdown').textContent()).toMatch(/保护期剩 \d+ 天/);
-    await page.screenshot({ path: `${SHOTS}/consultant.png` });
+    await page.screenshot({ path: shotPath('consultant.png') });
     await card.getByTestId('log-followup').click();
     await card.getByTestId('fu-phone').click();
     await card.getByTestId('fu-effective').click();
@@ -90,7 +89,7 @@ describe('web app journeys', () => {
     await refused.waitFor({ timeout: 20_000 });
     expect(await refused.textContent()).toContain('该客户已被报备且仍在有效期内');
     expect(await refused.textContent()).not.toMatch(/duplicate|report-/);
-    await page.screenshot({ path: `${SHOTS}/channel.png` });
+    await page.screenshot({ path: shotPath('channel.png') });
     await ctx.close();
   });
 
@@ -106,7 +105,7 @@ describe('web app journeys', () => {
     await page.getByTestId('ruling-submit').click();
     await page.getByText('裁决已记录').waitFor({ timeout: 20_000 });
     await expect.poll(() => page.getByTestId('dispute-owner').textContent(), { timeout: 20_000 }).toBe('李娜');
-    await page.screenshot({ path: `${SHOTS}/manager-dispute.png` });
+    await page.screenshot({ path: shotPath('manager-dispute.png') });
 
     await page.goto(`${office.url}/manager/policy`);
     const days = page.getByTestId('param-visit_protection_days');
@@ -115,7 +114,7 @@ describe('web app journeys', () => {
     expect(await page.getByTestId('apply-policy').isDisabled()).toBe(true); // preview first
     await page.getByTestId('preview').click();
     await page.getByTestId('preview-result').waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: `${SHOTS}/manager-policy.png` });
+    await page.screenshot({ path: shotPath('manager-policy.png') });
     await page.getByTestId('apply-policy').click();
     await page.getByText('新规则已排定').waitFor({ timeout: 20_000 });
     const versions = await office.api<{ policies: { version: number; set: Record<string, unknown> }[] }>('GET', `/api/projects/${PROJECT}/policies`);
@@ -132,7 +131,7 @@ describe('web app journeys', () => {
     expect(await log.textContent()).toContain('裁决');
     expect(await log.textContent()).toContain('经核实客户首次由李娜电话邀约');
     await ap.getByTestId('chain-ok').waitFor();
-    await ap.screenshot({ path: `${SHOTS}/controller-audit.png` });
+    await ap.screenshot({ path: shotPath('controller-audit.png') });
     await audit.close();
   });
 });

@@ -2,20 +2,10 @@
 // (390×844) and on a desktop (1440×900).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DESK, launch, PHONE, seedOffice, signIn, startOffice, watchErrors, type Office } from './harness.ts';
+import { DESK, launch, NO_BROWSER, PHONE, seedOffice, signIn, startOffice, watchErrors, type Office } from './harness.ts';
 
 let office: Office;
 let browser: Browser;
-beforeAll(async () => {
-  office = await startOffice();
-  await seedOffice(office);
-  await office.api('POST', '/api/projects/e2e/events', { type: 'visit', customer: { phone: '13800138000', name: '王先生' }, says: { firstVisit: true } });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await office?.stop();
-});
 
 const PAGES: Record<string, string[]> = {
   qt01: ['/front-desk'],
@@ -25,7 +15,17 @@ const PAGES: Record<string, string[]> = {
   jf01: ['/manager/reports', '/manager/disputes?phone=13800138000', '/manager/policy', '/audit'],
 };
 
-describe('every page renders without console errors', () => {
+describe.skipIf(NO_BROWSER)('every page renders without console errors', () => {
+  beforeAll(async () => {
+    office = await startOffice();
+    await seedOffice(office);
+    await office.api('POST', '/api/projects/e2e/events', { type: 'visit', customer: { phone: '13800138000', name: '王先生' }, says: { firstVisit: true } });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await office?.stop();
+  });
   for (const [size, viewport] of [['390x844', PHONE], ['1440x900', DESK]] as const) {
     it(`at ${size}`, async () => {
       const failures: string[] = [];
