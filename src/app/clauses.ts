@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { defaultClauseText } from '../domain/policy/schema.ts';
 
 export interface ClauseText {
   zh: string;
@@ -49,5 +50,6 @@ function precompiled(yamlText: string): [string, string, string][] | undefined {
 
 export function clauseText(id: string | null | undefined): ClauseText | null {
   if (!id) return null;
-  return loadClauses().get(id) ?? null;
+  // `<rulebook>:default`: the rulebook is silent, the standard choice applies (本制度未规定，按系统推荐).
+  return loadClauses().get(id) ?? defaultClauseText(id);
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { defaultClauseText } from '../domain/policy/schema.ts';
 
 export interface ClauseText {
   id: string;
@@ -26,6 +27,8 @@ export function catalogue(): Map<string, ClauseText> {
 
 export function clauseText(id: string, lang: 'zh' | 'en'): string {
   const c = catalogue().get(id);
+  const silent = c ? null : defaultClauseText(id);
+  if (silent) return `${id}「${lang === 'zh' ? silent.zh : silent.en}」`;
   if (!c) return id;
   return `${id}「${lang === 'zh' ? c.zh : c.en}」`;
 }

@@ -278,8 +278,10 @@ function decideCall(state: OfficeState, event: EventOf<'call'>, policy: Policy):
   out.push({ kind: 'call', phone, call: { staff: event.staff, direction: event.direction, at: event.at, appointment: event.appointment, eventId: event.id } });
   out.push({ kind: 'contact', phone, contact: { kind: 'call', staff: event.staff, at: event.at, day, eventId: event.id } });
   const rule = p.call_protection_days.value;
+  // A visit goes by the rotation unless the call made an appointment (reception-ab-split.7, consultant-rotation-detail.6): a call without one makes no claim.
+  const appointmentOnly = p.call_vs_visit_precedence.value === 'visit_rotation_unless_appointment' && event.appointment === undefined;
   const owns =
-    event.leftOwnName ? false : !event.directions || rule.directions_call_owns
+    event.leftOwnName || appointmentOnly ? false : !event.directions || rule.directions_call_owns
       ? rule.ownership === 'always' || (rule.ownership === 'appointment' && event.appointment !== undefined)
       : false;
   if (held === event.staff) {

@@ -301,8 +301,10 @@ describe('every decision cites a clause of the catalogue', () => {
       }
     }
     expect(changes).toBeGreaterThan(500);
-    expect(cited.size).toBeGreaterThan(3);
-    const unknown = [...cited].filter(([clause]) => !CLAUSES.has(clause));
+    // devco-conduct-ch7 states little beyond first reception: its other decisions cite `devco-conduct-ch7:default`.
+    expect(cited.size).toBeGreaterThan(1);
+    // `<preset>:default`: the rulebook is silent and the standard choice applies (test/policy/cross-rulebook.unit.test.ts).
+    const unknown = [...cited].filter(([clause]) => !CLAUSES.has(clause) && clause !== `${preset}:default`);
     expect(unknown, 'clauses cited that the catalogue does not have').toEqual([]);
   });
 });

@@ -97,7 +97,26 @@ export const designationRule = z.strictObject({
   counts_as_turn: z.boolean(),
 });
 
-const clauseId = z.string().regex(/^[a-z0-9-]+\.[0-9A-Za-z.]+$/);
+/** A catalogue clause id (`rulebook.clause`), or `rulebook:default` where the rulebook is silent and the standard choice applies. */
+const clauseId = z.string().regex(/^[a-z0-9-]+(\.[0-9A-Za-z.]+|:default)$/);
+
+/** The marker a preset cites where its rulebook is silent: the `standard` preset's choice applies (本制度未规定，按系统推荐). */
+export const DEFAULT_SUFFIX = ':default';
+export function defaultClause(rulebook: string): string {
+  return `${rulebook}${DEFAULT_SUFFIX}`;
+}
+export function isDefaultClause(clause: string): boolean {
+  return clause.endsWith(DEFAULT_SUFFIX);
+}
+/** What a `:default` marker says, in words: the rulebook is silent and the standard recommendation applies. */
+export function defaultClauseText(clause: string): { zh: string; en: string } | null {
+  if (!isDefaultClause(clause)) return null;
+  return { zh: '本制度未规定，按系统推荐（标准制度）处理', en: 'not stated in this rulebook: the standard policy\'s recommendation applies' };
+}
+/** The rulebook a clause id (or a `:default` marker) belongs to. */
+export function rulebookOf(clause: string): string {
+  return isDefaultClause(clause) ? clause.slice(0, -DEFAULT_SUFFIX.length) : clause.slice(0, clause.indexOf('.'));
+}
 
 function param<T extends z.ZodType>(value: T) {
   return z.strictObject({ value, clause: clauseId, note: z.string().optional() });

@@ -19,6 +19,7 @@ export const attributionDefinition = definePreset(
     call_vs_visit_precedence: { value: 'earliest_contact_either_channel', clause: 'attribution-definition.1.1a' },
     staff_relative_priority: { value: 'unconditional', clause: 'attribution-definition.1.2b' },
     first_question_set: { value: ['first_visit', 'phone_invited', 'knows_a_rep'], clause: 'attribution-definition.1.3' },
+    penalties: { value: ['an unregistered visit is dereliction: the customer is lost (2.4)'], clause: 'attribution-definition.2.4' },
     departed_staff: { value: 'public_pool', clause: 'attribution-definition.2.3' },
     // Only a referred customer who designates a rep belongs to that rep (2.5); anyone else unregistered is new (2.4).
     designation: { value: { new_customer_naming: 'referred_only', counts_as_turn: true }, clause: 'attribution-definition.2.5' },

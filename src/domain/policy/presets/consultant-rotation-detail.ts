@@ -18,6 +18,10 @@ export const consultantRotationDetail = definePreset(
     referral_window_days: { value: { rule: 'named_or_accompanied', window_days: null, named_counts_as_turn: true, accompanied_counts_as_turn: false }, clause: 'consultant-rotation-detail.5c' },
     absent_owner_receiver: { value: 'last_in_rotation', clause: 'consultant-rotation-detail.4c' },
     absent_owner_credit: { value: 'owner_100_helper_0', clause: 'consultant-rotation-detail.8' },
+    // Closing a colleague's customer returns everything to the responsible rep (8).
+    split_ratios: { value: { absent_owner_commission: [5, 5], cooperative_performance: [5, 5], complaint_commission: [5, 5], complaint_referral_commission: [7, 3], family_cross: [5, 5] }, clause: 'consultant-rotation-detail.8' },
+    // Calls go by the rotation (6): a visit is the rotation's unless an appointment was made.
+    call_vs_visit_precedence: { value: 'visit_rotation_unless_appointment', clause: 'consultant-rotation-detail.6' },
     family_cross_rule: { value: 'first_receiver_of_party', clause: 'consultant-rotation-detail.11' },
     // 忙完旧客户仍无新客户到访的,继续轮排: the place is kept; a turn passed to the next is not made up (7).
     own_customer_at_own_turn: { value: 'keep_place', clause: 'consultant-rotation-detail.7' },

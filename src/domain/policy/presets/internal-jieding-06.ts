@@ -25,6 +25,9 @@ export const internalJieding06 = definePreset(
     returning_unrecognized_outcome: { value: 'new_consultant_gets_credit', clause: 'internal-jieding-06.1.2' },
     // Spouses and parent/child 5:5 (1.5a, 4.3); sibling households follow the buyer's name (1.5b).
     family_cross_rule: { value: 'performance_5_5', clause: 'internal-jieding-06.1.5a' },
+    // The customer refuses the original, who does not recognise them: the new consultant's (1.6).
+    complaint_outcome: { value: 'designee_gets_all', clause: 'internal-jieding-06.1.6' },
+    penalties: { value: ['heavy penalty for staff taking the referral bonus (4.1)'], clause: 'internal-jieding-06.4.1' },
     daily_cutoff_and_deadlines: {
       value: { daily_cutoff: null, rotation_carry_over: false, split_only_if_deal_same_day: false, event_day_identification: true },
       clause: 'internal-jieding-06.3.2',
@@ -35,6 +38,7 @@ export const internalJieding06 = definePreset(
     closedPermanent: 'internal-jieding-06.3.1',
     returningOwner: 'internal-jieding-06.1.4',
     invitation: 'internal-jieding-06.2.1b',
+    invitationUnclaimed: 'internal-jieding-06.2.1a',
     colleagueCall: 'internal-jieding-06.2.4',
     eventDayShared: 'internal-jieding-06.3.2',
     eventDayCloser: 'internal-jieding-06.3.3',

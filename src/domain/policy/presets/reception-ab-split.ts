@@ -16,6 +16,12 @@ export const receptionAbSplit = definePreset(
     absent_owner_receiver: { value: 'first_in_queue', clause: 'reception-ab-split.4c' },
     helper_counts_as_rotation_turn: { value: false, clause: 'reception-ab-split.4c' },
     absent_owner_credit: { value: 'performance_owner_commission_5_5', clause: 'reception-ab-split.4d' },
+    // Commission 5:5 same day (4d, 5b); all to the original when concealed (4e).
+    split_ratios: { value: { absent_owner_commission: [5, 5], cooperative_performance: [5, 5], complaint_commission: [5, 5], complaint_referral_commission: [7, 3], family_cross: [5, 5] }, clause: 'reception-ab-split.4d' },
+    call_vs_visit_precedence: { value: 'visit_rotation_unless_appointment', clause: 'reception-ab-split.7' },
+    // 轮空处理: after serving, one not at the turn's position receives in the original order (3): no make-ups stated beyond the standard's.
+    skipped_turn_make_up: { value: { personal: 0, business: 1 }, clause: 'reception-ab-split.3' },
+    registration_required_fields: { value: ['name', 'phone'], clause: 'reception-ab-split.2' },
     daily_cutoff_and_deadlines: {
       value: { daily_cutoff: null, rotation_carry_over: false, split_only_if_deal_same_day: true, event_day_identification: false },
       clause: 'reception-ab-split.3',

@@ -16,6 +16,11 @@ export const salesDept1Rotation = definePreset(
     // Friends of a past buyer who ask for the original may be received out of turn (2.1.7; the turn effect is not stated: none).
     referral_window_days: { value: { rule: 'named_or_accompanied', window_days: null, named_counts_as_turn: false, accompanied_counts_as_turn: false }, clause: 'sales-dept1-rotation.2.1.7' },
     absent_owner_receiver: { value: 'whoever_is_receiving_any_colleague', clause: 'sales-dept1-rotation.2.2.1' },
+    helper_counts_as_rotation_turn: { value: false, clause: 'sales-dept1-rotation.1.3' },
+    // Closing a colleague's customer: all to the original (2.2.4); no other ratio stated (standard's).
+    split_ratios: { value: { absent_owner_commission: [5, 5], cooperative_performance: [5, 5], complaint_commission: [5, 5], complaint_referral_commission: [7, 3], family_cross: [5, 5] }, clause: 'sales-dept1-rotation.2.2.4' },
+    // Calls are the supervisor's to allocate (2.1.4, 2.1.5): a visit goes by the rotation unless an appointment was made.
+    call_vs_visit_precedence: { value: 'visit_rotation_unless_appointment', clause: 'sales-dept1-rotation.2.1.4' },
     absent_owner_credit: { value: 'owner_100_helper_0', clause: 'sales-dept1-rotation.2.2.1' },
     returning_unrecognized_outcome: { value: 'original_within_file_validity_10d', clause: 'sales-dept1-rotation.2.2.3' },
     daily_cutoff_and_deadlines: {

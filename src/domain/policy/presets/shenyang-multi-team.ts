@@ -17,6 +17,7 @@ export const shenyangMultiTeam = definePreset(
     absent_owner_credit: { value: 'team_decides', clause: 'shenyang-multi-team.2.3.2' },
     family_cross_rule: { value: 'team_decides', clause: 'shenyang-multi-team.2.4' },
     call_vs_visit_precedence: { value: 'call_first_if_same_day', clause: 'shenyang-multi-team.2.1b' },
+    penalties: { value: ['altering a paper register = malicious poaching 恶意抢单 (1.2)', 'the team that omitted a registration answers for the clash (1.1b)'], clause: 'shenyang-multi-team.1.2' },
     daily_cutoff_and_deadlines: {
       value: { daily_cutoff: '18:00', rotation_carry_over: false, split_only_if_deal_same_day: true, event_day_identification: false },
       clause: 'shenyang-multi-team.1.3b',

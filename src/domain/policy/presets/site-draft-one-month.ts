@@ -20,6 +20,9 @@ export const siteDraftOneMonth = definePreset(
     helper_counts_as_rotation_turn: { value: false, clause: 'site-draft-one-month.3' },
     // A named consultant away without notice: the on-duty rep's performance, commission halved (5b).
     absent_owner_credit: { value: 'performance_helper_commission_5_5', clause: 'site-draft-one-month.5b' },
+    // Commission 5:5, performance to one side (4b, 5b, 6, 10b).
+    split_ratios: { value: { absent_owner_commission: [5, 5], cooperative_performance: [5, 5], complaint_commission: [5, 5], complaint_referral_commission: [7, 3], family_cross: [5, 5] }, clause: 'site-draft-one-month.5b' },
+    call_vs_visit_precedence: { value: 'visit_rotation_unless_appointment', clause: 'site-draft-one-month.7' },
     returning_unrecognized_outcome: { value: 'original_within_1_month_else_second_receiver', clause: 'site-draft-one-month.4b' },
     family_cross_rule: { value: 'performance_first_registrant_commission_5_5', clause: 'site-draft-one-month.6' },
     complaint_outcome: { value: 'original_keeps_unless_service_fault', clause: 'site-draft-one-month.10b' },

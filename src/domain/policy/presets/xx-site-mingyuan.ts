@@ -15,6 +15,7 @@ export const xxSiteMingyuan = definePreset(
     absent_owner_receiver: { value: 'same_team_colleague_then_other_team', clause: 'xx-site-mingyuan.2.6.1a' },
     helper_counts_as_rotation_turn: { value: false, clause: 'xx-site-mingyuan.2.4' },
     absent_owner_credit: { value: 'owner_100_helper_0', clause: 'xx-site-mingyuan.2.6.1c' },
+    call_vs_visit_precedence: { value: 'earliest_contact_either_channel', clause: 'xx-site-mingyuan.2.1b' },
     returning_unrecognized_outcome: { value: 'look_up_in_crm', clause: 'xx-site-mingyuan.2.1c' },
     daily_cutoff_and_deadlines: {
       value: { daily_cutoff: null, rotation_carry_over: false, split_only_if_deal_same_day: true, event_day_identification: false },
