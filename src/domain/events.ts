@@ -236,6 +236,22 @@ export const correctionEvent = z.strictObject({
   by: staffId,
 });
 
+/**
+ * A consultant's objection at the day-end review (当日总结异议), claiming a
+ * customer or a deal's credit and citing the evidence (an invitation call's
+ * event id). Where a rulebook lets an objection change the credit
+ * (internal-jieding-06.2.1b), it counts only if raised by the end of the
+ * local day of the reception it disputes.
+ */
+export const objectionEvent = z.strictObject({
+  ...base,
+  type: z.literal('objection'),
+  staff: staffId,
+  customer: customerRef.optional(),
+  deal: text(128, 1).optional(),
+  evidence: text(128, 1).optional(),
+});
+
 export const officeEvent = z.discriminatedUnion('type', [
   staffEvent,
   policyEvent,
@@ -257,6 +273,7 @@ export const officeEvent = z.discriminatedUnion('type', [
   campaignEvent,
   rulingEvent,
   correctionEvent,
+  objectionEvent,
 ]);
 
 export type OfficeEvent = z.infer<typeof officeEvent>;

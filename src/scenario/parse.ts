@@ -65,6 +65,7 @@ const FIELDS: Record<string, string[]> = {
   correction: ['of', 'set', 'reason', 'by'],
   staff: ['staff', 'name', 'team', 'role', 'agency'],
   policy: ['preset', 'set', 'effectiveAt', 'by'],
+  objection: ['staff', 'customer', 'deal', 'evidence'],
 };
 const SAYS = new Set(['firstVisit', 'consultant', 'consultants', 'invitedBy', 'referredBy', 'flyer', 'avoid']);
 const EXPECT_FIELDS: Record<string, string[]> = {
@@ -144,6 +145,12 @@ export function parseScenario(file: string, text: string): Scenario {
     const event = checked.data;
     // A correction names the registration it corrects as the file does; the engine knows it by its id.
     if (event.type === 'correction') event.of = idsByName.get(event.of) ?? event.of;
+    // So does an objection the evidence it cites; a name no earlier event has is an error in the file.
+    if (event.type === 'objection' && event.evidence !== undefined) {
+      const evidence = idsByName.get(event.evidence);
+      if (evidence === undefined) throw new ScenarioError(file, `${where}.evidence`, `no earlier event named ${JSON.stringify(event.evidence)}`);
+      event.evidence = evidence;
+    }
     idsByName.set(name, event.id);
     if (explicit !== undefined && !idsByName.has(explicit)) idsByName.set(explicit, event.id);
     events.push({ event, name, index: i + 1 });
@@ -237,6 +244,13 @@ function toDomain(raw: Record<string, unknown>, type: string, at: number, id: st
       break;
     case 'complaint':
       out.customer = castRef(raw.customer, ctx, 'customer');
+      break;
+    case 'objection':
+      if (raw.customer === undefined && raw.deal === undefined) throw new ScenarioError(ctx.file, `${ctx.where}.customer`, 'an objection names a customer or a deal');
+      if (raw.customer !== undefined) out.customer = castRef(raw.customer, ctx, 'customer');
+      if (raw.deal !== undefined) out.deal = String(raw.deal);
+      if (raw.evidence !== undefined) out.evidence = String(raw.evidence);
+      out.staff = idOf(raw.staff);
       break;
     case 'referral':
       out.referrer = castRef(raw.referrer, ctx, 'referrer');

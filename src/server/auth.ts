@@ -3,6 +3,7 @@
 // users, roles, grants, the audit log, and the customer's data rights
 // (export, erasure). Every refusal is an AuthError → 401/403/429
 // problem+json (src/server/problems.ts).
+import cookie, { type CookieSerializeOptions } from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -52,17 +53,6 @@ export const SESSION_COOKIE = 'guishu_session';
 export const CSRF_COOKIE = 'guishu_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i <= 0) continue;
-    const k = part.slice(0, i).trim();
-    if (!out.has(k)) out.set(k, decodeURIComponent(part.slice(i + 1).trim()));
-  }
-  return out;
-}
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -143,6 +133,9 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
     (o.announce ?? ((line: string) => process.stderr.write(line + '\n')))(`guishu: created user "admin" with password ${created.password} — shown only this once; change it (POST /api/auth/password)`);
   }
 
+  // Cookies parsed (first of a name wins) on every request before the authenticate hook of index.ts runs; set by reply.setCookie.
+  await fastify.register(cookie);
+
   fastify.decorateRequest('principal', null);
   fastify.decorate('authenticate', async (request: FastifyRequest, _reply: FastifyReply) => {
     const auth = request.headers.authorization;
@@ -152,7 +145,7 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
       if (!m) throw unauthenticated('Authorization must be "Bearer <token>"');
       principal = await accounts.resolve(m[1]!, 'bearer');
     } else {
-      const token = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+      const token = request.cookies[SESSION_COOKIE];
       if (!token) throw unauthenticated();
       principal = await accounts.resolve(token, 'cookie');
       if (!SAFE.has(request.method)) {
@@ -181,7 +174,8 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
     if (!roles || ![...p.roles.values()].some((m) => roles.includes(m.role))) throw forbidden(`your roles may not ${request.method} ${request.routeOptions.url ?? ''}`);
   }
 
-  const cookieAttrs = (request: FastifyRequest, maxAgeS: number) => `Path=/; SameSite=Strict; Max-Age=${maxAgeS}${o.secureCookies || request.protocol === 'https' ? '; Secure' : ''}`;
+  /** The session cookie is HttpOnly; the CSRF cookie is read by the page. Secure on HTTPS (or always, behind a TLS proxy). */
+  const cookieAttrs = (httpOnly: boolean, maxAgeS: number): CookieSerializeOptions => ({ path: '/', sameSite: 'strict', maxAge: maxAgeS, httpOnly, secure: o.secureCookies ? true : 'auto' });
   const me = (p: Principal, user: UserView) => ({ ...user, session: { kind: p.session.kind, expiresAt: p.session.expiresAt }, ...(p.session.csrf ? { csrfToken: p.session.csrf } : {}) });
   const managedProjects = (p: Principal) => new Set([...p.roles].filter(([, m]) => m.role === 'manager').map(([id]) => id));
   /** A manager acts on a user only when every role the user holds is in a project the manager manages (admins: always; nobody on an admin but an admin). */
@@ -200,22 +194,19 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
   r.post('/api/auth/login', { config: { public: true, rateLimit: loginLimit }, schema: { tags, summary: 'Sign in: sets an httpOnly SameSite=Strict session cookie (+ a readable CSRF cookie) and returns a bearer token for API clients', body: z.strictObject({ username: z.string().min(1).max(64), password }) } }, async (request, reply) => {
     const userId = await accounts.checkLogin(request.body.username, request.body.password);
     // Session fixation: whatever session or token came with the request is revoked; the new ones are fresh.
-    const presented = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+    const presented = request.cookies[SESSION_COOKIE];
     if (presented) await accounts.revoke(presented);
-    const { cookie, bearer } = await accounts.issueLogin(userId);
+    const { cookie: session, bearer } = await accounts.issueLogin(userId);
     const maxAge = Math.floor(accounts.sessionTtlMs / 1000);
-    reply.header('set-cookie', [
-      `${SESSION_COOKIE}=${cookie.token}; HttpOnly; ${cookieAttrs(request, maxAge)}`,
-      `${CSRF_COOKIE}=${cookie.csrf}; ${cookieAttrs(request, maxAge)}`,
-    ]);
+    reply.setCookie(SESSION_COOKIE, session.token, cookieAttrs(true, maxAge)).setCookie(CSRF_COOKIE, session.csrf ?? '', cookieAttrs(false, maxAge));
     reply.header('cache-control', 'no-store');
-    return { user: await accounts.user(userId), token: bearer.token, tokenType: 'Bearer', csrfToken: cookie.csrf, expiresAt: cookie.expiresAt };
+    return { user: await accounts.user(userId), token: bearer.token, tokenType: 'Bearer', csrfToken: session.csrf, expiresAt: session.expiresAt };
   });
 
   r.post('/api/auth/logout', { config: { roles: 'any' }, schema: { tags, summary: 'Sign out: ends the sign-in — its cookie session and the bearer token issued with it, whichever of the two is presented' } }, async (request, reply) => {
     const p = guard.principal(request);
     await accounts.revokeHash(p.session.tokenHash);
-    reply.header('set-cookie', [`${SESSION_COOKIE}=; HttpOnly; ${cookieAttrs(request, 0)}`, `${CSRF_COOKIE}=; ${cookieAttrs(request, 0)}`]);
+    reply.clearCookie(SESSION_COOKIE, cookieAttrs(true, 0)).clearCookie(CSRF_COOKIE, cookieAttrs(false, 0));
     return { ok: true };
   });
 

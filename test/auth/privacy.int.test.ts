@@ -36,6 +36,10 @@ for (const target of TARGETS) {
       const session = first.setCookie.find((c) => c.startsWith('guishu_session='))!;
       expect(session).toMatch(/HttpOnly/);
       expect(session).toMatch(/SameSite=Strict/);
+      // Both cookies: the whole site, 12 h, strict; Secure only on HTTPS (this is plain HTTP); the CSRF one readable by the page.
+      const attrs = (c: string) => c.split(';').slice(1).map((a) => a.trim()).sort();
+      expect(attrs(session)).toEqual(['HttpOnly', 'Max-Age=43200', 'Path=/', 'SameSite=Strict']);
+      expect(attrs(first.setCookie.find((c) => c.startsWith('guishu_csrf='))!)).toEqual(['Max-Age=43200', 'Path=/', 'SameSite=Strict']);
       const s1 = cookieOf(first.setCookie, 'guishu_session');
       const csrf = cookieOf(first.setCookie, 'guishu_csrf');
       expect(s1).not.toBe(planted);
@@ -59,8 +63,12 @@ for (const target of TARGETS) {
       expect((await api(office.base, 'POST', `/api/projects/${P1}/status`, write, { cookie: jar2, 'x-csrf-token': second.body.csrfToken })).status).toBe(201);
       // a bearer token needs no CSRF header
       expect((await api(office.base, 'POST', `/api/projects/${P1}/status`, write, { authorization: `Bearer ${second.body.token}` })).status).toBe(201);
-      // logout
-      expect((await api(office.base, 'POST', '/api/auth/logout', undefined, { cookie: jar2, 'x-csrf-token': second.body.csrfToken })).status).toBe(200);
+      // logout: both cookies cleared with the attributes they were set with
+      const out = await fetch(`${office.base}/api/auth/logout`, { method: 'POST', headers: { cookie: jar2, 'x-csrf-token': second.body.csrfToken } });
+      expect(out.status).toBe(200);
+      const cleared = out.headers.getSetCookie();
+      expect(cleared.map((c) => c.split(';')[0]).sort()).toEqual(['guishu_csrf=', 'guishu_session=']);
+      for (const c of cleared) expect(c).toMatch(/Max-Age=0;.*Path=\/;.*SameSite=Strict/);
       expect((await api(office.base, 'GET', '/api/auth/me', undefined, { cookie: jar2 })).status).toBe(401);
     });
 

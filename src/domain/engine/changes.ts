@@ -1,6 +1,6 @@
 // What a decision changes, as data: `decide` returns these, `evolve` applies
 // them, `explain` tells them. Each decision carries its basis.
-import type { StaffMember, Presence, MakeUp, Contact, Ownership, Helper, CoClaim, Customer, Report, Deal, Alert, Basis } from './state.ts';
+import type { StaffMember, Presence, MakeUp, Contact, Ownership, Helper, CoClaim, Customer, Report, Deal, Alert, Basis, Objection } from './state.ts';
 import type { TurnTaken } from './rotation.ts';
 import type { RelationKind } from '../events.ts';
 import type { Policy } from '../policy/schema.ts';
@@ -20,6 +20,7 @@ export type Change =
   | { kind: 'renew'; phone: string; day: number; callback: boolean }
   | { kind: 'helper'; phone: string; helper: Helper }
   | { kind: 'co-claim'; phone: string; claim: CoClaim }
+  | { kind: 'objection'; phone: string; objection: Objection }
   | { kind: 'referral'; phone: string; referral: NonNullable<Customer['referral']> }
   | { kind: 'relation'; a: string; b: string; relation: RelationKind; at: number; eventId: string }
   | { kind: 'party'; phones: string[]; at: number; eventId: string }

@@ -4,7 +4,7 @@
 import type { Policy } from '../policy/schema.ts';
 import { type Share, type Split, share, splitOf } from '../shares.ts';
 import { holdingOwner, ownerView } from './ownership.ts';
-import { type Basis, type Customer, type Deal, type OfficeState, basis, policyAt } from './state.ts';
+import { type Basis, type CoClaim, type Customer, type Deal, type OfficeState, basis, policyAt } from './state.ts';
 
 export interface DealSplit {
   performance: Split;
@@ -33,6 +33,23 @@ function inCampaign(state: OfficeState, at: number): { eventId: string } | undef
 
 function recognisedBy(customer: Customer | undefined, staff: string, day: number, orEarlier: boolean): { eventId: string } | undefined {
   return customer?.recognitions?.find((r) => r.staff === staff && (orEarlier ? r.day <= day : r.day === day));
+}
+
+/**
+ * A shared claim as it stands: one that needs an objection at the day-end
+ * review (internal-jieding-06.2.1b) counts only with an objection by the
+ * claimant raised from the reception to the end of its local day, citing a
+ * call of theirs with the customer from before the reception. Returns the
+ * basis of the split, or, when the claim lapsed unpressed, `unclaimed`.
+ */
+function pressedClaim(customer: Customer | undefined, claim: CoClaim): { basis: Basis } | { unclaimed: Basis } {
+  const need = claim.needsObjection;
+  if (!need) return { basis: claim.basis };
+  const objection = customer?.objections?.find(
+    (o) => o.staff === claim.staff && o.at >= need.from && o.day <= need.day && o.evidence !== undefined && customer.calls?.some((x) => x.eventId === o.evidence && x.staff === claim.staff && x.at <= need.from),
+  );
+  if (!objection) return { unclaimed: need.unclaimed };
+  return { basis: basis(claim.basis.clause, ...claim.basis.events, objection.eventId) };
 }
 
 /** The owner side of a deal, before household rules. */
@@ -92,8 +109,10 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
     const b = basis(c.firstVisitOwner, dealEvent);
     const coClaim = customer?.coClaims?.find((x) => x.staff !== closer);
     if (coClaim) {
-      // A shared claim: cooperation, or a phone invitation on record (internal-jieding-06.1.3, 2.1b).
-      return same(ratioSplit(coClaim.staff, closer, ratios.cooperative_performance), basis(coClaim.basis.clause, ...coClaim.basis.events, dealEvent));
+      // A shared claim: cooperation (internal-jieding-06.1.3), or a phone invitation objected to at that day's review (2.1b).
+      const pressed = pressedClaim(customer, coClaim);
+      if ('unclaimed' in pressed) return same(one(closer), basis(pressed.unclaimed.clause, ...pressed.unclaimed.events, dealEvent));
+      return same(ratioSplit(coClaim.staff, closer, ratios.cooperative_performance), basis(pressed.basis.clause, ...pressed.basis.events, dealEvent));
     }
     // Referred by a past buyer: credit back to that buyer's consultant if recognised by the deal day (internal-jieding-06.4.4).
     if (p.referral_window_days.value.rule === 'deal_day_recognition' && referrer?.ownership?.closed && referrer.ownership.owner && referrer.ownership.owner !== closer) {
@@ -113,7 +132,8 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   }
 
   const coClaim = customer?.coClaims?.find((x) => x.staff === closer);
-  if (coClaim) return same(ratioSplit(owner, closer, ratios.cooperative_performance), basis(coClaim.basis.clause, ...coClaim.basis.events, dealEvent));
+  const pressed = coClaim ? pressedClaim(customer, coClaim) : undefined;
+  if (pressed && 'basis' in pressed) return same(ratioSplit(owner, closer, ratios.cooperative_performance), basis(pressed.basis.clause, ...pressed.basis.events, dealEvent));
 
   const helped = customer?.helpers?.findLast((h) => h.staff === closer && h.owner === owner);
   // Not recognised, and closed before anyone found out: the receiver's performance, commission shared (site-draft-one-month.4b).

@@ -176,6 +176,8 @@ export function decide(state: OfficeState, event: OfficeEvent, ctx: DecideContex
     case 'correction':
       // Corrections are applied by the timeline, which replays the corrected registration in its place.
       return [];
+    case 'objection':
+      return decideObjection(state, event);
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
@@ -504,6 +506,29 @@ function decideComplaint(state: OfficeState, event: EventOf<'complaint'>, policy
     const o = ownership(event.reassignTo ?? null, 'complaint', event.at, day, b, policy, customer, { previousOwner: event.against });
     out.push({ kind: 'ownership', phone, ownership: { ...o, closed: view.ownership?.closed ?? false } });
   }
+  return out;
+}
+
+/**
+ * An objection at the day-end review is recorded on the customer it concerns
+ * (a deal's: its first buyer); whether it changes anything is the deal
+ * split's question (internal-jieding-06.2.1b), which reads its time and evidence.
+ */
+function decideObjection(state: OfficeState, event: EventOf<'objection'>): Change[] {
+  requireStaff(state, event.staff, 'staff', event.at);
+  let phone: string;
+  const out: Change[] = [];
+  if (event.customer) {
+    phone = phoneOf(event.customer, 'customer');
+    out.push(customerChange(event.customer, phone));
+  } else if (event.deal !== undefined) {
+    const deal = state.deals.get(event.deal);
+    if (!deal) reject('unknown-deal', 'deal', `未找到成交：${event.deal}`, `no such deal: ${event.deal}`);
+    phone = deal.customers[0]!;
+  } else {
+    reject('missing-field', 'customer', '异议须指明客户或成交', 'an objection names a customer or a deal');
+  }
+  out.push({ kind: 'objection', phone, objection: { staff: event.staff, at: event.at, day: localDay(event.at, state.timezone), eventId: event.id, evidence: event.evidence, deal: event.deal } });
   return out;
 }
 

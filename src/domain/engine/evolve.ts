@@ -38,6 +38,7 @@ function customer(state: OfficeState, phone: string): Customer {
       recognitions: undefined,
       helpers: undefined,
       coClaims: undefined,
+      objections: undefined,
       calls: undefined,
       complaint: undefined,
       noContactUntil: undefined,
@@ -170,6 +171,11 @@ function apply(state: OfficeState, ch: Change): void {
     case 'co-claim': {
       const c = customer(state, ch.phone);
       c.coClaims = push(c.coClaims, ch.claim);
+      return;
+    }
+    case 'objection': {
+      const c = customer(state, ch.phone);
+      c.objections = push(c.objections, ch.objection);
       return;
     }
     case 'referral':

@@ -8,7 +8,7 @@ import { localDay } from '../time.ts';
 import { holdingOwner, ownerView, type OwnerView } from './ownership.ts';
 import { findValidReport } from './reports.ts';
 import { availabilityOf, firstOfTeam, isAtOffice, isOnSite, lastInRotation, nextUp } from './rotation.ts';
-import { type Basis, type Customer, type OfficeState, type OwnershipVia, basis } from './state.ts';
+import { type Basis, type CoClaim, type Customer, type OfficeState, type OwnershipVia, basis } from './state.ts';
 
 export interface Arrival {
   /** Normalised phone of the customer registered. */
@@ -64,7 +64,7 @@ export interface Reception {
   /** The turn is the claimant's own (named, assigned, referred), not the rotation's pick. */
   designatedTurn?: boolean;
   /** A second consultant shares the credit (internal-jieding-06.1.3, 2.1b). */
-  coClaim?: { staff: string; basis: Basis };
+  coClaim?: CoClaim;
   /** The receiver is the office's consultant for a channel customer. */
   reportId?: string;
   view: OwnerView;
@@ -365,19 +365,21 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
       if (callOnly) {
         const named = says.invitedBy === owner || says.consultant === owner;
         if (!named) {
-          // Phone-invited, but the customer cannot say who called: the receiver, shared 5:5 on the call record (internal-jieding-06.2.1a/b).
+          // Phone-invited, but the customer cannot say who called: the receiver's (internal-jieding-06.2.1a); the caller
+          // shares 5:5 only by objecting at that day's review with the invitation as evidence (2.1b; see deals.ts).
           const r = receivedBy ?? newCustomerReceiver(state, arrival.at, policy).staff;
           const callEvent = customer?.calls?.findLast((x) => x.staff === owner)?.eventId;
+          const unclaimed = basis(c.invitationUnclaimed, callEvent);
           return {
             claim,
             view,
             receiver: r,
             receiverBasis: basis(c.rotation),
             owner: r,
-            ownerBasis: basis(c.invitation, callEvent),
+            ownerBasis: unclaimed,
             countsAsTurn: r !== null,
             newOwnership: r ? { via: 'visit', previousOwner: owner } : undefined,
-            coClaim: r && r !== owner ? { staff: owner, basis: basis(c.invitation, callEvent) } : undefined,
+            coClaim: r && r !== owner ? { staff: owner, basis: basis(c.invitation, callEvent), needsObjection: { from: arrival.at, day: localDay(arrival.at, state.timezone), unclaimed } } : undefined,
           };
         }
       } else if (says.firstVisit === true || (says.avoid !== undefined && says.avoid === owner)) {

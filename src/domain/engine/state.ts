@@ -107,6 +107,24 @@ export interface Helper {
 export interface CoClaim {
   staff: string;
   basis: Basis;
+  /**
+   * The claim counts only if `staff` objects at the day-end review: raised
+   * from `from` (the reception) to the end of local day `day`, citing as
+   * evidence a call of theirs with the customer before the reception
+   * (internal-jieding-06.2.1a/b). Without such an objection the credit is the
+   * receiver's, on `unclaimed`.
+   */
+  needsObjection?: { from: number; day: number; unclaimed: Basis };
+}
+
+export interface Objection {
+  staff: string;
+  at: number;
+  /** Local day the objection was raised. */
+  day: number;
+  eventId: string;
+  evidence?: string;
+  deal?: string;
 }
 
 export interface Customer {
@@ -125,6 +143,8 @@ export interface Customer {
   recognitions?: { staff: string; at: number; day: number; eventId: string }[];
   helpers?: Helper[];
   coClaims?: CoClaim[];
+  /** Objections raised at the day-end review about this customer (or a deal of theirs). */
+  objections?: Objection[];
   calls?: { staff: string; direction: 'in' | 'out'; at: number; appointment?: number; eventId: string }[];
   complaint?: { against: string; reassignTo?: string; fault: 'service' | 'other'; at: number; eventId: string; basis: Basis };
   /** The customer asked not to be called until then (null: until further notice). */

@@ -197,6 +197,7 @@ export const DECISIONS = [
   'correction', // a registration corrected afterwards, the original kept
   'noContact', // the customer asked not to be called
   'invitation', // a customer invited by phone
+  'invitationUnclaimed', // an invitation the customer cannot attribute, not objected to at that day's review: the receiver's
   'colleagueCall', // calling a colleague's customer
   'allBusy', // everyone is receiving: who may attend the newcomer
   'groupVisit', // a tour group is placed outside the rotation

@@ -74,6 +74,7 @@ export const standard = definePreset(
     correction: 'shenyang-multi-team.1.2',
     noContact: 'consultant-rotation-detail.9b',
     invitation: 'internal-jieding-06.2.2',
+    invitationUnclaimed: 'internal-jieding-06.2.1a',
     colleagueCall: 'internal-jieding-06.2.4',
     allBusy: 'sales-dept-first-visit.2.2g',
     groupVisit: 'xx-site-mingyuan.2.4',
