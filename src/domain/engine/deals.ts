@@ -105,8 +105,10 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   }
 
   if (owner === null || owner === closer) {
-    // The consultant who first received the customer handles them to the end and keeps the credit (site-draft-one-month.1).
-    const b = basis(c.firstVisitOwner, dealEvent);
+    // The consultant who first received the customer handles them to the end and keeps the credit (site-draft-one-month.1);
+    // an inviter who received and voided an earlier protection, by the rule that voided it (internal-jieding-06.2.3).
+    const voided = owner !== null ? customer?.ownership?.voidedBy : undefined;
+    const b = voided && customer?.ownership?.owner === owner ? basis(voided.clause, ...voided.events, dealEvent) : basis(c.firstVisitOwner, dealEvent);
     const coClaim = customer?.coClaims?.find((x) => x.staff !== closer);
     if (coClaim) {
       // A shared claim: cooperation (internal-jieding-06.1.3), or a phone invitation objected to at that day's review (2.1b).

@@ -72,7 +72,7 @@ function protectionFor(via: OwnershipVia, day: number, policy: Policy, customer:
   return { protectionDays: p.visit_protection_days.value, gapDays: f.visit, firstDueDay, renews: f.renews_protection };
 }
 
-function ownership(owner: string | null, via: OwnershipVia, at: number, day: number, b: Basis, policy: Policy, customer: Customer | undefined, extra: Pick<Ownership, 'previousOwner' | 'designatedOnly'> = {}, isFirstVisit = false): Ownership {
+function ownership(owner: string | null, via: OwnershipVia, at: number, day: number, b: Basis, policy: Policy, customer: Customer | undefined, extra: Pick<Ownership, 'previousOwner' | 'designatedOnly' | 'voidedBy'> = {}, isFirstVisit = false): Ownership {
   const prot = protectionFor(via, day, policy, customer, isFirstVisit);
   return {
     owner,
@@ -89,6 +89,7 @@ function ownership(owner: string | null, via: OwnershipVia, at: number, day: num
     basis: b,
     previousOwner: extra.previousOwner,
     designatedOnly: extra.designatedOnly,
+    voidedBy: extra.voidedBy,
   };
 }
 
@@ -228,6 +229,7 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
     const o = ownership(owner, reception.newOwnership.via, event.at, day, reception.ownerBasis.events.includes(event.id) ? reception.ownerBasis : { ...reception.ownerBasis, events: [...reception.ownerBasis.events, event.id] }, policy, customer, {
       previousOwner: reception.newOwnership.previousOwner ?? undefined,
       designatedOnly: reception.newOwnership.designatedOnly && owner !== receiver ? true : undefined,
+      voidedBy: reception.newOwnership.voidedBy,
     }, !customer?.firstVisit);
     if (reception.newOwnership.referralWindow && policy.parameters.referral_window_days.value.rule === 'window' && customer?.referral) {
       o.startDay = localDay(customer.referral.at, state.timezone);
@@ -329,7 +331,8 @@ function decideRecognize(state: OfficeState, event: EventOf<'recognize'>, policy
   const o = customer?.ownership;
   const last = customer?.lastVisit;
   // Recognised during someone else's reception the same day: handed over, and it was not the receiver's turn (site-draft-one-month.4a).
-  if (o && last && last.day === day && last.receiver !== event.staff && o.owner === last.receiver && o.previousOwner === event.staff && o.since === last.at) {
+  // Not where the earlier consultant's protection was voided by the reception itself (internal-jieding-06.2.3).
+  if (o && last && !o.voidedBy && last.day === day && last.receiver !== event.staff && o.owner === last.receiver && o.previousOwner === event.staff && o.since === last.at) {
     const restored: Ownership = { ...o, owner: event.staff, previousOwner: last.receiver, basis: basis(policy.clauses.recognizedHandover, event.id, last.eventId) };
     out.push({ kind: 'ownership', phone, ownership: restored });
     out.push({ kind: 'make-up', staff: last.receiver, makeUp: { reason: 'handover', basis: basis(policy.clauses.recognizedHandover, event.id, last.eventId), at: event.at } });

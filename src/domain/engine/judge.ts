@@ -54,7 +54,7 @@ export interface Reception {
   countsAsTurn: boolean;
   claim: Claim;
   /** Ownership changes hands (a new owner or a new claim), with how it was acquired. */
-  newOwnership?: { via: OwnershipVia; designatedOnly?: boolean; previousOwner?: string | null; referralWindow?: boolean };
+  newOwnership?: { via: OwnershipVia; designatedOnly?: boolean; previousOwner?: string | null; referralWindow?: boolean; voidedBy?: Basis };
   /** The receiver stands in for an absent or busy owner. */
   helperFor?: string;
   /** The stand-in received a customer who denied having been before, unrecognised. */
@@ -155,6 +155,16 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
     const named = says.consultant !== undefined && says.consultant === consultant;
     const introducedFirst = customer?.referral !== undefined && customer.referral.at <= arrival.at && !customer.firstVisit;
     const ev = customer?.referral?.eventId;
+    // A referred customer for whom a consultant is named — by the customer at the desk, or in the referral — belongs to that
+    // consultant, over the referrer's consultant (attribution-definition.2.5, where naming decides only for referred customers).
+    const d = p.designation;
+    if (d.value.new_customer_naming === 'referred_only') {
+      const designated = isStaff(state, says.consultant) ? says.consultant : isStaff(state, customer?.referral?.consultant) ? customer!.referral!.consultant! : undefined;
+      if (designated && !isAgent(state, designated) && !(view.status === 'lapsed' && view.owner === designated)) {
+        const prior = hadContactWith(customer, designated);
+        return { view, claim: { kind: 'designated', staff: designated, via: 'designation', basis: basis(d.clause, ev), claimantTurn: d.value.counts_as_turn && !prior, designatedOnly: !prior } };
+      }
+    }
     // A channel agent's customers bring new ones only through a report of their own (channel-sms-report.3b).
     if (consultant && !isAgent(state, consultant)) {
       switch (r.value.rule) {
@@ -347,10 +357,10 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     }
 
     const recognized = arrival.recognizedBy === owner;
-    if (p.returning_unrecognized_outcome.value === 'new_consultant_gets_credit' && !recognized && !ownerIsAgent) {
-      const rule = p.returning_unrecognized_outcome;
+    if (p.returning_unrecognized_outcome.value === 'new_consultant_gets_credit' && !ownerIsAgent) {
       const customer = state.customers.get(arrival.phone);
-      // 谁邀约接待业绩归谁: the consultant who invited by phone — with the number's source on record — and receives, wins (internal-jieding-06.2.3).
+      // 谁邀约接待业绩归谁: the consultant who invited by phone — with the number's source on record — and receives, wins, and the
+      // earlier consultant's long protection is void (internal-jieding-06.2.3): their recognising the customer, then or later that day, changes nothing.
       const inviter = says.invitedBy;
       if (inviter && inviter !== owner && isStaff(state, inviter) && (receivedBy === undefined ? isOnSite(state, inviter, arrival.at) : receivedBy === inviter)) {
         // The number's own source: a call the customer made to them, or theirs before anyone registered the customer — not one taken from a colleague's register (2.4).
@@ -358,9 +368,13 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
         const source = customer?.calls?.find((x) => x.staff === inviter && (x.direction === 'in' || x.at <= firstAt));
         if (source) {
           const b = basis(p.call_protection_days.clause, source.eventId);
-          return { claim, view, receiver: inviter, receiverBasis: b, owner: inviter, ownerBasis: b, countsAsTurn: false, newOwnership: { via: 'invitation', previousOwner: owner } };
+          return { claim, view, receiver: inviter, receiverBasis: b, owner: inviter, ownerBasis: b, countsAsTurn: false, newOwnership: { via: 'invitation', previousOwner: owner, voidedBy: b } };
         }
       }
+    }
+    if (p.returning_unrecognized_outcome.value === 'new_consultant_gets_credit' && !recognized && !ownerIsAgent) {
+      const rule = p.returning_unrecognized_outcome;
+      const customer = state.customers.get(arrival.phone);
       const callOnly = (customer?.visits ?? 0) === 0 && claim.via === 'call';
       if (callOnly) {
         const named = says.invitedBy === owner || says.consultant === owner;

@@ -81,6 +81,8 @@ export interface Ownership {
   previousOwner?: string | null;
   /** The ownership came from a designation the owner never received (site-draft-one-month.5b). */
   designatedOnly?: boolean;
+  /** Why the previous owner's protection is void (internal-jieding-06.2.3): a later recognition by them does not hand the customer back, and a deal cites it. */
+  voidedBy?: Basis;
 }
 
 export interface Contact {
