@@ -67,7 +67,7 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   // Later referrals of a reassigned customer: serving vs original 7:3 (callback-direct-kin.6.2b).
   const referrer = customer?.referral ? state.customers.get(customer.referral.referrer) : undefined;
   const referrerComplaint = referrer?.complaint;
-  if (p.complaint_outcome.value === 'commission_5_5_then_7_3' && referrerComplaint?.reassignTo && referrerComplaint.fault === 'service' && owner === referrerComplaint.reassignTo) {
+  if (p.complaint_outcome.value === 'commission_shared_then_referral_split' && referrerComplaint?.reassignTo && referrerComplaint.fault === 'service' && owner === referrerComplaint.reassignTo) {
     const b = basis(p.split_ratios.clause, referrerComplaint.eventId, dealEvent);
     return { performance: one(owner), commission: ratioSplit(owner, referrerComplaint.against, ratios.complaint_referral_commission), performanceBasis: basis(c.closedPermanent, dealEvent), commissionBasis: b };
   }
@@ -82,7 +82,7 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
       case 'agent_reassigned':
         if (owner === serving) return same(one(serving), b);
         break;
-      case 'commission_5_5_then_7_3':
+      case 'commission_shared_then_referral_split':
         if (complaint.fault === 'service' && owner === serving) {
           return { performance: one(serving), commission: ratioSplit(serving, original, ratios.complaint_commission), performanceBasis: b, commissionBasis: b };
         }
@@ -116,6 +116,8 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
       if ('unclaimed' in pressed) return same(one(closer), basis(pressed.unclaimed.clause, ...pressed.unclaimed.events, dealEvent));
       return same(ratioSplit(coClaim.staff, closer, ratios.cooperative_performance), basis(pressed.basis.clause, ...pressed.basis.events, dealEvent));
     }
+    // Follow-up lapsed and another closed: the credit is the closer's (consultant-rotation-detail.9a).
+    if (owner === null && deal.lapsedOwner !== undefined && p.lapse_effect.value === 'credit_only_if_other_closes') return same(one(closer), basis(p.lapse_effect.clause, dealEvent));
     // Referred by a past buyer: credit back to that buyer's consultant if recognised by the deal day (internal-jieding-06.4.4).
     if (p.referral_window_days.value.rule === 'deal_day_recognition' && referrer?.ownership?.closed && referrer.ownership.owner && referrer.ownership.owner !== closer) {
       const original = referrer.ownership.owner;

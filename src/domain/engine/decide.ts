@@ -235,7 +235,8 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
       o.startDay = localDay(customer.referral.at, state.timezone);
     }
     out.push({ kind: 'ownership', phone, ownership: o });
-  } else if (owner && customer?.ownership?.owner === owner) {
+  } else if (owner && customer?.ownership?.owner === owner && (reception.view.status !== 'lapsed' || receiver === owner)) {
+    // A lapsed owner's protection is renewed by their own reception only, not a colleague's standing in.
     out.push({ kind: 'renew', phone, day, callback: false });
   }
   if (reception.reportId) {
@@ -476,6 +477,7 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
       day: existing?.day ?? day,
       eventIds: [...(existing?.eventIds ?? []), event.id],
       ownerAtDeal,
+      lapsedOwner: existing ? existing.lapsedOwner : view.status === 'lapsed' && view.owner !== event.closedBy ? (view.owner ?? undefined) : undefined,
       ruling: existing?.ruling,
     },
   });

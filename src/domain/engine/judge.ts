@@ -133,9 +133,19 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
     const clause = o.closed ? c.closedPermanent : c.returningOwner;
     return { view, claim: { kind: 'owner', staff: holder, via: o.via, basis: basis(clause, ...o.basis.events), claimantTurn: false, designatedOnly: o.designatedOnly } };
   }
+  // Follow-up lapsed, but the owner loses the credit only if another closes (consultant-rotation-detail.9a): until then the customer returns to them.
+  if (view.status === 'lapsed' && p.lapse_effect.value === 'credit_only_if_other_closes' && isStaff(state, view.owner ?? undefined)) {
+    const o = view.ownership!;
+    return { view, claim: { kind: 'owner', staff: view.owner!, via: o.via, basis: basis(p.lapse_effect.clause, ...o.basis.events), claimantTurn: false, designatedOnly: o.designatedOnly } };
+  }
 
   // A valid channel report: the reporting agent owns (channel-sms-report.2a, 3a).
   const report = findValidReport(state, arrival.phone, arrival.at);
+  const escort = arrival.says.invitedBy;
+  if (report && !p.channel_report_rules.value.report_beats_escort && escort !== report.agent && isStaff(state, escort) && isAgent(state, escort)) {
+    // Where the report does not beat the escort, the agent who brings the customer in person is theirs.
+    return { view, claim: { kind: 'report', staff: escort, via: 'report', basis: basis(p.channel_report_rules.clause), claimantTurn: false } };
+  }
   if (report) {
     return { view, claim: { kind: 'report', staff: report.agent, via: 'report', basis: basis(c.reportConverted, report.id), claimantTurn: false, reportId: report.id } };
   }
@@ -416,7 +426,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     }
 
     const unsure = says.consultant === 'unknown' || (says.consultants !== undefined && says.consultants.length > 1 && says.consultant === undefined);
-    if (unsure && p.returning_unrecognized_outcome.value === 'original_within_file_validity_10d') {
+    if (unsure && p.returning_unrecognized_outcome.value === 'original_within_file_validity') {
       // Names several or none: the rotation receives; the register decides the owner (sales-dept1-rotation.2.2.3).
       const r = receivedBy ?? nextUp(state, arrival.at, policy, new Set([owner])).staff;
       const rule = p.returning_unrecognized_outcome;

@@ -60,7 +60,7 @@ function skipOf(state: OfficeState, staff: string, reason: Availability, at: num
     case 'busy': {
       if (!ownCustomerBusy(state, staff, at)) return { staff, reason, makeUps: 0, basis: basis(policy.parameters.own_customer_at_own_turn.clause) };
       const rule = p.own_customer_at_own_turn;
-      const owed = rule.value === 'make_up' || rule.value === 'fill_in_after_next' ? 1 : 0;
+      const owed = rule.value === 'make_up' ? 1 : 0;
       return { staff, reason, makeUps: owed, basis: basis(rule.clause) };
     }
     case 'available':

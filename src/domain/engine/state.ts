@@ -187,6 +187,8 @@ export interface Deal {
   eventIds: string[];
   /** The owner of the primary buyer when the deal was made. */
   ownerAtDeal: string | null;
+  /** The owner whose protection had lapsed when the deal was made: the closer took the customer (lapse_effect). */
+  lapsedOwner?: string;
   ruling?: { performance?: Map<string, Share>; commission?: Map<string, Share>; basis: Basis };
 }
 

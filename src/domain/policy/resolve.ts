@@ -28,14 +28,14 @@ const COERCE: Partial<Record<ParameterId, Coerce>> = {
   visit_protection_days: (raw) => (raw === 'unlimited_or_not_stated' || raw === 'revoked_for_phone_invited' || raw === 'unlimited' || raw === 'none' ? null : raw),
   call_protection_days: (raw, current) => {
     const c = current as PolicyParameters['call_protection_days']['value'];
-    if (typeof raw === 'number') return { ...c, ownership: 'always', days: raw, allocation: 'first-contact' };
+    if (typeof raw === 'number') return { ...c, ownership: 'always', days: raw };
     if (raw === null) return { ...c, ownership: 'always', days: null };
     const table: Record<string, unknown> = {
-      kept_while_followed_up_weekly: { ...c, ownership: 'always', days: null, allocation: 'first-contact' },
-      call_is_first_contact_no_expiry_stated: { ...c, ownership: 'always', days: null, allocation: 'first-contact' },
-      only_with_concrete_appointment: { ...c, ownership: 'appointment', allocation: 'rotation' },
-      no_ownership_calls_allocated_by_rotation: { ...c, ownership: 'never', allocation: 'rotation' },
-      no_ownership_calls_allocated_by_manager: { ...c, ownership: 'never', allocation: 'manager' },
+      kept_while_followed_up_weekly: { ...c, ownership: 'always', days: null },
+      call_is_first_contact_no_expiry_stated: { ...c, ownership: 'always', days: null },
+      only_with_concrete_appointment: { ...c, ownership: 'appointment' },
+      no_ownership_calls_allocated_by_rotation: { ...c, ownership: 'never' },
+      no_ownership_calls_allocated_by_manager: { ...c, ownership: 'never' },
       directions_call_gives_no_ownership: { ...c, directions_call_owns: false },
       leaving_own_name_before_checking_voids_claim: { ...c },
     };
@@ -48,6 +48,12 @@ const COERCE: Partial<Record<ParameterId, Coerce>> = {
     if (raw === 'effective_contact_within_protection_period') return { ...c, visit: null, call: null, renews_protection: true };
     return merge(raw, current);
   },
+  returning_unrecognized_outcome: alias({
+    // A customer the register does not know is new anyway; one it knows is looked up: the same decisions.
+    treat_as_new: 'look_up_in_crm',
+    original_within_file_validity_10d: 'original_within_file_validity',
+    split_5_5: 'new_consultant_gets_credit',
+  }),
   lapse_effect: alias({
     customer_becomes_new_or_goes_to_new_receiver: 'new_customer',
     transfers_to_rep_who_develops_customer: 'developing_rep',
@@ -88,15 +94,20 @@ const COERCE: Partial<Record<ParameterId, Coerce>> = {
   channel_report_rules: (raw, current) => (typeof raw === 'number' ? { ...(current as object), validity_days: raw } : merge(raw, current)),
   own_customer_at_own_turn: alias({
     'next_rep_takes_new; one make-up turn later': 'make_up',
-    'next_rep_takes_new; keeps place if no new arrival': 'keep_place',
+    'next_rep_takes_new; keeps place if no new arrival': 'no_make_up',
+    'next_rep_takes_new; keeps place if no new arrival meanwhile': 'no_make_up',
     'next_rep_takes_new; no sharing; make-up not stated': 'no_make_up',
-    'own customer does not consume turn; if skipped, fills in after next rep': 'fill_in_after_next',
+    'own customer does not consume turn; if skipped, fills in after next rep': 'make_up',
+    // Earlier names, equivalent: the place is kept while no new customer arrives; filling in after the next is a make-up.
+    keep_place: 'no_make_up',
+    fill_in_after_next: 'make_up',
   }),
   skipped_turn_make_up: (raw, current) =>
     raw === 'personal: none; company business: 1 priority make-up' ? { personal: 0, business: 1 } : typeof raw === 'number' ? { ...(current as object), business: raw } : merge(raw, current),
   complaint_outcome: alias({
     'reassigned; new consultant gets everything': 'designee_gets_all',
-    'reassigned; commission 5:5; later referrals 7:3': 'commission_5_5_then_7_3',
+    'reassigned; commission 5:5; later referrals 7:3': 'commission_shared_then_referral_split',
+    commission_5_5_then_7_3: 'commission_shared_then_referral_split',
     "not consultant's fault -> original keeps; stand-in close -> commission 5:5": 'original_keeps_unless_service_fault',
   }),
   staff_relative_priority: alias({

@@ -12,8 +12,6 @@ export const callRule = z.strictObject({
   ownership: z.enum(['always', 'appointment', 'never']),
   /** How long a call alone protects; null = no expiry stated. */
   days: days.nullable(),
-  /** Who takes an enquiry call when calls give no ownership. */
-  allocation: z.enum(['first-contact', 'rotation', 'manager']),
   /** A caller asking the way and coming straight over is new on arrival. */
   directions_call_owns: z.boolean(),
 });
@@ -137,7 +135,10 @@ export const policyParameters = z.strictObject({
   ),
   split_ratios: param(splitRatios),
   returning_unrecognized_outcome: param(
-    z.enum(['treat_as_new', 'new_consultant_gets_credit', 'split_5_5', 'original_within_1_month_else_second_receiver', 'original_within_file_validity_10d', 'look_up_in_crm']),
+    // `look_up_in_crm`: the register (by phone) decides — what `treat_as_new` (a customer the register does not know is new) comes to in a system of record.
+    // `new_consultant_gets_credit` covers internal-jieding-06.1.2 and its 5:5 when the original is away (1.3, split_ratios.cooperative_performance).
+    // `original_within_file_validity`: names several or none → the rotation receives, the owner is kept while the file (visit_protection_days) is valid.
+    z.enum(['look_up_in_crm', 'new_consultant_gets_credit', 'original_within_1_month_else_second_receiver', 'original_within_file_validity']),
   ),
   family_cross_rule: param(
     z.enum(['performance_5_5', 'performance_first_registrant_commission_5_5', 'first_receiver_of_party', 'kinship_priority', 'owner_of_buyer', 'whole_party_to_reporting_agent', 'team_decides', 'closer_wins']),
@@ -145,9 +146,12 @@ export const policyParameters = z.strictObject({
   call_vs_visit_precedence: param(z.enum(['call_first_if_same_day', 'earliest_contact_either_channel', 'visit_rotation_unless_appointment'])),
   daily_cutoff_and_deadlines: param(dailyRules),
   channel_report_rules: param(channelRules),
-  own_customer_at_own_turn: param(z.enum(['make_up', 'keep_place', 'no_make_up', 'fill_in_after_next'])),
+  // `make_up`: the turn passed while serving one's own customer is owed back (filled in right after the next, sales-dept1-rotation.1.3);
+  // `no_make_up`: it is not (the place is kept only if no new customer came meanwhile — the queue does not move without one, consultant-rotation-detail.7).
+  own_customer_at_own_turn: param(z.enum(['make_up', 'no_make_up'])),
   skipped_turn_make_up: param(skippedTurnRule),
-  complaint_outcome: param(z.enum(['designee_gets_all', 'commission_5_5_then_7_3', 'original_keeps_unless_service_fault', 'agent_reassigned'])),
+  // `commission_shared_then_referral_split`: the designee owns, commission split_ratios.complaint_commission; later referrals split_ratios.complaint_referral_commission (callback-direct-kin.6.2).
+  complaint_outcome: param(z.enum(['designee_gets_all', 'commission_shared_then_referral_split', 'original_keeps_unless_service_fault', 'agent_reassigned'])),
   staff_relative_priority: param(z.enum(['if_first_contact_or_prior_record', 'unconditional', 'referral_beats_staff_relationship', 'none'])),
   registration_required_fields: param(z.array(z.enum(['name', 'phone'])).min(1)),
   penalties: param(z.array(z.string())),

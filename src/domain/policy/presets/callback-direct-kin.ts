@@ -11,7 +11,7 @@ export const callbackDirectKin = definePreset(
     daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'callback-direct-kin.3b' },
     visit_protection_days: { value: null, clause: 'callback-direct-kin.1' },
     // Callers are kept with at least one callback a week (5).
-    call_protection_days: { value: { ownership: 'always', days: null, allocation: 'first-contact', directions_call_owns: false }, clause: 'callback-direct-kin.5' },
+    call_protection_days: { value: { ownership: 'always', days: null, directions_call_owns: false }, clause: 'callback-direct-kin.5' },
     // The first callback is due the day after the first visit; later ones follow the agreed schedule (4, not quantified: none).
     follow_up_max_gap_days: { value: { visit: null, call: 7, first_callback_due_days: 1, renews_protection: false }, clause: 'callback-direct-kin.4' },
     // 超出回访期限的视为新客户 (4, 5).
@@ -21,7 +21,7 @@ export const callbackDirectKin = definePreset(
     absent_owner_receiver: { value: 'last_in_rotation_if_notified', clause: 'callback-direct-kin.3b' },
     helper_counts_as_rotation_turn: { value: false, clause: 'callback-direct-kin.3b' },
     absent_owner_credit: { value: 'owner_100_helper_0', clause: 'callback-direct-kin.1' },
-    complaint_outcome: { value: 'commission_5_5_then_7_3', clause: 'callback-direct-kin.6.2a' },
+    complaint_outcome: { value: 'commission_shared_then_referral_split', clause: 'callback-direct-kin.6.2a' },
     split_ratios: {
       value: { absent_owner_commission: [5, 5], cooperative_performance: [5, 5], complaint_commission: [5, 5], complaint_referral_commission: [7, 3], family_cross: [5, 5] },
       clause: 'callback-direct-kin.6.2b',

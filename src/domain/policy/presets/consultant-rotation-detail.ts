@@ -11,7 +11,7 @@ export const consultantRotationDetail = definePreset(
     daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'consultant-rotation-detail.1' },
     // No protection period; a month without follow-up costs the credit if another closes (9a).
     visit_protection_days: { value: null, clause: 'consultant-rotation-detail.2' },
-    call_protection_days: { value: { ownership: 'never', days: null, allocation: 'rotation', directions_call_owns: false }, clause: 'consultant-rotation-detail.6' },
+    call_protection_days: { value: { ownership: 'never', days: null, directions_call_owns: false }, clause: 'consultant-rotation-detail.6' },
     follow_up_max_gap_days: { value: { visit: 30, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'consultant-rotation-detail.9a' },
     lapse_effect: { value: 'credit_only_if_other_closes', clause: 'consultant-rotation-detail.9a' },
     // Accompanied → the old customer's rep (5c); alone naming a rep → that rep, on their turn (5a); alone → rotation (5b).
@@ -24,7 +24,7 @@ export const consultantRotationDetail = definePreset(
     call_vs_visit_precedence: { value: 'visit_rotation_unless_appointment', clause: 'consultant-rotation-detail.6' },
     family_cross_rule: { value: 'first_receiver_of_party', clause: 'consultant-rotation-detail.11' },
     // 忙完旧客户仍无新客户到访的,继续轮排: the place is kept; a turn passed to the next is not made up (7).
-    own_customer_at_own_turn: { value: 'keep_place', clause: 'consultant-rotation-detail.7' },
+    own_customer_at_own_turn: { value: 'no_make_up', clause: 'consultant-rotation-detail.7' },
     skipped_turn_make_up: { value: { personal: 0, business: 1 }, clause: 'consultant-rotation-detail.3b' },
     registration_required_fields: { value: ['name', 'phone'], clause: 'consultant-rotation-detail.2' },
     first_question_set: { value: ['first_visit', 'prior_receiver'], clause: 'consultant-rotation-detail.4a' },

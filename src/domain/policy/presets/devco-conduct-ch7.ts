@@ -11,7 +11,7 @@ export const devcoConductCh7 = definePreset(
     daily_cutoff_and_deadlines: { value: { ...standard.parameters.daily_cutoff_and_deadlines.value, rotation_carry_over: false }, clause: 'devco-conduct-ch7.7.1' },
     visit_protection_days: { value: null, clause: 'devco-conduct-ch7.7.1' },
     // A recorded call counts; giving one's own name before checking voids it (7.1.1: a call marked `leftOwnName`).
-    call_protection_days: { value: { ownership: 'always', days: null, allocation: 'first-contact', directions_call_owns: false }, clause: 'devco-conduct-ch7.7.1' },
+    call_protection_days: { value: { ownership: 'always', days: null, directions_call_owns: false }, clause: 'devco-conduct-ch7.7.1' },
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'devco-conduct-ch7.7.1' },
     // Only a recorded reception counts; naming a rep at the door gives them nothing (7.1; a voided caller stays void, 7.1.1).
     designation: { value: { new_customer_naming: 'none', counts_as_turn: false }, clause: 'devco-conduct-ch7.7.1' },

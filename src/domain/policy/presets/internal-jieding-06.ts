@@ -10,7 +10,7 @@ export const internalJieding06 = definePreset(
     // 个人长期保护政策失效 (2.3): no protection period; the register and the rules below decide.
     visit_protection_days: { value: null, clause: 'internal-jieding-06.2.3' },
     // A phone invitation on record is a claim (谁邀约接待业绩归谁, 2.3).
-    call_protection_days: { value: { ownership: 'always', days: null, allocation: 'first-contact', directions_call_owns: false }, clause: 'internal-jieding-06.2.3' },
+    call_protection_days: { value: { ownership: 'always', days: null, directions_call_owns: false }, clause: 'internal-jieding-06.2.3' },
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'internal-jieding-06.2.3' },
     // First referrer counts (4.2); a referral by one's own buyer comes back if recognised by the deal day (4.4).
     referral_window_days: { value: { rule: 'deal_day_recognition', window_days: null, named_counts_as_turn: false, accompanied_counts_as_turn: false }, clause: 'internal-jieding-06.4.4' },

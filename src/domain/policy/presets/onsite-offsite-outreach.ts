@@ -12,7 +12,7 @@ export const onsiteOffsiteOutreach = definePreset(
     // 15 days from the first allocation, forfeited after a 10-day follow-up gap (1.2, 3.3); not renewed.
     // Ambiguity (1.2 vs 3.3 vs 4.1): the periods overlap without an order; whichever ends first ends the protection.
     visit_protection_days: { value: 15, clause: 'onsite-offsite-outreach.1.2' },
-    call_protection_days: { value: { ownership: 'always', days: 15, allocation: 'first-contact', directions_call_owns: false }, clause: 'onsite-offsite-outreach.3.4' },
+    call_protection_days: { value: { ownership: 'always', days: 15, directions_call_owns: false }, clause: 'onsite-offsite-outreach.3.4' },
     follow_up_max_gap_days: { value: { visit: 10, call: 10, first_callback_due_days: null, renews_protection: false }, clause: 'onsite-offsite-outreach.3.3' },
     // After a lapse the rep who develops the customer takes them automatically (1.2, 1.3).
     lapse_effect: { value: 'developing_rep', clause: 'onsite-offsite-outreach.1.3' },
@@ -21,7 +21,7 @@ export const onsiteOffsiteOutreach = definePreset(
     // If the reps still disagree over a household, whoever closes wins (2.3c).
     family_cross_rule: { value: 'closer_wins', clause: 'onsite-offsite-outreach.2.3c' },
     call_vs_visit_precedence: { value: 'earliest_contact_either_channel', clause: 'onsite-offsite-outreach.3.4' },
-    returning_unrecognized_outcome: { value: 'treat_as_new', clause: 'onsite-offsite-outreach.3.2' },
+    returning_unrecognized_outcome: { value: 'look_up_in_crm', clause: 'onsite-offsite-outreach.3.2' },
   },
   {
     closedPermanent: 'onsite-offsite-outreach.1.1',

@@ -9,7 +9,7 @@ export const receptionAbSplit = definePreset(
   {
     visit_protection_days: { value: null, clause: 'reception-ab-split.4b' },
     // Only a concrete appointment (name, time, the rep's own name given) makes a caller the rep's (7).
-    call_protection_days: { value: { ownership: 'appointment', days: null, allocation: 'rotation', directions_call_owns: false }, clause: 'reception-ab-split.7' },
+    call_protection_days: { value: { ownership: 'appointment', days: null, directions_call_owns: false }, clause: 'reception-ab-split.7' },
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'reception-ab-split.4b' },
     referral_window_days: { value: { rule: 'chain', window_days: null, named_counts_as_turn: false, accompanied_counts_as_turn: false }, clause: 'reception-ab-split.6' },
     // The first in the queue (B) stands in, with A's consent (4c); helping is not B's turn (not stated: none).

@@ -12,16 +12,18 @@ export const salesDeptFirstVisit = definePreset(
     // 客户确认以客户来访第一次登记为唯一依据: no expiry stated.
     visit_protection_days: { value: null, clause: 'sales-dept-first-visit.1.3a' },
     // A call gives no claim; an appointment makes the appointed rep receive (2.2b).
-    call_protection_days: { value: { ownership: 'appointment', days: null, allocation: 'rotation', directions_call_owns: false }, clause: 'sales-dept-first-visit.2.2b' },
+    call_protection_days: { value: { ownership: 'appointment', days: null, directions_call_owns: false }, clause: 'sales-dept-first-visit.2.2b' },
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'sales-dept-first-visit.1.3a' },
     lapse_effect: { value: 'new_customer', clause: 'sales-dept-first-visit.1.3b' },
     absent_owner_receiver: { value: 'last_in_rotation', clause: 'sales-dept-first-visit.2.2c' },
     helper_counts_as_rotation_turn: { value: false, clause: 'sales-dept-first-visit.2.2c' },
     // Busy, sick, off or on business: the owner keeps; any other absence: the rotation rep takes the customer (2.2d).
     absent_owner_credit: { value: 'helper_becomes_owner', clause: 'sales-dept-first-visit.2.2d' },
-    returning_unrecognized_outcome: { value: 'treat_as_new', clause: 'sales-dept-first-visit.1.3b' },
+    returning_unrecognized_outcome: { value: 'look_up_in_crm', clause: 'sales-dept-first-visit.1.3b' },
     own_customer_at_own_turn: { value: 'make_up', clause: 'sales-dept-first-visit.2.2f' },
     registration_required_fields: { value: ['name', 'phone'], clause: 'sales-dept-first-visit.1.3a' },
+    // No household split: 以客户来访第一次登记为唯一依据 — a relative's own purchase is their own registration's (1.3a).
+    family_cross_rule: { value: 'owner_of_buyer', clause: 'sales-dept-first-visit.1.3a' },
     first_question_set: { value: ['first_visit', 'relatives_visited'], clause: 'sales-dept-first-visit.2.1a' },
     // 指定某代表由其接待: the named rep receives and, receiving first, owns; absent, the rotation decides.
     designation: { value: { new_customer_naming: 'owns', counts_as_turn: false }, clause: 'sales-dept-first-visit.2.1a' },

@@ -8,7 +8,7 @@ export const shenyangMultiTeam = definePreset(
   standard,
   {
     visit_protection_days: { value: 15, clause: 'shenyang-multi-team.2.2a' }, // 接访客户15天时效
-    call_protection_days: { value: { ownership: 'always', days: 7, allocation: 'first-contact', directions_call_owns: false }, clause: 'shenyang-multi-team.2.2a' }, // 接电客户7天时效
+    call_protection_days: { value: { ownership: 'always', days: 7, directions_call_owns: false }, clause: 'shenyang-multi-team.2.2a' }, // 接电客户7天时效
     // Ambiguity: 有效联系 is undefined; a logged follow-up with effective=true counts and restarts the period.
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: true }, clause: 'shenyang-multi-team.2.2c' },
     lapse_effect: { value: 'new_customer', clause: 'shenyang-multi-team.2.2c' },

@@ -12,7 +12,7 @@ export const siteDraftOneMonth = definePreset(
     // 一个月 from the first reception to discovery (4b, 4c); the register discovers at once.
     visit_protection_days: { value: 30, clause: 'site-draft-one-month.4c' },
     // Phone enquiries are allocated by the site manager (7): a call makes no claim.
-    call_protection_days: { value: { ownership: 'never', days: null, allocation: 'manager', directions_call_owns: false }, clause: 'site-draft-one-month.7' },
+    call_protection_days: { value: { ownership: 'never', days: null, directions_call_owns: false }, clause: 'site-draft-one-month.7' },
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'site-draft-one-month.4b' },
     // An existing customer brought along: the original rep receives, on their turn (9).
     referral_window_days: { value: { rule: 'named_or_accompanied', window_days: null, named_counts_as_turn: false, accompanied_counts_as_turn: true }, clause: 'site-draft-one-month.9' },

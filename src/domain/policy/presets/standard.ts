@@ -9,7 +9,7 @@ export const standard = definePreset(
   {
     // 15 days from the first reception, renewed by each effective contact: long enough to close, short enough that neglect frees the customer.
     visit_protection_days: { value: 15, clause: 'shenyang-multi-team.2.2a' },
-    call_protection_days: { value: { ownership: 'always', days: 7, allocation: 'first-contact', directions_call_owns: false }, clause: 'shenyang-multi-team.2.2a' },
+    call_protection_days: { value: { ownership: 'always', days: 7, directions_call_owns: false }, clause: 'shenyang-multi-team.2.2a' },
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: true }, clause: 'shenyang-multi-team.2.2c' },
     lapse_effect: { value: 'new_customer', clause: 'shenyang-multi-team.2.2c' },
     referral_window_days: { value: { rule: 'chain', window_days: null, named_counts_as_turn: false, accompanied_counts_as_turn: false }, clause: 'reception-ab-split.6' },

@@ -10,7 +10,7 @@ export const xxSiteMingyuan = definePreset(
     // 以第一接触为原则 (2.6a): no expiry stated.
     visit_protection_days: { value: null, clause: 'xx-site-mingyuan.2.6a' },
     // Calls are entered the same day (1) and a caller who names the rep goes to them (2.1b).
-    call_protection_days: { value: { ownership: 'always', days: null, allocation: 'first-contact', directions_call_owns: false }, clause: 'xx-site-mingyuan.1' },
+    call_protection_days: { value: { ownership: 'always', days: null, directions_call_owns: false }, clause: 'xx-site-mingyuan.1' },
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'xx-site-mingyuan.2.6a' },
     absent_owner_receiver: { value: 'same_team_colleague_then_other_team', clause: 'xx-site-mingyuan.2.6.1a' },
     helper_counts_as_rotation_turn: { value: false, clause: 'xx-site-mingyuan.2.4' },
