@@ -6,9 +6,10 @@ import {
 import type { ReservedSql, Sql } from 'postgres';
 
 /**
- * A minimal Kysely dialect over the `postgres` (porsager) client. Written here
- * rather than depending on kysely-postgres-js because that package's current
- * majors require kysely >= 0.29 and this is ~100 lines.
+ * A minimal Kysely dialect over the `postgres` (porsager) client. Kept rather
+ * than kysely-postgres-js: its majors for kysely 0.28 lack what this adds
+ * (executeMany, the COMMIT-answered-ROLLBACK check, a failed ROLLBACK
+ * reported as itself) and measured slower here — docs/store.md, "Running on PostgreSQL".
  *
  * Each Kysely connection is a connection reserved from the postgres pool
  * (`sql.reserve()`), so a Kysely transaction runs on one server session.
