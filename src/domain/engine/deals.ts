@@ -176,6 +176,33 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   return same(one(owner), basis(c.closingOthersCustomer, dealEvent));
 }
 
+/**
+ * Under closer-wins (onsite-offsite-outreach.2.3c, where the consultants do not
+ * accept 2.3a/b): a deal in a household — the buyers, their spouses, parents
+ * and children — that other consultants hold, closed by one of the household's
+ * consultants (a buyer nobody holds becomes the closer's), gives the closer
+ * the household, whatever order the deal lists the buyers in. Returns the
+ * members held by others and the basis; undefined where the rule does not apply.
+ */
+export function closerWinsHousehold(state: OfficeState, phones: readonly string[], closer: string, at: number, policy: Policy, dealEvent: string): { basis: Basis; members: { phone: string; owner: string }[] } | undefined {
+  const rule = policy.parameters.family_cross_rule;
+  if (rule.value !== 'closer_wins') return undefined;
+  const members = new Map<string, string | null>();
+  const events: string[] = [];
+  for (const phone of phones) members.set(phone, holdingOwner(ownerView(state, state.customers.get(phone), at)) ?? closer);
+  for (const phone of phones) {
+    for (const rel of state.customers.get(phone)?.relations ?? []) {
+      if (!FAMILY.has(rel.kind) || rel.at > at || members.has(rel.other)) continue;
+      members.set(rel.other, holdingOwner(ownerView(state, state.customers.get(rel.other), at)));
+      events.push(rel.eventId);
+    }
+  }
+  const owners = new Set([...members.values()].filter((o): o is string => o !== null));
+  if (!owners.has(closer) || owners.size < 2) return undefined;
+  const held = [...members].filter((m): m is [string, string] => m[1] !== null && m[1] !== closer).map(([phone, owner]) => ({ phone, owner }));
+  return { basis: basis(rule.clause, ...events, dealEvent), members: held };
+}
+
 /** Household members with a consultant of their own (交叉客户): who shares. */
 function householdSplit(state: OfficeState, deal: Deal, side: DealSplit, policy: Policy): DealSplit {
   const rule = policy.parameters.family_cross_rule;
@@ -229,8 +256,13 @@ function householdSplit(state: OfficeState, deal: Deal, side: DealSplit, policy:
       }
       return side;
     }
+    case 'owner_of_buyer': {
+      // No household split: the buyer's own registration decides (sales-dept-first-visit.1.3a); a relative's consultant shares nothing.
+      const b = basis(rule.clause, related[0]!.eventId, dealEvent);
+      const whole = (s: Split) => s.size === 1 && s.has(sideOwner);
+      return { ...side, performanceBasis: whole(side.performance) ? b : side.performanceBasis, commissionBasis: whole(side.commission) ? b : side.commissionBasis };
+    }
     case 'first_receiver_of_party':
-    case 'owner_of_buyer':
     case 'whole_party_to_reporting_agent':
     case 'team_decides':
     case 'closer_wins':
@@ -244,7 +276,10 @@ function householdSplit(state: OfficeState, deal: Deal, side: DealSplit, policy:
 
 export function dealSplit(state: OfficeState, deal: Deal): DealSplit {
   const policy = policyAt(state, deal.at);
-  const computed = householdSplit(state, deal, ownerSide(state, deal, policy), policy);
+  // The closer took a contested household (onsite-offsite-outreach.2.3c): performance and commission theirs.
+  const computed = deal.closerWins
+    ? { performance: one(deal.closedBy), commission: one(deal.closedBy), performanceBasis: deal.closerWins, commissionBasis: deal.closerWins }
+    : householdSplit(state, deal, ownerSide(state, deal, policy), policy);
   const ruling = deal.ruling;
   if (!ruling) return computed;
   return {

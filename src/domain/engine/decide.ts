@@ -10,6 +10,7 @@ import { parseShare, type Share } from '../shares.ts';
 import { endOfPeriod, localDay, localMinuteOfDay } from '../time.ts';
 import type { Change } from './changes.ts';
 import { receive, type Arrival } from './judge.ts';
+import { closerWinsHousehold } from './deals.ts';
 import { holdingOwner, ownerView } from './ownership.ts';
 import { customersForMask, reportsForMaskOrPhone, reportStatus } from './reports.ts';
 import { pointerForNewRoster, takeTurn } from './rotation.ts';
@@ -465,6 +466,8 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
   const primary = phones[0]!;
   const view = ownerView(state, state.customers.get(primary), event.at);
   const ownerAtDeal = existing ? existing.ownerAtDeal : holdingOwner(view);
+  // A household the consultants contest: under closer-wins the closer takes it (onsite-offsite-outreach.2.3c).
+  const contested = existing ? undefined : closerWinsHousehold(state, phones, event.closedBy, event.at, policy, event.id);
   out.push({
     kind: 'deal',
     deal: {
@@ -479,6 +482,7 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
       ownerAtDeal,
       lapsedOwner: existing ? existing.lapsedOwner : view.status === 'lapsed' && view.owner !== event.closedBy ? (view.owner ?? undefined) : undefined,
       ruling: existing?.ruling,
+      closerWins: existing ? existing.closerWins : contested?.basis,
     },
   });
   // The buyer stays with their owner for good (shenyang-multi-team.2.2b); one nobody holds goes to the closer.
@@ -491,6 +495,10 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
     } else {
       out.push({ kind: 'ownership', phone, ownership: { ...ownership(event.closedBy, 'deal', event.at, day, basis(v.status === 'lapsed' ? policy.parameters.lapse_effect.clause : policy.clauses.firstVisitOwner, event.id), policy, customer, { previousOwner: v.owner ?? undefined }), closed: true } });
     }
+  }
+  // The closer owns the contested household, buyers and family alike (onsite-offsite-outreach.2.3c).
+  for (const m of contested?.members ?? []) {
+    out.push({ kind: 'ownership', phone: m.phone, ownership: { ...ownership(event.closedBy, 'deal', event.at, day, contested!.basis, policy, state.customers.get(m.phone), { previousOwner: m.owner }), closed: true } });
   }
   return out;
 }

@@ -190,6 +190,8 @@ export interface Deal {
   /** The owner whose protection had lapsed when the deal was made: the closer took the customer (lapse_effect). */
   lapsedOwner?: string;
   ruling?: { performance?: Map<string, Share>; commission?: Map<string, Share>; basis: Basis };
+  /** Closed inside a household other consultants held: the closer took it (onsite-offsite-outreach.2.3c), on this basis. */
+  closerWins?: Basis;
 }
 
 export interface Alert {
