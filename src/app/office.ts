@@ -138,7 +138,13 @@ interface ProjectCache {
   checkpointSeq: number;
   /** The project's erasures when the cache was built (count and latest time): a cache from before an erasure must not be saved. */
   erasures: string;
+  /** Rotation turns taken per local day (the boards' 已接 today; the engine's `turns` are since the project began). */
+  turnsByDay: TurnsByDay;
 }
+
+/** local day → staff → turns taken that day; the last TURN_DAYS days kept. */
+type TurnsByDay = Map<number, Map<string, number>>;
+const TURN_DAYS = 7;
 
 interface ReportEntry {
   seq: number;
@@ -151,6 +157,8 @@ interface ReportEntry {
 interface CheckpointExtra {
   ids: IdFilterData;
   reports: [string, ReportEntry][];
+  /** Absent in checkpoints written before it: such a checkpoint is passed over (the log is replayed). */
+  turnsByDay?: [number, [string, number][]][];
 }
 
 export interface CreateProjectInput {
@@ -390,7 +398,7 @@ export class GuishuApp extends EventEmitter {
       let outcome: Outcome;
       let changed: RowChange[];
       try {
-        outcome = cache.timeline.apply(event);
+        outcome = applyCounted(cache, event);
         changed = cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, seq);
       } catch (cause) {
         this.caches.delete(projectId);
@@ -543,7 +551,7 @@ export class GuishuApp extends EventEmitter {
           this.caches.delete(projectId);
           return this.load(projectId);
         }
-        const outcome = cache.timeline.apply(event);
+        const outcome = applyCounted(cache, event);
         const rows = cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
         rememberEvent(cache, row.seq, event);
         cache.headSeq = row.seq;
@@ -607,7 +615,8 @@ export class GuishuApp extends EventEmitter {
     if (!at || at.hash !== row.headHash) return undefined;
     try {
       const cp = decodeCheckpoint<CheckpointExtra>(row.body, { fingerprint: ENGINE_FINGERPRINT });
-      return cp.seq === row.seq && cp.hash === row.headHash ? cp : undefined;
+      // A checkpoint without the day's turns would answer 已接 today wrong: replay the log instead.
+      return cp.seq === row.seq && cp.hash === row.headHash && cp.extra.turnsByDay ? cp : undefined;
     } catch {
       return undefined; // unreadable: replay the log
     }
@@ -628,7 +637,7 @@ export class GuishuApp extends EventEmitter {
         hash: cache.headHash,
         timeline: cache.timeline.checkpoint(),
         projector: cache.projector.checkpoint(),
-        extra: { ids: cache.ids.data(), reports: [...cache.reports] },
+        extra: { ids: cache.ids.data(), reports: [...cache.reports], turnsByDay: [...cache.turnsByDay].map(([day, m]) => [day, [...m]]) },
         lazy: { phoneSeqs: cache.phoneSeqs },
       });
       await this.store.saveCheckpoint(projectId, { seq: cache.headSeq, headHash: cache.headHash, fingerprint: ENGINE_FINGERPRINT, body });
@@ -786,7 +795,7 @@ export class GuishuApp extends EventEmitter {
   }
 
   async rotation(projectId: string, atInput?: number) {
-    return this.read(projectId, (c) => rotationOf(c.timeline.state, atInput ?? this.now()));
+    return this.read(projectId, (c) => rotationOf(c.timeline.state, atInput ?? this.now(), c.turnsByDay));
   }
 
   async staff(projectId: string) {
@@ -1094,6 +1103,7 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
         phoneSeqs = m;
       },
       ids: new IdFilter(from.extra.ids), reports: new Map(from.extra.reports), checkpointSeq: from.seq, erasures,
+      turnsByDay: new Map((from.extra.turnsByDay ?? []).map(([day, m]) => [day, new Map(m)])),
     };
   }
   const overlay = await erasedOverlay(store, project.projectId, from ? from.seq + 1 : 1);
@@ -1111,13 +1121,13 @@ async function replayLog(store: EventStore, project: Project, projections: 'reco
       projector.genesis(event, row.seq);
       cache = {
         project, timeline: new Timeline(timelineOptions(project, policy, options.history === true)), projector, headSeq: row.seq, headHash: row.hash, recent: new Map(),
-        ids: new IdFilter(), reports: new Map(), phoneSeqs: new Map(), checkpointSeq: 0, erasures,
+        ids: new IdFilter(), reports: new Map(), phoneSeqs: new Map(), checkpointSeq: 0, erasures, turnsByDay: new Map(),
       };
       cache.ids.add(event.id);
       continue;
     }
     if (event.type === 'correction' && !cache.timeline.hasHistory) throw new NeedsHistory();
-    const outcome = cache.timeline.apply(event);
+    const outcome = applyCounted(cache, event);
     if (perEvent) cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
     else if (event.type === 'policy' && outcome.accepted) cache.projector.policyVersionAt(event, row.seq);
     else if (event.type === 'report' && !outcome.accepted) cache.projector.refusedReportAt(event, outcome, row.seq);
@@ -1253,11 +1263,55 @@ function plainObject(o: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-export function rotationOf(state: Timeline['state'], at: number) {
+/**
+ * The rotation at `at`: `turns` counts every turn since the project began (the
+ * fairness ledger); `turnsToday` only those taken in the project's local day of
+ * `at` (the boards' 已接 and 今日轮次).
+ */
+export function rotationOf(state: Timeline['state'], at: number, turnsByDay?: TurnsByDay) {
   const r = rotationView(state, at);
   const presence: Record<string, string> = {};
   for (const staff of r.order) presence[staff] = availabilityOf(state, staff, at);
-  return { next: r.next ?? 'none', order: r.order, presence, makeUps: r.makeUps, turns: r.turns, at: toIso(at) };
+  const today = turnsByDay?.get(localDay(at, state.timezone));
+  return { next: r.next ?? 'none', order: r.order, presence, makeUps: r.makeUps, turns: r.turns, turnsToday: today ? Object.fromEntries(today) : {}, at: toIso(at) };
+}
+
+/**
+ * Applies an event to the cache's timeline and counts the rotation turns it
+ * took by their local day. A correction replays the engine, and its outcome
+ * carries no changes: the turns it moved (the engine's totals before and after)
+ * are put on the corrected registration's day.
+ */
+function applyCounted(cache: ProjectCache, event: OfficeEvent): Outcome {
+  const before = event.type === 'correction' ? new Map(cache.timeline.state.rotation.turns) : undefined;
+  const outcome = cache.timeline.apply(event);
+  if (!outcome.accepted) return outcome;
+  const tz = cache.timeline.state.timezone;
+  const add = (day: number, staff: string, n: number) => {
+    let m = cache.turnsByDay.get(day);
+    if (!m) {
+      const newest = Math.max(day, ...cache.turnsByDay.keys());
+      if (day <= newest - TURN_DAYS) return; // older than the days kept
+      m = new Map();
+      cache.turnsByDay.set(day, m);
+      for (const d of cache.turnsByDay.keys()) if (d <= newest - TURN_DAYS) cache.turnsByDay.delete(d);
+    }
+    const v = Math.max(0, (m.get(staff) ?? 0) + n);
+    if (v) m.set(staff, v);
+    else m.delete(staff);
+  };
+  if (before && event.type === 'correction') {
+    const after = cache.timeline.state.rotation.turns;
+    const original = cache.timeline.entries.find((e) => e.event.id === event.of)?.event;
+    const when = typeof event.set.at === 'number' ? event.set.at : original?.at ?? event.at;
+    for (const staff of new Set([...before.keys(), ...after.keys()])) {
+      const d = (after.get(staff) ?? 0) - (before.get(staff) ?? 0);
+      if (d) add(localDay(when, tz), staff, d);
+    }
+    return outcome;
+  }
+  for (const ch of outcome.changes) if (ch.kind === 'turn') add(localDay(ch.at, tz), ch.turn.staff, 1);
+  return outcome;
 }
 
 function dealJson(state: Timeline['state'], id: string) {

@@ -10,6 +10,20 @@ describe.skipIf(NO_BROWSER)('web app journeys', () => {
   beforeAll(async () => {
     office = await startOffice();
     await seedOffice(office);
+    // Yesterday (a 补登 by the admin): a roster and four visits, a turn each, which today's figures must not count.
+    // (The last of them, 赵敏, leaves 张伟 up first today.)
+    const yesterday = Date.now() - 86_400_000;
+    const late = (i: number) => ({ at: new Date(yesterday + i * 60_000).toISOString(), lateReason: 'e2e: 昨日登记' });
+    for (const [path, body] of [
+      ['roster', { order: ['gw01', 'gw02', 'gw03', 'gw04'], ...late(0) }],
+      ...[1, 2, 3, 4].map((i) => ['events', { type: 'visit', customer: { phone: `1360000000${i}`, name: '昨日客户' }, says: { firstVisit: true }, ...late(i) }] as const),
+      ['roster', { order: ['gw01', 'gw02', 'gw03', 'gw04'] }],
+    ] as const) {
+      const r = await office.api<{ status: string }>('POST', `/api/projects/${PROJECT}/${path}`, body);
+      if (r.status >= 300 || r.body.status !== 'accepted') throw new Error(`seeding yesterday failed: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    const rot = await office.api<{ turns: Record<string, number> }>('GET', `/api/projects/${PROJECT}/rotation`);
+    if (Object.values(rot.body.turns).join() !== '1,1,1,1') throw new Error(`yesterday's turn was not recorded: ${JSON.stringify(rot.body)}`);
     browser = await launch();
   });
   afterAll(async () => {
@@ -39,6 +53,10 @@ describe.skipIf(NO_BROWSER)('web app journeys', () => {
     await page.getByTestId('register').click();
     await page.getByTestId('registered').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('registered').textContent()).toContain('张伟');
+    // Today's figures count today: 张伟 took one turn today (everyone took one yesterday, which is not today's).
+    await expect.poll(() => page.getByTestId('turns-gw01').textContent(), { timeout: 20_000 }).toBe('已接 1');
+    await expect.poll(() => page.getByTestId('today-turns').locator('.ant-statistic-content-value').textContent(), { timeout: 20_000 }).toBe('1');
+    expect(await page.getByTestId('turns-gw02').textContent()).toBe('已接 0');
     // Both screens: the next one up is now 李娜 (the second screen learns it over SSE).
     await expect.poll(() => page.getByTestId('rotation-next').textContent(), { timeout: 20_000 }).toContain('李娜');
     await expect.poll(() => watcher.getByTestId('rotation-next').textContent(), { timeout: 20_000 }).toContain('李娜');
@@ -52,6 +70,8 @@ describe.skipIf(NO_BROWSER)('web app journeys', () => {
     const card = page.getByTestId('customer-13800138000');
     await card.waitFor({ timeout: 20_000 });
     expect(await card.getByTestId('countdown').textContent()).toMatch(/保护期剩 \d+ 天/);
+    // One turn today (the front desk's visit), not the two since yesterday.
+    await expect.poll(() => page.getByTestId('my-turns-today').locator('.ant-statistic-content-value').textContent(), { timeout: 20_000 }).toBe('1');
     await page.screenshot({ path: shotPath('consultant.png') });
     await card.getByTestId('log-followup').click();
     await card.getByTestId('fu-phone').click();

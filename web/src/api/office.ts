@@ -11,7 +11,11 @@ export interface Judgement {
   receiver: string; owner: string; countsAsTurn: boolean; basis: Basis; receiverBasis: Basis; claim: string; helperFor: string | null;
   reason: { zh: string; en: string }; at: string;
 }
-export interface Rotation { next: string; order: string[]; presence: Record<string, string>; makeUps: Record<string, number>; turns: Record<string, number>; at: string }
+export interface Rotation { next: string; order: string[]; presence: Record<string, string>; makeUps: Record<string, number>;
+  /** Every turn since the project began (the fairness ledger). */
+  turns: Record<string, number>;
+  /** Turns taken in the project's local day of `at`: what 已接 and 今日轮次 show. */
+  turnsToday?: Record<string, number>; at: string }
 /** `late`: registered after the fact (补登), shown with both times; `recordedLocal` is when it was recorded, in the project's zone. */
 export interface TimelineItem { seq: number; id: string; type: string; at: string; local: string; recordedAt: string; recordedLocal: string; late: boolean; lateReason: string | null; status: string; current: string; rejectionCode: string | null }
 export interface CustomerCard {

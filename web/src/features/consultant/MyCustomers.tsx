@@ -47,7 +47,7 @@ export default function MyCustomers() {
       <Card size="small">
         <Space style={{ width: '100%', justifyContent: 'space-around' }}>
           <Statistic title={t('我的客户', 'My customers')} value={protectedCount} data-testid="my-count" />
-          <Statistic title={t('今日轮次', 'Turns today')} value={me ? rotation.data?.turns[me] ?? 0 : 0} />
+          <Statistic title={t('今日轮次', 'Turns today')} value={me ? rotation.data?.turnsToday?.[me] ?? 0 : 0} data-testid="my-turns-today" />
           <Statistic title={t('即将失效', 'Lapsing soon')} value={soon.length} valueStyle={{ color: soon.length ? '#cf1322' : undefined }} />
         </Space>
         {rotation.data?.next === me && <Typography.Text type="danger" strong>{t('下一位客户轮到您接待。', 'You are up next in the rotation.')}</Typography.Text>}

@@ -235,7 +235,7 @@ function Today({ onOpenReports }: { onOpenReports: () => void }) {
   const reports = useReports(project);
   const today = todayLocal();
   const visits = (events.data ?? []).filter((e) => e.type === 'visit' && e.status === 'accepted' && localDate(e.at) === today);
-  const newCustomers = full ? visits.filter((e) => (e.event.says as { firstVisit?: boolean } | undefined)?.firstVisit !== false).length : Object.values(rotation.data?.turns ?? {}).reduce((a, b) => a + b, 0);
+  const newCustomers = full ? visits.filter((e) => (e.event.says as { firstVisit?: boolean } | undefined)?.firstVisit !== false).length : Object.values(rotation.data?.turnsToday ?? {}).reduce((a, b) => a + b, 0);
   const soon = (customers.data ?? []).filter((c) => c.status === 'protected' && c.protectedUntil && Date.parse(c.protectedUntil) - Date.now() < 86_400_000 && Date.parse(c.protectedUntil) > Date.now()).slice(0, 5);
   const dueToday = (reports.data ?? []).filter((r) => r.status === 'valid' && r.validUntil && localDate(r.validUntil) === today).length;
   const valid = (reports.data ?? []).filter((r) => r.status === 'valid').length;
@@ -243,7 +243,7 @@ function Today({ onOpenReports }: { onOpenReports: () => void }) {
     <Card size="small" title={t('今日', 'Today')}>
       <Row gutter={8}>
         {full && <Col span={8}><Statistic title={t('今日到访', 'Visits')} value={visits.length} /></Col>}
-        <Col span={8}><Statistic title={full ? t('新客', 'New') : t('今日轮次', 'Turns today')} value={newCustomers} /></Col>
+        <Col span={8}><Statistic title={full ? t('新客', 'New') : t('今日轮次', 'Turns today')} value={newCustomers} data-testid={full ? 'today-new' : 'today-turns'} /></Col>
         <Col span={8}><Statistic title={t('有效报备', 'Valid reports')} value={valid} /></Col>
       </Row>
       <Typography.Title level={5} style={{ marginTop: 12 }}>{t('提醒', 'Reminders')}</Typography.Title>

@@ -50,7 +50,7 @@ export function RotationBoard({ live, editable = true }: { live: boolean; editab
               <Typography.Text strong={up}>{staffName(staff.data, id, lang)}</Typography.Text>
               <Tag color={pres.color}>{pres[lang]}</Tag>
               {makeUps > 0 && <Tag color="magenta">{t(`补接×${makeUps}`, `make-up ×${makeUps}`)}</Tag>}
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`已接 ${r!.turns[id] ?? 0}`, `${r!.turns[id] ?? 0} turns`)}</Typography.Text>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`turns-${id}`}>{t(`已接 ${r!.turnsToday?.[id] ?? 0}`, `${r!.turnsToday?.[id] ?? 0} today`)}</Typography.Text>
             </Space>
           </List.Item>
         );
