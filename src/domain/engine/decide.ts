@@ -236,6 +236,11 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
       o.startDay = localDay(customer.referral.at, state.timezone);
     }
     out.push({ kind: 'ownership', phone, ownership: o });
+  } else if (owner && customer?.ownership?.owner === owner && customer.ownership.via === 'call' && !customer.firstVisit && reception.view.status !== 'lapsed' && policy.parameters.follow_up_max_gap_days.value.first_callback_due_days !== null) {
+    // A caller's first visit: the caller's consultant keeps them (callback-direct-kin.5), and from now on the visitor's
+    // periods govern — the callback due after the first visit (callback-direct-kin.4) — not the callers' weekly one.
+    const held = customer.ownership;
+    out.push({ kind: 'ownership', phone, ownership: ownership(owner, 'visit', event.at, day, { ...held.basis, events: [...held.basis.events, event.id] }, policy, customer, { previousOwner: held.previousOwner ?? undefined }, true) });
   } else if (owner && customer?.ownership?.owner === owner && (reception.view.status !== 'lapsed' || receiver === owner)) {
     // A lapsed owner's protection is renewed by their own reception only, not a colleague's standing in.
     out.push({ kind: 'renew', phone, day, callback: false });
