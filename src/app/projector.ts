@@ -13,10 +13,10 @@ import { lastProtectedDay } from '../domain/engine/ownership.ts';
 import type { Customer, OfficeState } from '../domain/engine/state.ts';
 import type { Outcome } from '../domain/engine/timeline.ts';
 import type { OfficeEvent } from '../domain/events.ts';
-import { formatMask, normalizePhone } from '../domain/phone.ts';
+import { formatMask, maskKey, normalizePhone } from '../domain/phone.ts';
 import type { Rejected } from '../domain/rejection.ts';
 import { endOfPeriod } from '../domain/time.ts';
-import { executeAll, maskKey, type Database } from '../store/index.js';
+import { executeAll, type Database } from '../store/index.js';
 
 export type Table = 'customers' | 'rotation' | 'reports' | 'report_masks' | 'deals' | 'units' | 'staff' | 'policies' | 'alerts';
 /** Tables with an updated_seq column. */
@@ -308,15 +308,14 @@ export class Projector {
       const status = r.convertedBy ? 'converted' : 'valid';
       this.put(out, 'reports', { report_id: id, phone_or_mask: r.phone ?? (r.mask ? formatMask(r.mask) : ''), agent: r.agent, status, expires_at: r.convertedBy ? null : iso(r.validUntil) }, seq);
       if (r.mask) {
-        const key = maskKey(formatMask(r.mask));
-        if (key) this.put(out, 'report_masks', { mask_key: key, report_id: id }, seq);
+        this.put(out, 'report_masks', { mask_key: maskKey(r.mask), report_id: id }, seq);
       }
     }
     if (full) {
       const keep = new Set([...state.reports.keys(), ...this.refusedReports.keys()]);
       for (const id of this.refusedReports.keys()) this.put(out, 'reports', this.refusedReports.get(id)!, seq);
       const masks = new Set<string>();
-      for (const r of state.reports.values()) if (r.mask) masks.add(`${maskKey(formatMask(r.mask))}\u0000${r.id}`);
+      for (const r of state.reports.values()) if (r.mask) masks.add(`${maskKey(r.mask)}\u0000${r.id}`);
       this.dropMissing(out, 'report_masks', masks);
       this.dropMissing(out, 'reports', keep);
     }

@@ -11,10 +11,8 @@
  * one indexed equality per shape in use, no LIKE scans. See docs/store.md.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { maskKey as keyOfMask, maskKeyOf, parseMask } from '../domain/phone.js';
 import type { Database } from './schema.js';
-
-/** Characters accepted as a hidden digit. */
-const MASK_CHARS = /[*＊xX×•●]/;
 
 /** A mask format: how many digits are shown before the hidden run, and how many are hidden. */
 export interface MaskShape {
@@ -23,15 +21,13 @@ export interface MaskShape {
 }
 
 /**
- * Key of a masked phone, or null when it has no single run of hidden digits
- * (an unmasked phone, or several runs). Non-digit separators are dropped first.
+ * Key of a masked phone as the domain reads it (`parseMask` in src/domain/phone.ts: one grammar for the
+ * engine and the store), or null when the text is not a masked phone (a full phone, several runs of `*`,
+ * not 11 digits in all).
  */
 export function maskKey(masked: string): string | null {
-  const s = [...masked].filter((ch) => /[0-9]/.test(ch) || MASK_CHARS.test(ch)).map((ch) => (MASK_CHARS.test(ch) ? '*' : ch)).join('');
-  const m = /^([0-9]*)(\*+)([0-9]*)$/.exec(s);
-  if (!m) return null;
-  const [, prefix = '', stars = '', suffix = ''] = m;
-  return `${prefix}|${stars.length}|${suffix}`;
+  const mask = parseMask(masked);
+  return mask ? keyOfMask(mask) : null;
 }
 
 /** The shape of a mask key (`138|3|88888` → {prefixLen: 3, hidden: 3}), or null if it is not one. */
@@ -50,7 +46,7 @@ export function maskShape(key: string): MaskShape | null {
 export function candidateMaskKeys(phone: string, shapes?: readonly MaskShape[] | null, minVisible = 0): string[] {
   const digits = phone.replace(/[^0-9]/g, '');
   const n = digits.length;
-  const key = (p: number, h: number) => `${digits.slice(0, p)}|${h}|${digits.slice(p + h)}`;
+  const key = (p: number, h: number) => maskKeyOf(digits, p, h);
   const keys: string[] = [];
   if (shapes) {
     const seen = new Set<string>();

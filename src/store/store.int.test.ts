@@ -489,7 +489,7 @@ for (const target of targets) {
       };
       const actual = async () => (await s.db.selectFrom('report_mask_shapes').selectAll().where('project_id', 'in', [p, q]).execute())
         .map((r) => `${r.project_id} ${Number(r.prefix_len)} ${Number(r.hidden)} ${Number(r.masks)}`).sort();
-      const masks = [['r1', '138***88888'], ['r2', '139***12345'], ['r3', '139****5678'], ['r4', '1**********'], ['r5', '13812345678'], ['r6', '1381234567*']] as const;
+      const masks = [['r1', '138***88888'], ['r2', '139***12345'], ['r3', '139****5678'], ['r4', '1*********8'], ['r5', '13812345678'], ['r6', '138123456*8']] as const;
       await s.transaction(async (tx) => {
         for (const x of [p, q]) {
           await tx.insertInto('reports').values(masks.map(([id, phone]) => ({ project_id: x, report_id: id, phone_or_mask: phone, agent: 'a', status: 'valid', expires_at: null, updated_seq: 0 }))).execute();
@@ -502,13 +502,13 @@ for (const target of targets) {
         // A key not of maskKey's form has no shape, on both databases.
         await tx.insertInto('report_masks').values({ project_id: q, mask_key: 'not-a-key', report_id: 'r5' }).execute();
       });
-      expect(await actual()).toEqual([`${p} 1 10 1`, `${p} 10 1 1`, `${p} 3 3 2`, `${p} 3 4 1`, `${q} 3 4 1`].sort());
+      expect(await actual()).toEqual([`${p} 1 9 1`, `${p} 9 1 1`, `${p} 3 3 2`, `${p} 3 4 1`, `${q} 3 4 1`].sort());
       expect(await actual()).toEqual(await expected());
       // Deleting one of two masks of a shape keeps the shape; the last one removes it.
       await s.db.deleteFrom('report_masks').where('project_id', '=', p).where('report_id', '=', 'r1').execute();
       expect(await actual()).toEqual(await expected());
       await s.db.deleteFrom('report_masks').where('project_id', '=', p).where('report_id', 'in', ['r2', 'r4']).execute();
-      expect(await actual()).toEqual([`${p} 10 1 1`, `${p} 3 4 1`, `${q} 3 4 1`].sort());
+      expect(await actual()).toEqual([`${p} 9 1 1`, `${p} 3 4 1`, `${q} 3 4 1`].sort());
       // An update (no writer does one, but the triggers cover it) moves the count.
       await s.db.updateTable('report_masks').set({ mask_key: '138|3|45678' }).where('project_id', '=', p).where('report_id', '=', 'r6').execute();
       expect(await actual()).toEqual(await expected());
