@@ -11,7 +11,7 @@ import { endOfPeriod, localDay, localMinuteOfDay } from '../time.ts';
 import type { Change } from './changes.ts';
 import { receive, type Arrival } from './judge.ts';
 import { closerWinsHousehold } from './deals.ts';
-import { holdingOwner, ownerView } from './ownership.ts';
+import { holdingOwner, ownerView, periodClause } from './ownership.ts';
 import { customersForMask, reportsForMaskOrPhone, reportStatus } from './reports.ts';
 import { pointerForNewRoster, takeTurn } from './rotation.ts';
 import { type Basis, type Customer, type OfficeState, type Ownership, type OwnershipVia, basis, policyAt } from './state.ts';
@@ -58,19 +58,20 @@ interface Protection {
   gapDays: number | null;
   firstDueDay: number | null;
   renews: boolean;
+  periods: NonNullable<Ownership['periods']>;
 }
 
 function protectionFor(via: OwnershipVia, day: number, policy: Policy, customer: Customer | undefined, isFirstVisit: boolean): Protection {
   const p = policy.parameters;
   const f = p.follow_up_max_gap_days.value;
   if (via === 'call') {
-    return { protectionDays: p.call_protection_days.value.days, gapDays: f.call, firstDueDay: null, renews: f.renews_protection };
+    return { protectionDays: p.call_protection_days.value.days, gapDays: f.call, firstDueDay: null, renews: f.renews_protection, periods: { protection: p.call_protection_days.clause, gap: p.follow_up_max_gap_days.clause } };
   }
   if (via === 'referral' && p.referral_window_days.value.rule === 'window') {
-    return { protectionDays: p.referral_window_days.value.window_days, gapDays: null, firstDueDay: null, renews: false };
+    return { protectionDays: p.referral_window_days.value.window_days, gapDays: null, firstDueDay: null, renews: false, periods: { protection: p.referral_window_days.clause } };
   }
   const firstDueDay = isFirstVisit && f.first_callback_due_days !== null && !customer?.firstVisit ? day + f.first_callback_due_days : null;
-  return { protectionDays: p.visit_protection_days.value, gapDays: f.visit, firstDueDay, renews: f.renews_protection };
+  return { protectionDays: p.visit_protection_days.value, gapDays: f.visit, firstDueDay, renews: f.renews_protection, periods: { protection: p.visit_protection_days.clause, gap: p.follow_up_max_gap_days.clause, firstDue: p.follow_up_max_gap_days.clause } };
 }
 
 function ownership(owner: string | null, via: OwnershipVia, at: number, day: number, b: Basis, policy: Policy, customer: Customer | undefined, extra: Pick<Ownership, 'previousOwner' | 'designatedOnly' | 'voidedBy'> = {}, isFirstVisit = false): Ownership {
@@ -86,6 +87,7 @@ function ownership(owner: string | null, via: OwnershipVia, at: number, day: num
     firstDueDay: prot.firstDueDay,
     firstCallbackDone: false,
     renews: prot.renews,
+    periods: prot.periods,
     closed: false,
     basis: b,
     previousOwner: extra.previousOwner,
@@ -318,15 +320,20 @@ function decideCall(state: OfficeState, event: EventOf<'call'>, policy: Policy):
     return out;
   }
   if (owns && !departedPool(view, policy)) {
-    const b = view.status === 'lapsed' ? basis(policy.clauses.lapse, event.id, ...(view.basis?.events ?? [])) : basis(policy.clauses.callOwner, event.id);
+    const b = view.status === 'lapsed' ? basis(lapseClause(view, customer, policy), event.id, ...(view.basis?.events ?? [])) : basis(policy.clauses.callOwner, event.id);
     out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'call', event.at, day, b, policy, customer, { previousOwner: view.owner ?? undefined }) });
   }
   return out;
 }
 
+/** A lapse cites the clause whose period ran out (visit or call protection, follow-up gap, first callback), else the rulebook's lapse rule. */
+function lapseClause(view: ReturnType<typeof ownerView>, customer: Customer | undefined, policy: Policy): string {
+  return (view.ownership && periodClause(view.ownership, customer)) ?? policy.clauses.lapse;
+}
+
 /** A departed consultant's customer in the department's pool: the manager reassigns; nobody takes them by a call (attribution-definition.2.3). */
-function departedPool(view: ReturnType<typeof ownerView>, policy: Policy): boolean {
-  return view.status === 'public' && view.basis?.clause === policy.parameters.departed_staff.clause;
+function departedPool(view: ReturnType<typeof ownerView>, _policy: Policy): boolean {
+  return view.status === 'public' && view.ownership?.departedPool === true;
 }
 
 function decideRecognize(state: OfficeState, event: EventOf<'recognize'>, policy: Policy): Change[] {
@@ -389,7 +396,7 @@ function decideOutreach(state: OfficeState, event: EventOf<'outreach'>, policy: 
       out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'outreach', event.at, day, basis(policy.clauses.outreachOwner, event.id, first.eventId), policy, customer, { previousOwner: held }) });
     }
   } else if (!departedPool(view, policy)) {
-    const b = view.status === 'lapsed' ? basis(policy.clauses.lapse, event.id) : basis(policy.clauses.outreachOwner, event.id);
+    const b = view.status === 'lapsed' ? basis(lapseClause(view, customer, policy), event.id) : basis(policy.clauses.outreachOwner, event.id);
     out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'outreach', event.at, day, b, policy, customer, { previousOwner: view.owner ?? undefined }) });
   }
   return out;
@@ -559,7 +566,7 @@ function decideLeave(state: OfficeState, event: EventOf<'leave'>, policy: Policy
   for (const customer of state.customers.values()) {
     const o = customer.ownership;
     if (o && o.owner === event.staff && !o.closed) {
-      out.push({ kind: 'ownership', phone: customer.phone, ownership: { ...o, owner: null, previousOwner: event.staff, basis: b, since: event.at } });
+      out.push({ kind: 'ownership', phone: customer.phone, ownership: { ...o, owner: null, previousOwner: event.staff, basis: b, since: event.at, departedPool: true } });
     }
   }
   return out;
@@ -602,7 +609,7 @@ function decideRuling(state: OfficeState, event: EventOf<'ruling'>, policy: Poli
   const customer = state.customers.get(phone);
   const view = ownerView(state, customer, event.at);
   // Reassigning a departed consultant's customer is the manager's (attribution-definition.2.3); any other dispute, the supervisor's ruling.
-  const clause = event.clause ?? (view.status === 'public' && view.basis?.clause === policy.parameters.departed_staff.clause ? policy.parameters.departed_staff.clause : policy.clauses.ruling);
+  const clause = event.clause ?? (departedPool(view, policy) ? policy.parameters.departed_staff.clause : policy.clauses.ruling);
   const day = businessDay(state, event.at, policy);
   const o = ownership(owner, 'ruling', event.at, day, basis(clause, event.id), policy, customer, { previousOwner: view.owner ?? undefined });
   out.push(customerChange(event.customer, phone), { kind: 'ownership', phone, ownership: { ...o, closed: (view.ownership?.closed ?? false) && owner !== null } });

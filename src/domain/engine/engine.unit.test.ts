@@ -51,11 +51,11 @@ describe('ownership and its protection period', () => {
       .then(accepted(), ownerOf(c1).is('A').status('protected').because('sales-dept-first-visit.1.2'), rotation().next('B'), rotation().turns({ A: 1, B: 0 }));
   });
 
-  it('after protection lapses, the next receiver takes the customer on the lapse clause', () => {
+  it('after protection lapses, the next receiver takes the customer on the clause whose period ran out', () => {
     office('shenyang-multi-team')
       .given(visit({ customer: c1, receivedBy: 'A', at: '2025-03-01 10:00' }))
       .when(visit({ customer: c1, receivedBy: 'B', at: '2025-03-20 10:00' }))
-      .then(ownerOf(c1).is('B').because('shenyang-multi-team.2.2c'));
+      .then(ownerOf(c1).is('B').because('shenyang-multi-team.2.2a')); // 接访客户15天时效
   });
 
   it('a 15-day period covers day 15 to its last minute and lapses at 00:00 of day 16', () => {
@@ -86,7 +86,7 @@ describe('ownership and its protection period', () => {
   it('a call owns for 7 days; a visit after that is a new customer of the receiver', () => {
     const o = office().given(call({ customer: c1, staff: 'A', at: '2025-03-01 10:00' }));
     o.then(ownerOf(c1).is('A').because('attribution-definition.1.1a'), ownerOf(c1).at('2025-03-08 23:59').status('protected'));
-    o.when(visit({ customer: c1, receivedBy: 'B', at: '2025-03-10 10:00' })).then(ownerOf(c1).is('B').because('shenyang-multi-team.2.2c').status('protected'));
+    o.when(visit({ customer: c1, receivedBy: 'B', at: '2025-03-10 10:00' })).then(ownerOf(c1).is('B').because('shenyang-multi-team.2.2a').status('protected')); // the 7-day call period ran out
   });
 
   it('a protected customer received by a colleague stays with the owner', () => {

@@ -5,7 +5,7 @@
 import type { Says } from '../events.ts';
 import type { Policy } from '../policy/schema.ts';
 import { localDay } from '../time.ts';
-import { holdingOwner, ownerView, type OwnerView } from './ownership.ts';
+import { holdingOwner, ownerView, periodClause, type OwnerView } from './ownership.ts';
 import { findValidReport } from './reports.ts';
 import { availabilityOf, firstOfTeam, isAtOffice, isOnSite, lastInRotation, nextUp } from './rotation.ts';
 import { type Basis, type CoClaim, type Customer, type OfficeState, type OwnershipVia, basis } from './state.ts';
@@ -130,7 +130,8 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
     if (o.via === 'ruling' && (customer?.visits ?? 0) === 0) {
       return { view, claim: { kind: 'assigned', staff: holder, via: 'ruling', basis: basis(c.managerAssignment, ...o.basis.events), claimantTurn: true } };
     }
-    const clause = o.closed ? c.closedPermanent : c.returningOwner;
+    // Inside a limited period, the clause that sets it (e.g. 接访客户15天时效) is what keeps the customer theirs.
+    const clause = o.closed ? c.closedPermanent : o.protectionDays !== null && o.periods?.protection ? o.periods.protection : c.returningOwner;
     return { view, claim: { kind: 'owner', staff: holder, via: o.via, basis: basis(clause, ...o.basis.events), claimantTurn: false, designatedOnly: o.designatedOnly } };
   }
   // Follow-up lapsed, but the owner loses the credit only if another closes (consultant-rotation-detail.9a): until then the customer returns to them.
@@ -285,7 +286,8 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
     }
   }
   const referralRotation = referral && p.referral_window_days.value.rule === 'named_or_accompanied' ? basis(p.referral_window_days.clause) : null;
-  if (view.status === 'lapsed') return { view, claim: NONE_CLAIM(basis(c.lapse, ...(view.basis?.events ?? []))) };
+  // The lapse cites the clause whose period ran out.
+  if (view.status === 'lapsed') return { view, claim: NONE_CLAIM(basis((view.ownership && periodClause(view.ownership, customer)) ?? c.lapse, ...(view.basis?.events ?? []))) };
   if (view.status === 'public') return { view, claim: NONE_CLAIM(basis(view.basis?.clause ?? c.departed, ...(view.basis?.events ?? []))) };
   return { view, claim: NONE_CLAIM(referralRotation ?? basis(c.firstVisitOwner)) };
 }

@@ -32,6 +32,15 @@ export function lastProtectedDay(o: Ownership, customer: Customer | undefined): 
   return last;
 }
 
+/** The clause of the period that ends the protection (the one that ran out, or will): protection, follow-up gap or first callback. */
+export function periodClause(o: Ownership, customer: Customer | undefined): string | undefined {
+  const last = lastProtectedDay(o, customer);
+  if (last === null || !o.periods) return undefined;
+  if (o.firstDueDay !== null && !o.firstCallbackDone && o.firstDueDay === last) return o.periods.firstDue;
+  if (o.gapDays !== null && o.lastContactDay + o.gapDays === last) return o.periods.gap;
+  return o.periods.protection;
+}
+
 export function ownerView(state: OfficeState, customer: Customer | undefined, at: number): OwnerView {
   const o = customer?.ownership;
   if (!o) return NONE;
