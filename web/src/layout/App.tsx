@@ -9,7 +9,7 @@ import { get } from '../api/client.ts';
 import { useProjects } from '../api/office.ts';
 import { projectsOf, rolesIn, staffIn, useSession, type Role } from '../auth/session.tsx';
 import { useI18n } from '../lib/i18n.tsx';
-import { ROLE, w } from '../lib/format.ts';
+import { ROLE, setProjectZone, w } from '../lib/format.ts';
 import { navigate, usePath } from '../lib/router.tsx';
 import { OfficeCtx, type Office } from './office.tsx';
 import { SignIn } from '../features/sign-in/SignIn.tsx';
@@ -84,14 +84,18 @@ function Shell() {
     if (current && !page && pages.length) navigate(homeFor(roles) === '/' ? pages[0]!.path : homeFor(roles), true);
   }, [current, page, pages, roles]);
 
+  const timezone = projects.data?.find((p) => p.projectId === current)?.timezone;
+  // Every time on screen is in the project's zone (lib/format.ts reads it); set before the screens render.
+  setProjectZone(timezone);
   const office = useMemo<Office | null>(() => (user && current ? {
     project: current,
     projectName: projects.data?.find((p) => p.projectId === current)?.name ?? current,
+    timezone: timezone ?? null,
     roles,
     user,
     me: staffIn(user, current),
     can: (...rs) => rs.some((r) => roles.includes(r)),
-  } : null), [user, current, roles, projects.data]);
+  } : null), [user, current, roles, projects.data, timezone]);
 
   if (!user) return null;
   if (projects.isLoading) return <Spin fullscreen />;

@@ -6,6 +6,8 @@ import type { Role, SessionUser } from '../auth/session.tsx';
 export interface Office {
   project: string;
   projectName: string;
+  /** The project's IANA time zone (every time a person reads is in it), when known. */
+  timezone: string | null;
   roles: Role[];
   user: SessionUser;
   /** The staff id this user acts as (recorded as `staff` of follow-ups, reports…). */

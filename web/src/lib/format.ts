@@ -15,21 +15,67 @@ export function maskPhone(p: string): string {
 export const digits = (p: string) => p.replace(/\D/g, '');
 export const isMobile = (p: string) => /^1[3-9]\d{9}$/.test(digits(p));
 
-/** Local wall clock of an ISO instant in Beijing time (every demo office is in Asia/Shanghai). */
-export function localTime(iso: string | null | undefined, withDate = true): string {
+/**
+ * The time zone every time a person reads is shown in: the project's (GET /api/projects
+ * gives it; the frame sets it with setProjectZone when the office is chosen). Until then,
+ * and for a project without one, the server's default zone.
+ */
+export const DEFAULT_ZONE = 'Asia/Shanghai';
+let zone = DEFAULT_ZONE;
+export function setProjectZone(tz: string | null | undefined): void {
+  zone = tz && validZone(tz) ? tz : DEFAULT_ZONE;
+}
+export const projectZone = () => zone;
+function validZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function parts(d: Date, tz: string): Record<string, string> {
+  let f = formats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    formats.set(tz, f);
+  }
+  const out: Record<string, string> = {};
+  for (const p of f.formatToParts(d)) out[p.type] = p.value;
+  return out;
+}
+
+/** An ISO instant as the project's wall clock: `2025-03-04 15:46` (or `15:46` without the date). */
+export function localTime(iso: string | null | undefined, withDate = true, tz: string = zone): string {
   if (!iso) return '';
   const d = new Date(iso);
-  const f = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: withDate ? 'numeric' : undefined, month: withDate ? '2-digit' : undefined, day: withDate ? '2-digit' : undefined, hour: '2-digit', minute: '2-digit', hour12: false });
-  return f.format(d).replace(/\//g, '-');
+  if (Number.isNaN(d.getTime())) return '';
+  const p = parts(d, tz);
+  return withDate ? `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}` : `${p.hour}:${p.minute}`;
 }
-export function localDate(iso: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+/** With seconds: `2025-03-04 15:46:05` (logs). */
+export function localDateTime(iso: string | null | undefined, tz: string = zone): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = parts(d, tz);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
-export const todayLocal = () => localDate(new Date().toISOString());
+/** The project's calendar date of an ISO instant: `2025-03-04`. */
+export function localDate(iso: string, tz: string = zone): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = parts(d, tz);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+export const todayLocal = (tz: string = zone) => localDate(new Date().toISOString(), tz);
 
-export function daysBetween(fromIso: string, toIso: string): number {
-  const a = Date.parse(`${localDate(fromIso)}T00:00:00Z`);
-  const b = Date.parse(`${localDate(toIso)}T00:00:00Z`);
+/** Calendar days from one instant's local date to another's, in the project's zone. */
+export function daysBetween(fromIso: string, toIso: string, tz: string = zone): number {
+  const a = Date.parse(`${localDate(fromIso, tz)}T00:00:00Z`);
+  const b = Date.parse(`${localDate(toIso, tz)}T00:00:00Z`);
   return Math.round((b - a) / 86_400_000);
 }
 

@@ -10,7 +10,7 @@ import { rejectionText } from '../../api/errors.ts';
 import { recordEvent, useCustomers, useDeals, useRecord, useRotation, type CustomerCard, type CustomerRow } from '../../api/office.ts';
 import { useLive } from '../../api/live.ts';
 import { useI18n } from '../../lib/i18n.tsx';
-import { daysBetween, OWNER_STATUS, spacedPhone, w } from '../../lib/format.ts';
+import { daysBetween, localDate, OWNER_STATUS, spacedPhone, w } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
 
 const SOON_DAYS = 3;
@@ -72,7 +72,7 @@ export default function MyCustomers() {
                 <Typography.Text strong>{d.unit ?? d.id}</Typography.Text>
                 <Tag color={d.stage === 'contract' ? 'gold' : 'blue'}>{d.stage === 'contract' ? t('签约', 'contract') : t('认购', 'deposit')}</Tag>
               </Space>
-              <Typography.Text type="secondary">{d.customers.map((c) => c.name ?? '').join('、')} · {d.at.slice(0, 10)}</Typography.Text>
+              <Typography.Text type="secondary">{d.customers.map((c) => c.name ?? '').join('、')} · {localDate(d.at)}</Typography.Text>
               <Space>
                 <Tag color="green">{t('业绩', 'Performance')} {Math.round((d.performance[me!] ?? 0) * 100)}%</Tag>
                 <Tag color="purple">{t('佣金', 'Commission')} {Math.round((d.commission[me!] ?? 0) * 100)}%</Tag>

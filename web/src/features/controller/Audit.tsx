@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiError, errorText, get } from '../../api/client.ts';
 import { useEventsPage, useStaff, useVerify } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
-import { EVENT_TYPE, staffName, w } from '../../lib/format.ts';
+import { EVENT_TYPE, localDateTime, staffName, w } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
 
 interface AuditRow { seq: number; at: string; user: string | null; action: string; subject: string | null; route: string | null; reason: string | null; detail: unknown; hash: string }
@@ -37,7 +37,7 @@ function AuditLog() {
   return (
     <Table size="small" rowKey="seq" loading={q.isLoading} dataSource={[...(q.data ?? [])].reverse()} data-testid="audit-table" pagination={{ pageSize: 20 }} columns={[
       { title: '#', dataIndex: 'seq', width: 60 },
-      { title: t('时间', 'When'), dataIndex: 'at', render: (v: string) => v.slice(0, 19).replace('T', ' ') },
+      { title: t('时间', 'When'), dataIndex: 'at', render: (v: string) => <span data-testid="audit-at">{localDateTime(v)}</span> },
       { title: t('账号', 'User'), dataIndex: 'user' },
       { title: t('操作', 'Action'), dataIndex: 'action', render: (v: string) => w(ACTION[v], lang, v) },
       { title: t('对象', 'Subject'), dataIndex: 'subject' },

@@ -75,7 +75,7 @@ export default function Reports() {
     return [...by.entries()].sort(([a], [b]) => a.localeCompare(b));
   }, [customers.data]);
 
-  const ledger = (deals.data ?? []).flatMap((d) => [...new Set([...Object.keys(d.performance), ...Object.keys(d.commission)])].map((s) => ({ key: `${d.id}-${s}`, deal: d.id, unit: d.unit, stage: d.stage, date: d.at.slice(0, 10), staff: s, performance: d.performance[s] ?? 0, commission: d.commission[s] ?? 0, basis: d.commissionBasis })));
+  const ledger = (deals.data ?? []).flatMap((d) => [...new Set([...Object.keys(d.performance), ...Object.keys(d.commission)])].map((s) => ({ key: `${d.id}-${s}`, deal: d.id, unit: d.unit, stage: d.stage, date: localDate(d.at), staff: s, performance: d.performance[s] ?? 0, commission: d.commission[s] ?? 0, basis: d.commissionBasis })));
   const name = (id: string) => staffName(staff.data, id, lang);
   const exportBtn = (file: string, header: string[], rows: (string | number | null)[][]) => <Button size="small" icon={<DownloadOutlined />} onClick={() => void downloadXlsx(file, [{ name: file.replace('.xlsx', ''), header, rows }])}>xlsx</Button>;
 
