@@ -1,8 +1,12 @@
 // Errors the app layer raises for callers to map (the HTTP layer maps them to
-// problem+json in one place). Each carries a stable code.
+// problem+json in one place). Each carries a stable code, one of ERROR_CODES.
+import type { ErrorCode } from '../shared/error-codes.ts';
+
+export type { ErrorCode } from '../shared/error-codes.ts';
+
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly status: number,
     readonly title: string,
     message: string,
@@ -14,19 +18,19 @@ export class AppError extends Error {
 }
 
 export class NotFoundError extends AppError {
-  constructor(code: string, message: string, field?: string) {
+  constructor(code: ErrorCode, message: string, field?: string) {
     super(code, 404, 'Not found', message, field);
   }
 }
 
 export class ConflictError extends AppError {
-  constructor(code: string, message: string, field?: string) {
+  constructor(code: ErrorCode, message: string, field?: string) {
     super(code, 409, 'Conflict', message, field);
   }
 }
 
 export class InvalidInputError extends AppError {
-  constructor(field: string, message: string, code = 'invalid-field') {
+  constructor(field: string, message: string, code: ErrorCode = 'invalid-field') {
     super(code, 400, 'Invalid request', message, field);
   }
 }
@@ -54,7 +58,7 @@ export class UnstorableError extends AppError {
 }
 
 /** The stable code of a schema issue at `path` (a time field: invalid-time; a phone: invalid-phone; else invalid-field). */
-export function codeForField(path: string): string {
+export function codeForField(path: string): 'invalid-phone' | 'invalid-time' | 'invalid-field' {
   const last = path.split('.').at(-1) ?? '';
   if (last === 'phone') return 'invalid-phone';
   if (TIME_FIELDS.has(last)) return 'invalid-time';

@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Socket } from 'node:net';
-import { AppError, codeForField, StorageFullError } from '../app/errors.ts';
+import { AppError, codeForField, StorageFullError, type ErrorCode } from '../app/errors.ts';
 import { isStorageFull } from '../store/index.js';
 
 export const PROBLEM_TYPE = 'application/problem+json';
@@ -14,11 +14,11 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ErrorCode;
   field?: string;
 }
 
-export function problem(status: number, code: string, title: string, detail: string, field?: string): Problem {
+export function problem(status: number, code: ErrorCode, title: string, detail: string, field?: string): Problem {
   return { type: `urn:guishu:problem:${code}`, title, status, detail, code, ...(field !== undefined ? { field } : {}) };
 }
 
@@ -26,7 +26,7 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
   return reply.code(p.status).type(PROBLEM_TYPE).send(p);
 }
 
-const FASTIFY_CODES: Record<string, [string, string]> = {
+const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ['malformed-json', 'Malformed JSON'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['empty-body', 'Empty JSON body'],
   FST_ERR_CTP_BODY_TOO_LARGE: ['body-too-large', 'Request body too large'],
