@@ -161,6 +161,8 @@ export const reportEvent = z.strictObject({
   expectedAt: instant.optional(),
   /** Why an earlier report lapsed, when re-reporting (channel-sms-report.2d). */
   reason: prose(2000).optional(),
+  /** The sales assistant (front desk) or manager who checked a renewal's note that the customer could not be reached (channel-sms-report.2e). */
+  checkedBy: staffId.optional(),
 });
 
 export const referralEvent = z.strictObject({

@@ -52,7 +52,7 @@ const FIELDS: Record<string, string[]> = {
   recognize: ['staff', 'customer'],
   followup: ['customer', 'staff', 'via', 'effective'],
   outreach: ['customer', 'staff', 'place', 'company', 'sector', 'phone'],
-  report: ['customer', 'phone', 'name', 'staff', 'expectedAt', 'reason'],
+  report: ['customer', 'phone', 'name', 'staff', 'expectedAt', 'reason', 'checkedBy'],
   referral: ['referrer', 'referred', 'consultant', 'accompanied'],
   relation: ['a', 'b', 'kind'],
   'staff-relation': ['staff', 'customer', 'kind'],

@@ -402,6 +402,9 @@ function decideOutreach(state: OfficeState, event: EventOf<'outreach'>, policy: 
   return out;
 }
 
+/** A renewal's note that the customer could not be reached: phone suspended or off, no answer (channel-sms-report.2e). */
+const UNREACHABLE = /停机|关机|欠费|空号|联系不上|未能联系|无法联系|无法接通|打不通|unreachable|switched off|suspended/i;
+
 function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Policy): Change[] {
   requireStaff(state, event.staff, 'staff', event.at);
   const rules = policy.parameters.channel_report_rules;
@@ -412,9 +415,9 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
     reject('invalid-phone', 'customer.phone', `隐号格式应为前${rules.value.masked_phone.first}后${rules.value.masked_phone.last}位`, `a masked phone must show the first ${rules.value.masked_phone.first} and last ${rules.value.masked_phone.last} digits`);
   }
   const name = event.customer.name ?? (phone ? state.customers.get(phone)?.name : undefined);
+  if (event.checkedBy) requireStaff(state, event.checkedBy, 'checkedBy', event.at);
   if (rules.value.require_name_and_time) {
     if (!name) reject('missing-field', 'customer.name', '报备须写明客户姓名或姓氏', 'a report needs the customer name or surname');
-    if (event.expectedAt === undefined) reject('missing-field', 'expectedAt', '报备须写明预约到访时间', 'a report needs the expected visit time');
   }
   const day = localDay(event.at, state.timezone);
   const validUntil = endOfPeriod(day, rules.value.validity_days, state.timezone);
@@ -427,8 +430,6 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
   if (phone ? visited.length > 0 : visited.length > 0 && visited.length === candidates.length) {
     reject('report-after-visit', 'customer', '客户已首访，报备在后视为自然来访', 'the customer already visited: a report after the first visit is a natural walk-in');
   }
-  const known = phone ? state.customers.get(phone) : candidates.length === 1 ? state.customers.get(candidates[0]!) : undefined;
-  if (known?.publicLead) reject('report-public', 'customer', '该客户已作为公号，不再接受报备', 'the customer is a public lead: no more reports are accepted');
   const earlier = reportsForMaskOrPhone(state, phone, mask);
   if (earlier.some((r) => reportStatus(r, event.at) === 'valid')) {
     reject('duplicate-report', 'customer', '该客户已有有效报备', 'the customer is already validly reported');
@@ -438,8 +439,16 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
   if (lapsed >= rules.value.max_consecutive_reports) {
     reject('report-public', 'customer', `连续${rules.value.max_consecutive_reports}次报备未到访，已作为公号`, `${lapsed} reports lapsed in a row: the customer is a public lead`);
   }
-  if (lapsed > 0 && rules.value.require_name_and_time && !event.reason) {
+  // A renewal says why the customer did not come (2d); a note that the customer could not be reached (停机、关机),
+  // checked by the sales assistant, makes it a renewal even without an arrival time nobody could agree (2e).
+  const reason = event.reason?.trim();
+  if (lapsed > 0 && rules.value.require_name_and_time && !reason) {
     reject('missing-field', 'reason', '重新报备须说明未到访原因', 'a renewed report needs the reason the customer did not come');
+  }
+  const checker = event.checkedBy ? state.staff.get(event.checkedBy)?.role : undefined;
+  const unreachable = lapsed > 0 && reason !== undefined && UNREACHABLE.test(reason) && (checker === 'frontdesk' || checker === 'manager');
+  if (rules.value.require_name_and_time && event.expectedAt === undefined && !unreachable) {
+    reject('missing-field', 'expectedAt', '报备须写明预约到访时间', 'a report needs the expected visit time');
   }
   const report = {
     id: event.id,
@@ -456,7 +465,8 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
   };
   const out: Change[] = [];
   if (phone) out.push(customerChange(event.customer, phone));
-  out.push({ kind: 'report', report, failures: lapsed, publicLead: lapsed + 1 >= rules.value.max_consecutive_reports + 1 ? basis(c.reportPublic, event.id) : undefined });
+  // The last report the limit allows: if it lapses too, the customer is a public lead (2f).
+  out.push({ kind: 'report', report, failures: lapsed, publicLead: lapsed + 1 >= rules.value.max_consecutive_reports ? basis(c.reportPublic, ...earlier.map((r) => r.id), event.id) : undefined });
   if (candidates.length > 1) {
     out.push({ kind: 'alert', alert: { kind: 'ambiguous-report', at: event.at, staff: event.staff, basis: basis(rules.clause, event.id), message: `隐号 ${event.customer.phone} 可对应 ${candidates.length} 位已登记客户` } });
   }

@@ -238,7 +238,8 @@ function apply(state: OfficeState, ch: Change): void {
       if (r.phone) {
         const c = customer(state, r.phone);
         c.reportFailures = ch.failures;
-        if (ch.publicLead) c.publicLead = ch.publicLead;
+        // The customer is a public lead once this report, the last the limit allows, lapses (see ownerView).
+        if (ch.publicLead) c.publicLead = { reportId: r.id, basis: ch.publicLead };
       }
       return;
     }

@@ -2,6 +2,7 @@
 // never swept by a clock: status is a function of the ownership record and
 // the time asked about.
 import { endOfPeriod, localDay } from '../time.ts';
+import { reportStatus } from './reports.ts';
 import type { Basis, Customer, OfficeState, Ownership } from './state.ts';
 
 export type OwnerStatus = 'protected' | 'lapsed' | 'public' | 'closed';
@@ -43,7 +44,13 @@ export function periodClause(o: Ownership, customer: Customer | undefined): stri
 
 export function ownerView(state: OfficeState, customer: Customer | undefined, at: number): OwnerView {
   const o = customer?.ownership;
-  if (!o) return NONE;
+  if (!o) {
+    // Reported as many times in a row as the limit allows, and the last report lapsed too: a public lead (公号, channel-sms-report.2f).
+    const lead = customer?.publicLead;
+    const last = lead ? state.reports.get(lead.reportId) : undefined;
+    if (lead && last && reportStatus(last, at) === 'expired') return { owner: null, status: 'public', protectedUntil: null, basis: lead.basis, ownership: null };
+    return NONE;
+  }
   if (o.owner === null) return { owner: null, status: 'public', protectedUntil: null, basis: o.basis, ownership: o };
   if (o.closed) return { owner: o.owner, status: 'closed', protectedUntil: null, basis: o.basis, ownership: o };
   const last = lastProtectedDay(o, customer);

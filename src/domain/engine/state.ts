@@ -157,7 +157,8 @@ export interface Customer {
   noContactUntil?: number | null;
   noContactUntilDay?: number;
   reportFailures: number;
-  publicLead?: Basis;
+  /** The report whose lapse makes the customer a public lead (公号, the last of the consecutive reports allowed), with the basis. */
+  publicLead?: { reportId: string; basis: Basis };
   deals?: string[];
 }
 
