@@ -81,6 +81,39 @@ describe.skipIf(NO_BROWSER)('web app journeys', () => {
     await ctx.close();
   });
 
+  it('front desk: a visit without the name the policy requires is not sent; the form says what to fill in', async () => {
+    const ctx = await browser.newContext({ viewport: DESK, locale: 'zh-CN' });
+    const page = await signIn(ctx, office.url, 'qt01', '/front-desk');
+    const nameItem = page.getByTestId('name-item');
+    await nameItem.waitFor({ timeout: 20_000 });
+    // The standard policy requires the name (registration_required_fields): the field is marked required.
+    await expect.poll(() => nameItem.locator('label.ant-form-item-required').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.getByTestId('name').getAttribute('aria-required')).toBe('true');
+    const before = (await office.api<{ events: unknown[] }>('GET', `/api/projects/${PROJECT}/events?limit=1000`)).body.events.length;
+
+    await page.getByTestId('phone').fill('135 0000 1234');
+    await page.getByText('第一次来').click();
+    await page.getByTestId('judge-answer').waitFor({ timeout: 20_000 });
+    await page.getByTestId('register').click();
+    await expect.poll(() => nameItem.textContent(), { timeout: 10_000 }).toContain('请填写客户姓名');
+    expect(await page.locator('body').textContent()).not.toContain('{field}');
+    expect(await page.getByTestId('registered').count()).toBe(0);
+    // Nothing went to the log: no refused registration to explain later.
+    await page.waitForTimeout(500);
+    const after = (await office.api<{ events: { event: { customer?: { phone?: string } } }[] }>('GET', `/api/projects/${PROJECT}/events?limit=1000`)).body.events;
+    expect(after.length).toBe(before);
+    expect(after.filter((e) => e.event.customer?.phone === '13500001234')).toEqual([]);
+    await page.screenshot({ path: shotPath('front-desk-name-required.png') });
+
+    // With the name it registers, and the message goes.
+    await page.getByTestId('name').fill('孙女士');
+    await expect.poll(() => nameItem.textContent(), { timeout: 10_000 }).not.toContain('请填写客户姓名');
+    await page.getByTestId('register').click();
+    await page.getByTestId('registered').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('registered').textContent()).toContain('孙女士');
+    await ctx.close();
+  });
+
   it('channel agent: files a report, the customer arrives, the report shows converted; a duplicate is refused in words', async () => {
     const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', isMobile: true, hasTouch: true });
     const page = await signIn(ctx, office.url, 'qd1', '/channel');

@@ -3,17 +3,19 @@
 // whether it uses a turn, the reason with its clause and evidence. One click
 // registers the visit (the whole party in one event). Beside it the live
 // rotation board and today's reminders.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Alert, App as AntApp, Button, Card, Checkbox, Col, Descriptions, Drawer, Form, Input, List, Modal, Radio, Row, Select, Space, Spin, Statistic, Tag, Typography,
 } from 'antd';
 import { CheckCircleFilled, PlusOutlined, UserAddOutlined } from '@ant-design/icons';
+import type { InputRef } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
 import {
-  judge, recordEvent, useAllEvents, useCustomers, useEvent, useReportDetails, useReports, useRotation, useStaff, type Judgement,
+  judge, recordEvent, useAllEvents, useCustomers, useEvent, usePolicies, useReportDetails, useReports, useRotation, useStaff, type Judgement, type PolicyVersion,
 } from '../../api/office.ts';
+import { PRESETS } from '../../../../src/domain/policy/index.ts';
 import { useLive } from '../../api/live.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { digits, EVENT_TYPE, isMobile, localTime, maskPhone, staffName, todayLocal, localDate, w } from '../../lib/format.ts';
@@ -22,6 +24,15 @@ import { RotationBoard } from './RotationBoard.tsx';
 
 interface Companion { phone: string; name: string }
 interface Says { firstVisit: 'yes' | 'no' | 'unsaid'; consultant?: string; invitedBy?: string; referredBy?: string; flyer: boolean }
+
+/** Whether the policy in force asks for the customer's name at registration (registration_required_fields). */
+function nameRequiredBy(policies: PolicyVersion[] | undefined, now = Date.now()): boolean {
+  const current = (policies ?? []).filter((p) => Date.parse(p.effectiveAt) <= now || Number.isNaN(Date.parse(p.effectiveAt))).at(-1) ?? policies?.[0];
+  if (!current) return false;
+  const set = current.set.registration_required_fields;
+  const fields = Array.isArray(set) ? set : (PRESETS.get(current.preset)?.parameters.registration_required_fields.value as readonly string[] | undefined) ?? [];
+  return fields.includes('name');
+}
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -53,6 +64,12 @@ export default function FrontDesk() {
   const [done, setDone] = useState<string | null>(null);
   const [override, setOverride] = useState<{ open: boolean; to?: string; reason?: string }>({ open: false });
   const [reportsOpen, setReportsOpen] = useState(false);
+  // The policy asks for the customer's name: the field is marked required, and a new customer is not sent without one
+  // (the engine would refuse it, and the refusal would stay in the log).
+  const policies = usePolicies(project);
+  const nameRequired = nameRequiredBy(policies.data);
+  const [nameError, setNameError] = useState<string | null>(null);
+  const nameInput = useRef<InputRef>(null);
 
   const body = useMemo(() => {
     const s: Record<string, unknown> = {};
@@ -89,17 +106,28 @@ export default function FrontDesk() {
   }, [judgeKey, project, live.arrivals.length]);
 
   const reset = () => {
-    setPhone(''); setName(''); setParty([]); setSays({ firstVisit: 'unsaid', flyer: false }); setAnswer(null); setOverride({ open: false });
+    setPhone(''); setName(''); setParty([]); setSays({ firstVisit: 'unsaid', flyer: false }); setAnswer(null); setOverride({ open: false }); setNameError(null);
+  };
+  const askForName = () => {
+    setNameError(t('请填写客户姓名：本案场制度要求登记客户姓名。', "Enter the customer's name: this office's policy requires it."));
+    nameInput.current?.focus();
   };
 
   const register = async (receivedBy?: string, reason?: string) => {
     if (!answer) return;
+    // A customer the office already holds may have a name on record (the engine checks); anyone else needs one here.
+    if (nameRequired && !name.trim() && answer.claim !== 'owner') {
+      setOverride({ open: false });
+      askForName();
+      return;
+    }
     setSaving(true);
     try {
       const receiver = receivedBy ?? (answer.receiver !== 'none' ? answer.receiver : undefined);
       const r = await recordEvent(project, { type: 'visit', ...body, ...(receiver ? { receivedBy: receiver } : {}) });
       if (r.status === 'rejected') {
         message.error(rejectionText(r.rejection, lang));
+        if (r.rejection?.field === 'customer.name') askForName();
         return;
       }
       // The visit records who really received. A visit has no note field, so the reason is recorded as a
@@ -130,8 +158,8 @@ export default function FrontDesk() {
                 </Form.Item>
               </Col>
               <Col xs={24} md={10}>
-                <Form.Item label={t('姓名', 'Name')}>
-                  <Input size="large" placeholder={t('王先生', 'Mr Wang')} value={name} onChange={(e) => setName(e.target.value)} maxLength={40} data-testid="name" />
+                <Form.Item label={t('姓名', 'Name')} required={nameRequired} validateStatus={nameError ? 'error' : undefined} help={nameError ?? undefined} data-testid="name-item">
+                  <Input ref={nameInput} size="large" placeholder={t('王先生', 'Mr Wang')} value={name} onChange={(e) => { setName(e.target.value); if (e.target.value.trim()) setNameError(null); }} maxLength={40} data-testid="name" aria-required={nameRequired} />
                 </Form.Item>
               </Col>
             </Row>
