@@ -4,22 +4,23 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DESK, launch, PROJECT, seedOffice, signIn, startOffice, watchErrors, type Office } from './harness.ts';
+import { DESK, launch, NO_BROWSER, PROJECT, seedOffice, signIn, startOffice, watchErrors, type Office } from './harness.ts';
 
 let office: Office;
 let browser: Browser;
-beforeAll(async () => {
-  office = await startOffice();
-  await seedOffice(office);
-  await office.api('POST', `/api/projects/${PROJECT}/events`, { type: 'visit', customer: { phone: '13800138111', name: '陈先生' }, receivedBy: 'gw01', says: { firstVisit: true } });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await office?.stop();
-});
 
-describe('the day register', () => {
+describe.skipIf(NO_BROWSER)('the day register', () => {
+  beforeAll(async () => {
+    office = await startOffice();
+    await seedOffice(office);
+    await office.api('POST', `/api/projects/${PROJECT}/events`, { type: 'visit', customer: { phone: '13800138111', name: '陈先生' }, receivedBy: 'gw01', says: { firstVisit: true } });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await office?.stop();
+  });
+
   it("lists the day's visits and ends with a closing head whose signature verifies", async () => {
     const ctx = await browser.newContext({ viewport: DESK, locale: 'zh-CN' });
     const page = await signIn(ctx, office.url, 'jl01', '/manager/register');
