@@ -164,9 +164,9 @@ export class RemoteOffice implements OfficeProbe {
   }
 
   async deal(id: string) {
-    const r = await this.client.maybe<{ performance: Record<string, number>; commission: Record<string, number>; basis: string; commissionBasis: string }>('GET', `${this.base}/deals/${encodeURIComponent(id)}`);
+    const r = await this.client.maybe<{ performance: Record<string, number>; commission: Record<string, number>; basis: string; commissionBasis: string; stage: string }>('GET', `${this.base}/deals/${encodeURIComponent(id)}`);
     if (!r) return undefined;
-    return { performance: r.performance, commission: r.commission, basis: r.basis, commissionBasis: r.commissionBasis };
+    return { performance: r.performance, commission: r.commission, basis: r.basis, commissionBasis: r.commissionBasis, stage: r.stage };
   }
 
   async rotation(at: number) {

@@ -9,6 +9,7 @@
 // record, not a parse error.
 import { z } from 'zod';
 import { isPhoneText, PHONE_TEXT_RULE } from './phone.ts';
+import { parseShare } from './shares.ts';
 
 export const STAFF_ROLES = ['consultant', 'manager', 'frontdesk', 'channel', 'outreach', 'controller'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -190,14 +191,33 @@ export const staffRelationEvent = z.strictObject({
   kind: z.enum(['relative', 'friend']),
 });
 
+/** An amount of money in yuan as exact decimal text, at most two decimals: `1850000`, `1850000.50`. */
+export const MONEY_TEXT = /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/;
+export const money = z.string().regex(MONEY_TEXT, { message: 'yuan as decimal text, at most two decimals (1850000.50)' });
+
+/** A rate: a fraction from 0 to 1 as a number, a decimal, a fraction or a percentage (`0.003`, `"3/1000"`, `"0.3%"`), kept exact (parseShare). */
+export const rate = z.union([z.number().min(0).max(1), text(20)]).refine((v) => {
+  const s = parseShare(v);
+  return s !== undefined && s.num <= s.den;
+}, { message: 'a rate from 0 to 1: 0.003, "3/1000" or "0.3%"' });
+
+/**
+ * A sale step on a unit. A deal keeps its id through its stages: `deposit`
+ * (认购), `contract` (签约), `cancel` (退订 before a contract, 退房 after): a
+ * cancellation frees the unit and reverses the credit; no stage follows it.
+ */
 export const dealEvent = z.strictObject({
   ...base,
   type: z.literal('deal'),
   deal: text(128, 1),
   customers: z.array(customerRef).min(1).max(10),
   closedBy: staffId,
-  stage: z.enum(['deposit', 'contract']),
+  stage: z.enum(['deposit', 'contract', 'cancel']),
   unit: text(200).optional(),
+  /** The unit's total price (成交总价) in yuan; a later stage's price replaces an earlier one. */
+  price: money.optional(),
+  /** Why the deal was cancelled (退订原因). */
+  reason: prose(2000).optional(),
 });
 
 export const complaintEvent = z.strictObject({
@@ -227,6 +247,24 @@ export const rulingEvent = z.strictObject({
   reason: prose(2000, 1),
   /** The rule the manager applied, when it is a clause of the catalogue (e.g. devco-conduct-ch7.7.1.3). */
   clause: z.string().regex(/^[a-z0-9-]+\.[0-9A-Za-z.]+$/).optional(),
+});
+
+/**
+ * The project's settings, versioned like the policy: commission rates (佣金比例)
+ * as fractions of the deal price — per role of the person credited, and per
+ * channel agency (a channel agent's share, and the agency whose report brought
+ * the buyer). In force from `effectiveAt` (default `at`); replaces the rates
+ * before it. A deal is paid at the rates in force on its deposit day.
+ */
+export const settingsEvent = z.strictObject({
+  ...base,
+  type: z.literal('settings'),
+  commission: z.strictObject({
+    roles: z.partialRecord(z.enum(STAFF_ROLES), rate).default({}),
+    agencies: z.record(text(200, 1), rate).default({}),
+  }),
+  effectiveAt: instant.optional(),
+  by: staffId.optional(),
 });
 
 export const correctionEvent = z.strictObject({
@@ -276,6 +314,7 @@ export const officeEvent = z.discriminatedUnion('type', [
   rulingEvent,
   correctionEvent,
   objectionEvent,
+  settingsEvent,
 ]);
 
 export type OfficeEvent = z.infer<typeof officeEvent>;

@@ -171,6 +171,8 @@ export function describeEvent(event: OfficeEvent, lang: Lang, names: Names, time
       return `${when} ${zh ? '员工' : 'staff'} ${event.name ?? event.staff}`;
     case 'policy':
       return `${when} ${zh ? '政策' : 'policy'} ${event.preset}`;
+    case 'settings':
+      return `${when} ${zh ? '佣金比例' : 'commission rates'} ${Object.entries({ ...event.commission.roles, ...event.commission.agencies }).map(([k, v]) => `${k} ${String(v)}`).join(' · ')}`;
     case 'objection':
       return `${when} ${s(event.staff)} ${zh ? '当日总结异议' : 'objects at the review'} ${event.customer ? c(event.customer) : (event.deal ?? '')}${event.evidence ? (zh ? `，依据 ${event.evidence}` : `, evidence ${event.evidence}`) : ''}`;
     default: {

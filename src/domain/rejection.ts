@@ -15,6 +15,7 @@ export const REJECTION_CODES = [
   'unknown-deal',
   'unknown-event',
   'unit-taken',
+  'deal-cancelled',
   'not-manager',
   'not-allowed',
   'duplicate-id',

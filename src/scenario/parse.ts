@@ -56,7 +56,7 @@ const FIELDS: Record<string, string[]> = {
   referral: ['referrer', 'referred', 'consultant', 'accompanied'],
   relation: ['a', 'b', 'kind'],
   'staff-relation': ['staff', 'customer', 'kind'],
-  deal: ['customer', 'customers', 'closedBy', 'stage', 'unit'],
+  deal: ['customer', 'customers', 'closedBy', 'stage', 'unit', 'price', 'reason'],
   complaint: ['customer', 'against', 'fault', 'reassignTo'],
   'no-contact': ['customer', 'until'],
   leave: ['staff'],
@@ -66,12 +66,13 @@ const FIELDS: Record<string, string[]> = {
   staff: ['staff', 'name', 'team', 'role', 'agency'],
   policy: ['preset', 'set', 'effectiveAt', 'by'],
   objection: ['staff', 'customer', 'deal', 'evidence'],
+  settings: ['commission', 'effectiveAt', 'by'],
 };
 const SAYS = new Set(['firstVisit', 'consultant', 'consultants', 'invitedBy', 'referredBy', 'flyer', 'avoid']);
 const EXPECT_FIELDS: Record<string, string[]> = {
   owner: ['customer', 'is', 'status', 'basis'],
   judge: ['customer', 'says', 'party', 'receiver', 'owner', 'countsAsTurn', 'basis'],
-  deal: ['id', 'performance', 'commission', 'basis'],
+  deal: ['id', 'performance', 'commission', 'basis', 'stage'],
   rotation: ['next', 'makeups'],
   rejected: ['event', 'code'],
   report: ['id', 'status'],
@@ -266,6 +267,8 @@ function toDomain(raw: Record<string, unknown>, type: string, at: number, id: st
       const list = Array.isArray(raw.customers) ? raw.customers : raw.customer !== undefined ? [raw.customer] : [];
       out.customers = list.map((c, i) => castRef(c, ctx, `customers[${i}]`));
       delete out.customer;
+      // A price is money: exact decimal text, however the YAML typed it.
+      if (typeof raw.price === 'number') out.price = String(raw.price);
       break;
     }
     case 'ruling':

@@ -27,7 +27,7 @@ export interface ScenarioResult {
 export interface OfficeProbe {
   owner(phone: string, at: number): Promise<{ is: string; status: string; basis?: string }>;
   judge(input: { phone: string; party: string[]; says: Record<string, unknown>; at: number }): Promise<{ receiver: string; owner: string; countsAsTurn: boolean; basis?: string }>;
-  deal(id: string): Promise<{ performance: Record<string, number>; commission: Record<string, number>; basis?: string } | undefined>;
+  deal(id: string): Promise<{ performance: Record<string, number>; commission: Record<string, number>; basis?: string; stage?: string } | undefined>;
   rotation(at: number): Promise<{ next: string; makeups: Record<string, number> }>;
   rejected(name: string): Promise<string | null>;
   report(name: string, at: number): Promise<string | null>;
@@ -95,7 +95,7 @@ export class LocalOffice implements OfficeProbe {
   async deal(id: string) {
     const d = dealView(this.state, id);
     if (!d) return undefined;
-    return { performance: d.performance, commission: d.commission, basis: d.split.performanceBasis.clause, commissionBasis: d.split.commissionBasis.clause };
+    return { performance: d.performance, commission: d.commission, basis: d.split.performanceBasis.clause, commissionBasis: d.split.commissionBasis.clause, stage: d.deal.stage };
   }
 
   async rotation(at: number) {
@@ -175,7 +175,8 @@ export async function checkExpectation(s: Scenario, e: Expectation, probe: Offic
       const ok =
         (e.performance === undefined || sharesMatch(e.performance, actual.performance)) &&
         (e.commission === undefined || sharesMatch(e.commission, actual.commission)) &&
-        (e.basis === undefined || actual.basis === e.basis);
+        (e.basis === undefined || actual.basis === e.basis) &&
+        (e.stage === undefined || actual.stage === e.stage);
       return { expectation, ok, actual };
     }
     case 'rotation': {

@@ -1,6 +1,6 @@
 // What a decision changes, as data: `decide` returns these, `evolve` applies
 // them, `explain` tells them. Each decision carries its basis.
-import type { StaffMember, Presence, MakeUp, Contact, Ownership, Helper, CoClaim, Customer, Report, Deal, Alert, Basis, Objection } from './state.ts';
+import type { StaffMember, Presence, MakeUp, Contact, Ownership, Helper, CoClaim, Customer, Report, Deal, Alert, Basis, Objection, SettingsVersion } from './state.ts';
 import type { TurnTaken } from './rotation.ts';
 import type { RelationKind } from '../events.ts';
 import type { Policy } from '../policy/schema.ts';
@@ -35,4 +35,5 @@ export type Change =
   | { kind: 'deal-ruling'; dealId: string; performance?: Map<string, Share>; commission?: Map<string, Share>; basis: Basis }
   | { kind: 'campaign'; from: number; until: number; eventId: string }
   | { kind: 'left'; staff: string; at: number }
-  | { kind: 'alert'; alert: Alert };
+  | { kind: 'alert'; alert: Alert }
+  | { kind: 'settings'; settings: SettingsVersion };

@@ -182,6 +182,8 @@ export function decide(state: OfficeState, event: OfficeEvent, ctx: DecideContex
       return [];
     case 'objection':
       return decideObjection(state, event);
+    case 'settings':
+      return decideSettings(state, event);
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
@@ -474,9 +476,11 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
 }
 
 function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy): Change[] {
+  if (event.stage === 'cancel') return decideCancel(state, event, policy);
   requireStaff(state, event.closedBy, 'closedBy', event.at);
   const phones = event.customers.map((ref, i) => phoneOf(ref, `customers.${i}`));
   const existing = state.deals.get(event.deal);
+  if (existing?.cancelled) reject('deal-cancelled', 'deal', `成交 ${event.deal} 已退订，不能再${event.stage === 'contract' ? '签约' : '认购'}`, `deal ${event.deal} was cancelled: no stage follows`);
   if (event.unit) {
     const holder = state.units.get(event.unit);
     if (holder && holder !== event.deal) {
@@ -498,6 +502,7 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
       closedBy: event.closedBy,
       stage: event.stage,
       unit: event.unit ?? existing?.unit,
+      price: event.price ?? existing?.price,
       at: existing?.at ?? event.at,
       day: existing?.day ?? day,
       eventIds: [...(existing?.eventIds ?? []), event.id],
@@ -523,6 +528,50 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
     out.push({ kind: 'ownership', phone: m.phone, ownership: { ...ownership(event.closedBy, 'deal', event.at, day, contested!.basis, policy, state.customers.get(m.phone), { previousOwner: m.owner }), closed: true } });
   }
   return out;
+}
+
+/**
+ * A cancellation (退订 before the contract, 退房 after): the deal stays on
+ * record as cancelled, its unit is free for the next deposit, and the credit
+ * it gave is reversed in the ledger. A buyer the deal closed, with no other
+ * live deal, stays with their owner under a new protection period from the
+ * cancellation, as after a visit. Every rulebook is silent: the policy's
+ * `dealCancelled` clause (`<rulebook>:default`).
+ */
+function decideCancel(state: OfficeState, event: EventOf<'deal'>, policy: Policy): Change[] {
+  const existing = state.deals.get(event.deal);
+  if (!existing) reject('unknown-deal', 'deal', `未找到成交：${event.deal}`, `no such deal: ${event.deal}`);
+  if (existing.cancelled || existing.stage === 'cancelled') reject('deal-cancelled', 'deal', `成交 ${event.deal} 已退订`, `deal ${event.deal} is already cancelled`);
+  const day = localDay(event.at, state.timezone);
+  const b = basis(policy.clauses.dealCancelled, event.id, existing.eventIds[0]);
+  const out: Change[] = [{
+    kind: 'deal',
+    deal: { ...existing, stage: 'cancelled', eventIds: [...existing.eventIds, event.id], cancelled: { at: event.at, day, eventId: event.id, from: existing.stage, reason: event.reason, basis: b } },
+  }];
+  for (const phone of existing.customers) {
+    const customer = state.customers.get(phone);
+    const o = customer?.ownership;
+    if (!customer || !o || !o.closed || o.owner === null) continue;
+    if (customer.deals?.some((id) => id !== existing.id && !state.deals.get(id)?.cancelled)) continue;
+    out.push({ kind: 'ownership', phone, ownership: ownership(o.owner, 'deal', event.at, day, b, policy, customer) });
+  }
+  return out;
+}
+
+function decideSettings(state: OfficeState, event: EventOf<'settings'>): Change[] {
+  if (event.by) requireStaff(state, event.by, 'by', event.at);
+  const exact = <K extends string>(rates: Partial<Record<K, string | number>>, field: string) => {
+    const out: Partial<Record<K, Share>> = {};
+    for (const [k, v] of Object.entries(rates) as [K, string | number][]) {
+      const r = parseShare(v);
+      if (!r || r.num > r.den) reject('invalid-field', `${field}.${k}`, `佣金比例无效：${String(v)}`, `not a rate from 0 to 1: ${String(v)}`);
+      out[k] = r;
+    }
+    return out;
+  };
+  const roles = exact(event.commission.roles, 'commission.roles');
+  const agencies = exact(event.commission.agencies, 'commission.agencies') as Record<string, Share>;
+  return [{ kind: 'settings', settings: { effectiveAt: event.effectiveAt ?? event.at, commission: { roles, agencies }, eventId: event.id } }];
 }
 
 function decideComplaint(state: OfficeState, event: EventOf<'complaint'>, policy: Policy): Change[] {

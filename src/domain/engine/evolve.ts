@@ -250,7 +250,10 @@ function apply(state: OfficeState, ch: Change): void {
     }
     case 'deal': {
       state.deals.set(ch.deal.id, ch.deal);
-      if (ch.deal.unit) state.units.set(ch.deal.unit, ch.deal.id);
+      // A cancelled deal (退订/退房) frees its unit for the next deposit.
+      if (ch.deal.unit && ch.deal.cancelled) {
+        if (state.units.get(ch.deal.unit) === ch.deal.id) state.units.delete(ch.deal.unit);
+      } else if (ch.deal.unit) state.units.set(ch.deal.unit, ch.deal.id);
       for (const phone of ch.deal.customers) {
         const c = customer(state, phone);
         if (!c.deals?.includes(ch.deal.id)) c.deals = push(c.deals, ch.deal.id);
@@ -276,6 +279,14 @@ function apply(state: OfficeState, ch: Change): void {
       state.alerts.push(ch.alert);
       if (state.alerts.length > 10_000) state.alerts.shift();
       return;
+    case 'settings': {
+      // Versions stay ordered by effectiveAt; an equal one later in the log replaces the earlier.
+      const i = state.settings.findIndex((v) => v.effectiveAt > ch.settings.effectiveAt);
+      const at = i < 0 ? state.settings.length : i;
+      if (at > 0 && state.settings[at - 1]!.effectiveAt === ch.settings.effectiveAt) state.settings[at - 1] = ch.settings;
+      else state.settings.splice(at, 0, ch.settings);
+      return;
+    }
     default: {
       const _exhaustive: never = ch;
       return _exhaustive;

@@ -185,8 +185,13 @@ export interface Deal {
   id: string;
   customers: string[];
   closedBy: string;
-  stage: 'deposit' | 'contract';
+  /** The last stage: `cancelled` once a cancellation (退订/退房) is recorded. */
+  stage: 'deposit' | 'contract' | 'cancelled';
   unit?: string;
+  /** Total price in yuan as exact decimal text (the latest stage's that gave one). */
+  price?: string;
+  /** The cancellation: when, from which stage, why, and on what basis the credit is reversed and the unit freed. */
+  cancelled?: { at: number; day: number; eventId: string; from: 'deposit' | 'contract'; reason?: string; basis: Basis };
   at: number;
   day: number;
   eventIds: string[];
@@ -197,6 +202,19 @@ export interface Deal {
   ruling?: { performance?: Map<string, Share>; commission?: Map<string, Share>; basis: Basis };
   /** Closed inside a household other consultants held: the closer took it (onsite-offsite-outreach.2.3c), on this basis. */
   closerWins?: Basis;
+}
+
+/** Commission rates as exact fractions of the deal price: per role of the person credited, per channel agency. */
+export interface CommissionRates {
+  roles: Partial<Record<StaffRole, Share>>;
+  agencies: Record<string, Share>;
+}
+
+/** A version of the project's settings (a `settings` event), in force from `effectiveAt`. */
+export interface SettingsVersion {
+  effectiveAt: number;
+  commission: CommissionRates;
+  eventId: string;
 }
 
 export interface Alert {
@@ -228,6 +246,8 @@ export interface OfficeState {
   units: Map<string, string>;
   campaigns: { from: number; until: number; eventId: string }[];
   alerts: Alert[];
+  /** Settings versions (commission rates), by effectiveAt. */
+  settings: SettingsVersion[];
   applied: number;
 }
 
@@ -260,6 +280,7 @@ export function createOfficeState(timezone: string, initialPolicy: Policy): Offi
     units: new Map(),
     campaigns: [],
     alerts: [],
+    settings: [],
     applied: 0,
   };
 }

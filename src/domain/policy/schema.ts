@@ -205,6 +205,7 @@ export const DECISIONS = [
   'colleagueCall', // calling a colleague's customer
   'allBusy', // everyone is receiving: who may attend the newcomer
   'groupVisit', // a tour group is placed outside the rotation
+  'dealCancelled', // a cancellation (退订/退房) frees the unit and reverses the credit; the buyer's owner keeps them under a new protection period
 ] as const;
 export type DecisionKey = (typeof DECISIONS)[number];
 export type DecisionClauses = Readonly<Record<DecisionKey, string>>;

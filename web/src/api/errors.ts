@@ -100,6 +100,7 @@ export const MESSAGES: Record<MessageCode, Words> = {
   'unknown-deal': { zh: '系统里没有这笔成交。', en: 'No such deal.' },
   'unknown-event': { zh: '系统里没有这条登记。', en: 'No such registration.' },
   'unit-taken': { zh: '该房号已被他人认购。', en: 'This unit is already taken.' },
+  'deal-cancelled': { zh: '这笔成交已退订，不能再办理。', en: 'This deal was cancelled; no further step is possible.' },
   'not-manager': { zh: '只有案场经理可以做这项操作。', en: 'Only a sales manager may do this.' },
   'not-allowed': { zh: '制度不允许这项操作。', en: 'The policy does not allow this.' },
   'duplicate-id': { zh: '这条登记已经提交过。', en: 'This registration was already recorded.' },

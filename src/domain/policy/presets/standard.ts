@@ -78,5 +78,7 @@ export const standard = definePreset(
     colleagueCall: 'internal-jieding-06.2.4',
     allBusy: 'sales-dept-first-visit.2.2g',
     groupVisit: 'xx-site-mingyuan.2.4',
+    // No rulebook speaks of 退订/退房: the system's recommendation (docs/policy.md, Cancellations).
+    dealCancelled: 'standard:default',
   },
 );
