@@ -1,0 +1,160 @@
+// Every own scenario asserts the basis of what it checks (issue 12): an
+// `owner`, `judge` or `deal` expectation carries `basis:`, the clause the
+// engine must cite for that outcome. The exceptions are
+// - an owner expectation of no owner (`is: none`, not `status: public`): no
+//   decision was made, so there is no clause to cite;
+// - the expectations listed in UNPINNED: the engine cites a clause that does
+//   not govern the outcome. They stay unpinned (pinning would freeze the wrong
+//   clause) until the engine cites the right one; the entry names both. An
+//   entry whose expectation has since been given a basis, or no longer exists,
+//   fails too, so the list only shrinks.
+// An asserted basis must be a clause of the scenario's preset's rulebook (or
+// `<preset>:default`); under `standard`, and for presets a `policy` event
+// switches to, the clauses of those presets.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseScenario, type Expectation } from '../src/scenario/parse.ts';
+
+const OWN = new URL('./scenarios/own', import.meta.url).pathname;
+
+/** file (without .yaml) + signature → what the engine cites and the clause that governs. */
+const UNPINNED = new Map<string, string>([
+  // callback-direct-kin-03-caller-weekly-callback
+  ["callback-direct-kin-03-caller-weekly-callback: owner c2", "cites callback-direct-kin.4; governs: callback-direct-kin.5"],
+  ["callback-direct-kin-03-caller-weekly-callback: judge c1 at 2025-12-13 09:50", "cites callback-direct-kin.3a; governs: callback-direct-kin.5"],
+  // callback-direct-kin-05-complaint-then-referral-7-3
+  ["callback-direct-kin-05-complaint-then-referral-7-3: owner c2", "cites callback-direct-kin.1; governs: callback-direct-kin.6.2b"],
+  ["callback-direct-kin-05-complaint-then-referral-7-3: deal d2", "cites callback-direct-kin.1; governs: (commission only: callback-direct-kin.6.2b; the format's deal basis is the performance basis)"],
+  // channel-sms-report-05-visit-before-report
+  ["channel-sms-report-05-visit-before-report: owner c1", "cites channel-sms-report.2d; governs: channel-sms-report.2b"],
+  // channel-sms-report-06-escort-and-party
+  ["channel-sms-report-06-escort-and-party: owner c2", "cites channel-sms-report.2d; governs: channel-sms-report.3a"],
+  ["channel-sms-report-06-escort-and-party: owner c4", "cites channel-sms-report.2d; governs: channel-sms-report.3b"],
+  // channel-sms-report-90-party-recommended-needs-prior-report
+  ["channel-sms-report-90-party-recommended-needs-prior-report: owner c2", "cites channel-sms-report.2d; governs: channel-sms-report.3a"],
+  ["channel-sms-report-90-party-recommended-needs-prior-report: owner c4", "cites channel-sms-report.2d; governs: channel-sms-report.3b"],
+  // consultant-rotation-detail-04-referred-named-alone-accompanied
+  ["consultant-rotation-detail-04-referred-named-alone-accompanied: judge c1 at 2025-05-10 09:55", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5a"],
+  ["consultant-rotation-detail-04-referred-named-alone-accompanied: owner c1", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5a"],
+  ["consultant-rotation-detail-04-referred-named-alone-accompanied: judge c2 at 2025-05-10 10:25", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5b"],
+  ["consultant-rotation-detail-04-referred-named-alone-accompanied: owner c2", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5b"],
+  // consultant-rotation-detail-09-party-one-turn-first-receiver
+  ["consultant-rotation-detail-09-party-one-turn-first-receiver: owner c3 at 2025-09-06 12:00", "cites consultant-rotation-detail.10; governs: consultant-rotation-detail.11"],
+  ["consultant-rotation-detail-09-party-one-turn-first-receiver: owner c2", "cites consultant-rotation-detail.10; governs: consultant-rotation-detail.11"],
+  // consultant-rotation-detail-10-named-referral-uses-own-turn
+  ["consultant-rotation-detail-10-named-referral-uses-own-turn: judge c1 at 2025-05-12 09:55", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5a"],
+  // internal-jieding-06-01-denies-visit-original-present-or-away
+  ["internal-jieding-06-01-denies-visit-original-present-or-away: judge c2 at 2025-02-16 10:50", "cites internal-jieding-06.1.4; governs: internal-jieding-06.1.3"],
+  // internal-jieding-06-02-confirms-or-refuses-original
+  ["internal-jieding-06-02-confirms-or-refuses-original: owner c2 at 2025-03-08 14:30", "cites internal-jieding-06.1.2; governs: internal-jieding-06.1.6"],
+  ["internal-jieding-06-02-confirms-or-refuses-original: deal d2", "cites internal-jieding-06.1.2; governs: internal-jieding-06.1.6"],
+  ["internal-jieding-06-02-confirms-or-refuses-original: owner c3", "cites internal-jieding-06.3.1; governs: internal-jieding-06.1.4 (closedPermanent cites 3.1, an event-day clause)"],
+  // internal-jieding-06-03-cross-customers-household
+  ["internal-jieding-06-03-cross-customers-household: deal d2", "cites internal-jieding-06.1.2; governs: internal-jieding-06.1.5b"],
+  ["internal-jieding-06-03-cross-customers-household: owner c2", "cites internal-jieding-06.3.1; governs: (closedPermanent cites 3.1, an event-day clause; no event here)"],
+  // internal-jieding-06-04-phone-invited-customers
+  ["internal-jieding-06-04-phone-invited-customers: owner c1 at 2025-05-08 10:30", "cites internal-jieding-06.1.2; governs: internal-jieding-06.2.1a"],
+  ["internal-jieding-06-04-phone-invited-customers: deal d1", "cites internal-jieding-06.1.2; governs: internal-jieding-06.2.1a"],
+  ["internal-jieding-06-04-phone-invited-customers: judge c3 at 2025-05-08 14:50", "cites internal-jieding-06.1.4; governs: internal-jieding-06.2.2"],
+  ["internal-jieding-06-04-phone-invited-customers: deal d3", "cites internal-jieding-06.1.4; governs: internal-jieding-06.2.2"],
+  // internal-jieding-06-06-event-day-closings
+  ["internal-jieding-06-06-event-day-closings: deal d1", "cites internal-jieding-06.1.2; governs: internal-jieding-06.3.1"],
+  // internal-jieding-06-08-inviter-who-receives-wins
+  ["internal-jieding-06-08-inviter-who-receives-wins: owner c1", "cites internal-jieding-06.3.1; governs: internal-jieding-06.2.3"],
+  // internal-jieding-06-09-invitation-objection-same-day-review
+  ["internal-jieding-06-09-invitation-objection-same-day-review: owner c6", "cites internal-jieding-06.3.1; governs: internal-jieding-06.2.1b (closedPermanent cites 3.1, an event-day clause; no event here)"],
+  // onsite-offsite-outreach-03-outreach-first-contact-and-calls
+  ["onsite-offsite-outreach-03-outreach-first-contact-and-calls: owner c2", "cites onsite-offsite-outreach.2.1; governs: onsite-offsite-outreach.2.2"],
+  // onsite-offsite-outreach-04-referral-40-days
+  ["onsite-offsite-outreach-04-referral-40-days: deal d1", "cites onsite-offsite-outreach.3.1; governs: onsite-offsite-outreach.4.1"],
+  // reception-ab-split-04-referral-absent-owner-chain
+  ["reception-ab-split-04-referral-absent-owner-chain: deal d2", "cites reception-ab-split.4d; governs: reception-ab-split.5b"],
+  // reception-ab-split-05-call-appointment
+  ["reception-ab-split-05-call-appointment: judge c1 at 2025-07-09 10:00", "cites reception-ab-split.4b; governs: reception-ab-split.7"],
+  // reception-ab-split-07-call-without-appointment-goes-by-rotation
+  ["reception-ab-split-07-call-without-appointment-goes-by-rotation: judge c2 at 2025-05-06 15:00", "cites reception-ab-split.4b; governs: reception-ab-split.7"],
+  // sales-dept-first-visit-05-deposit-only-obligatory-assist
+  ["sales-dept-first-visit-05-deposit-only-obligatory-assist: deal d1", "cites sales-dept-first-visit.2.2d; governs: sales-dept-first-visit.2.2e"],
+  // sales-dept1-rotation-04-calls-allocated-directions
+  ["sales-dept1-rotation-04-calls-allocated-directions: owner c1 at 2025-03-17 12:00", "cites sales-dept1-rotation:default; governs: sales-dept1-rotation.2.1.4"],
+  ["sales-dept1-rotation-04-calls-allocated-directions: judge c1 at 2025-03-18 09:30", "cites sales-dept1-rotation:default; governs: sales-dept1-rotation.2.1.4"],
+  // sales-dept1-rotation-08-buyer-referral-beats-relative
+  ["sales-dept1-rotation-08-buyer-referral-beats-relative: deal d2", "cites sales-dept1-rotation.2.2.1; governs: sales-dept1-rotation.2.2.6"],
+  // site-draft-one-month-01-first-receiver-questions-named
+  ["site-draft-one-month-01-first-receiver-questions-named: judge c1 at 2025-03-12 13:00", "cites site-draft-one-month.4c; governs: site-draft-one-month.3"],
+  // site-draft-one-month-02-absent-owner-last-in-rotation
+  ["site-draft-one-month-02-absent-owner-last-in-rotation: judge c1 at 2025-04-09 10:20", "cites site-draft-one-month.4c; governs: site-draft-one-month.3"],
+  ["site-draft-one-month-02-absent-owner-last-in-rotation: deal d1", "cites site-draft-one-month.5b; governs: site-draft-one-month.1"],
+  // site-draft-one-month-06-family-calls-manager-assign
+  ["site-draft-one-month-06-family-calls-manager-assign: owner c3", "cites site-draft-one-month:default; governs: site-draft-one-month.8"],
+  // site-draft-one-month-08-complaints
+  ["site-draft-one-month-08-complaints: owner c1 at 2025-08-07 12:00", "cites site-draft-one-month.10b; governs: site-draft-one-month.10a"],
+  ["site-draft-one-month-08-complaints: deal d1", "cites site-draft-one-month.10b; governs: site-draft-one-month.10a"],
+  // site-draft-one-month-09-old-brings-new-registered-under-old
+  ["site-draft-one-month-09-old-brings-new-registered-under-old: owner c2", "cites site-draft-one-month:default; governs: site-draft-one-month.9"],
+]);
+
+interface Book {
+  id: string;
+  clauses: { id: string }[];
+}
+const catalogue = parse(readFileSync(new URL('../catalogue/rulebooks.yaml', import.meta.url), 'utf8')) as { rulebooks: Book[] };
+const allClauses = new Set(catalogue.rulebooks.flatMap((b) => b.clauses.map((c) => c.id)));
+const clausesOf = new Map(catalogue.rulebooks.map((b) => [b.id, new Set(b.clauses.map((c) => c.id))]));
+
+function signature(e: Expectation): string {
+  return `${e.kind} ${String(e.customer ?? e.id)}${e.atText ? ` at ${e.atText}` : ''}`;
+}
+
+/** An outcome with a clause to cite: every owner, judge and deal expectation but "no owner". */
+function needsBasis(e: Expectation): boolean {
+  if (e.kind === 'owner') return !(String(e.is) === 'none' && e.status !== 'public');
+  return e.kind === 'judge' || e.kind === 'deal';
+}
+
+function allowed(basis: string, presets: Set<string>): boolean {
+  for (const p of presets) {
+    if (basis === `${p}:default`) return true;
+    if (p === 'standard' ? allClauses.has(basis) : clausesOf.get(p)?.has(basis)) return true;
+  }
+  return false;
+}
+
+const files = readdirSync(OWN).filter((f) => /\.ya?ml$/.test(f)).sort();
+
+describe('own scenarios assert the basis of what they check', () => {
+  const missing: string[] = [];
+  const foreign: string[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const s = parseScenario(file, readFileSync(join(OWN, file), 'utf8'));
+    const presets = new Set([s.preset]);
+    for (const { event } of s.events) if (event.type === 'policy') presets.add(event.preset);
+    const name = file.replace(/\.ya?ml$/, '');
+    for (const e of s.expectations) {
+      if (!needsBasis(e)) continue;
+      const key = `${name}: ${signature(e)}`;
+      if (e.basis === undefined) {
+        if (UNPINNED.has(key)) seen.add(key);
+        else missing.push(`${file} expect #${e.index} (${signature(e)})`);
+      } else if (!allowed(String(e.basis), presets)) {
+        foreign.push(`${file} expect #${e.index} (${signature(e)}): ${String(e.basis)} is not a clause of ${[...presets].join(', ')}`);
+      }
+    }
+  }
+
+  it('every owner, judge and deal expectation carries `basis:`', () => {
+    expect(missing, `expectations without a basis (add the clause the engine cites, once checked against the scenario's intent; if it is the wrong clause, list it in UNPINNED):\n${missing.join('\n')}`).toEqual([]);
+  });
+
+  it('every asserted basis is a clause of the scenario\'s own preset (or <preset>:default)', () => {
+    expect(foreign).toEqual([]);
+  });
+
+  it('UNPINNED lists only expectations that still lack a basis', () => {
+    const stale = [...UNPINNED.keys()].filter((k) => !seen.has(k));
+    expect(stale, 'entries that now carry a basis or no longer exist: remove them').toEqual([]);
+  });
+});
