@@ -15,10 +15,14 @@ const files = [...scenarioFiles(OWN_SCENARIOS), ...scenarioFiles(SHARED_SCENARIO
 
 function foreign(cited: readonly Cited[], manager: ReadonlySet<string> = new Set()): string[] {
   const out = new Set<string>();
+  // A policy change mid-log: a protection keeps the version it started under, so a decision may cite an earlier version's rulebook.
+  const earlier = new Set<string>();
   for (const c of cited) {
+    earlier.add(c.preset);
     // The standard preset cites the rulebook each choice comes from; a manager's ruling cites the clause the manager names.
     if (c.preset === 'standard' || manager.has(c.clause)) continue;
-    if (rulebookOf(c.clause) !== c.preset) out.add(`${c.preset}: ${c.clause} at ${c.where}`);
+    const rulebook = rulebookOf(c.clause);
+    if (rulebook !== c.preset && !earlier.has(rulebook)) out.add(`${c.preset}: ${c.clause} at ${c.where}`);
   }
   return [...out];
 }

@@ -1,7 +1,7 @@
 // Runs scenarios and generated timelines under a chosen policy and collects
 // every decision's basis (changes, judge answers, deal splits), with the
 // preset in force when it was made — for the policy audits in this folder.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Timeline, dealSplit, judgeArrival, policyAt } from '../../src/domain/engine/index.ts';
 import type { Basis } from '../../src/domain/engine/state.ts';
@@ -22,6 +22,8 @@ export interface Cited {
 }
 
 export function scenarioFiles(dir: string): string[] {
+  // A fresh clone has no ../shared beside it: the repo's own copies (under test/scenarios) still run.
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .sort()
     .flatMap((name) => {
@@ -32,6 +34,7 @@ export function scenarioFiles(dir: string): string[] {
 }
 
 export const OWN_SCENARIOS = new URL('../scenarios', import.meta.url).pathname;
+/** The workplace's shared scenarios beside the repository, when there (test/scenarios/shared holds the repo's copy). */
 export const SHARED_SCENARIOS = new URL('../../../shared/scenarios', import.meta.url).pathname;
 
 const parsed = new Map<string, Scenario>();
