@@ -1,7 +1,7 @@
 // One validated configuration, read from the environment at start. A bad
 // value stops the server with a message naming the variable.
 import { z } from 'zod';
-import { CHECKPOINT_EVERY } from './app/office.ts';
+import { CHECKPOINT_EVERY } from './app/project-cache.ts';
 import { ADDRESS_RATE, LOGIN_RATE } from './auth/rate.ts';
 import { DEFAULT_RECORD_TIME, type RecordTimeRule } from './domain/time-of-record.ts';
 

@@ -72,7 +72,9 @@ export interface StartOptions {
 /** Starts the server and waits for /api/health; then signs in as admin. */
 export async function startServer(o: StartOptions): Promise<ServerHandle> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', GUISHU_ADMIN_PASSWORD: o.password };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', GUISHU_ADMIN_PASSWORD: o.password,
+    // The load generator is one address: the per-address limits (on by default since GUISHU_ADDRESS_RATE) would answer it 429.
+    GUISHU_ADDRESS_RATE: '0', GUISHU_LOGIN_RATE: '0' };
   delete env.DATABASE_URL;
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
   if (o.dataDir) env.GUISHU_DATA = o.dataDir;

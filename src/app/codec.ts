@@ -8,6 +8,8 @@ import type { NewEvent, StoredEvent } from '../store/index.js';
 
 /** Top-level fields that name customers. */
 const PERSONAL_KEYS = ['customer', 'party', 'referrer', 'referred', 'a', 'b', 'customers'] as const;
+/** Free text about the customer (a follow-up's note): kept with the personal part, dropped where the customers are masked or erased. */
+const PERSONAL_TEXT = ['note'] as const;
 /** Nested objects that may name customers (what the customer says; a correction's new values). */
 const NESTED = ['says', 'set'] as const;
 const NESTED_KEYS = [...PERSONAL_KEYS, 'referredBy'] as const;
@@ -19,7 +21,7 @@ export function splitPersonal(event: OfficeEvent): { payload: Obj; personal: Obj
   const { id: _id, type: _type, at: _at, ...rest } = event as unknown as Obj;
   const payload: Obj = { ...rest };
   const personal: Obj = {};
-  for (const k of PERSONAL_KEYS) {
+  for (const k of [...PERSONAL_KEYS, ...PERSONAL_TEXT]) {
     if (payload[k] !== undefined) {
       personal[k] = payload[k];
       delete payload[k];
@@ -97,9 +99,10 @@ export function customerRefs(event: OfficeEvent): { phone: string }[] {
   return refs;
 }
 
-/** The event with every customer reference passed through `fn` (erasure). */
+/** The event with every customer reference passed through `fn` (erasure, masking); free text about the customer goes. */
 export function mapCustomerRefs(event: OfficeEvent, fn: (ref: Obj) => Obj): OfficeEvent {
   const e: Obj = { ...(event as unknown as Obj) };
+  for (const k of PERSONAL_TEXT) delete e[k];
   const map = (v: unknown): unknown => (Array.isArray(v) ? v.map(map) : isObj(v) && typeof v.phone === 'string' ? fn(v) : v);
   for (const k of PERSONAL_KEYS) if (e[k] !== undefined) e[k] = map(e[k]);
   for (const n of NESTED) {

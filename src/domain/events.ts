@@ -142,6 +142,8 @@ export const followupEvent = z.strictObject({
   staff: staffId,
   via: z.enum(['phone', 'wechat', 'sms', 'visit']),
   effective: z.boolean().default(true),
+  /** What was said (跟进记录): about the customer, so kept with their personal data (erasable, not in masked views). */
+  note: prose(2000).optional(),
 });
 
 export const outreachEvent = z.strictObject({
