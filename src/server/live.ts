@@ -7,10 +7,12 @@
 // carries a full phone (the card, audited, gives it); names go to those who
 // see every customer (manager, controller, admin) and to the consultant who
 // received or owns the customer; alerts go to those who see everything and
-// to the staff member an alert names (the front desk also gets all-busy).
+// to the staff member an alert names (the front desk also gets all-busy);
+// a reminder (`notification`) only to the staff member it is addressed to.
 import type { GuishuApp, AppliedNotice } from '../app/office.ts';
 import { seesAll, type Standing } from '../auth/roles.ts';
 import { maskAny } from '../auth/redact.ts';
+import { liveNotifications, notificationFor } from '../app/notifications.ts';
 import { maskPhone, normalizePhone } from '../domain/phone.ts';
 import type { EventStore, Unlisten } from '../store/index.js';
 
@@ -111,6 +113,10 @@ export class LiveHub {
         const alert = { seq: n.seq, ...r.row, kind: String(r.row.kind), customer: r.row.customer === null || r.row.customer === undefined ? null : String(r.row.customer), payload: JSON.parse(String(r.row.payload)) as { staff?: string | null } };
         this.broadcast(n.projectId, 'alert', alert, alertFor);
       }
+    }
+    // Reminders (a ruling on my customer, my report converted): each only to its addressee (src/app/notifications.ts).
+    if (n.outcome.accepted && (n.event.type === 'ruling' || n.outcome.changes.some((c) => c.kind === 'report-converted'))) {
+      void liveNotifications(this.app, n).then((list) => list.forEach((words) => this.broadcast(n.projectId, 'notification', words, notificationFor)), () => {});
     }
   }
 

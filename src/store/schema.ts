@@ -241,6 +241,14 @@ export interface CheckpointsTable {
   created_at: IsoTime;
 }
 
+/** What a user has read of their reminders (src/app/notifications.ts; migration 7). */
+export interface NotificationReadsTable {
+  project_id: string;
+  user_id: string;
+  notification_id: string;
+  read_at: IsoTime;
+}
+
 export interface Database {
   projects: ProjectsTable;
   events: EventsTable;
@@ -263,6 +271,7 @@ export interface Database {
   audit_log: AuditLogTable;
   erasures: ErasuresTable;
   checkpoints: CheckpointsTable;
+  notification_reads: NotificationReadsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -270,7 +279,7 @@ export interface Database {
 export const PROJECT_TABLES = [
   'projects', 'events', 'customers', 'rotation', 'reports', 'report_masks', 'report_mask_shapes',
   'deals', 'units', 'alerts', 'policies', 'staff',
-  'users', 'user_roles', 'sessions', 'login_failures', 'settings', 'grants', 'audit_log', 'erasures', 'checkpoints',
+  'users', 'user_roles', 'sessions', 'login_failures', 'settings', 'grants', 'audit_log', 'erasures', 'checkpoints', 'notification_reads',
 ] as const satisfies readonly (keyof Database)[];
 
 export type ProjectRow = Selectable<ProjectsTable>;

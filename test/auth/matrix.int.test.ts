@@ -58,6 +58,10 @@ const EXPECT: Record<string, UserName[]> = {
   'GET /api/projects/:project/head': ['mgr', 'ctl'],
   'GET /api/projects/:project/customers/:phone/export': ['mgr'],
   'POST /api/projects/:project/customers/:phone/erase': ['mgr'],
+  'GET /api/projects/:project/disputes': ['mgr', 'ctl'],
+  'GET /api/projects/:project/notifications': ALL5,
+  'POST /api/projects/:project/notifications/read': ALL5,
+  'GET /api/projects/:project/notifications/live': ALL5,
 };
 
 interface Req { path: string; body?: unknown; headers?: Record<string, string> }
@@ -117,6 +121,10 @@ for (const target of TARGETS) {
       'GET /api/projects/:project/deals/:id': async (p) => ({ path: `/api/projects/${p}/deals/d1` }),
       'POST /api/projects/:project/whatif': async (p) => ({ path: `/api/projects/${p}/whatif`, body: { preset: 'shenyang-multi-team' } }),
       'GET /api/projects/:project/live': async (p) => ({ path: `/api/projects/${p}/live` }),
+      'GET /api/projects/:project/disputes': async (p) => ({ path: `/api/projects/${p}/disputes` }),
+      'GET /api/projects/:project/notifications': async (p) => ({ path: `/api/projects/${p}/notifications` }),
+      'POST /api/projects/:project/notifications/read': async (p) => ({ path: `/api/projects/${p}/notifications/read`, body: { all: true } }),
+      'GET /api/projects/:project/notifications/live': async (p) => ({ path: `/api/projects/${p}/notifications/live` }),
       'GET /api/projects/:project/roles': async (p) => ({ path: `/api/projects/${p}/roles` }),
       'PUT /api/projects/:project/roles/:user': async (p) => ({ path: `/api/projects/${p}/roles/${await freshUser()}`, body: { role: 'frontdesk' } }),
       'DELETE /api/projects/:project/roles/:user': async (p) => ({ path: `/api/projects/${p}/roles/${await freshUser()}` }),

@@ -6,6 +6,7 @@ import { m0003_report_mask_shapes } from './0003_report_mask_shapes.js';
 import { m0004_checkpoints } from './0004_checkpoints.js';
 import { m0005_erasure_guard } from './0005_erasure_guard.js';
 import { m0006_session_logins } from './0006_session_logins.js';
+import { m0007_notification_reads } from './0007_notification_reads.js';
 
 export type { DialectName, Migration } from './types.js';
 
@@ -13,7 +14,7 @@ export type { DialectName, Migration } from './types.js';
  * The one migration history, in order. Append new migrations at the end with
  * the next version number; never edit or reorder a landed one.
  */
-export const MIGRATIONS: readonly Migration[] = [m0001_initial, m0002_accounts, m0003_report_mask_shapes, m0004_checkpoints, m0005_erasure_guard, m0006_session_logins];
+export const MIGRATIONS: readonly Migration[] = [m0001_initial, m0002_accounts, m0003_report_mask_shapes, m0004_checkpoints, m0005_erasure_guard, m0006_session_logins, m0007_notification_reads];
 
 /** Runs `fn` in a transaction that serialises migrators (the adapter supplies it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
