@@ -35,6 +35,9 @@ const UNPINNED = new Map<string, string>([
   // channel-sms-report-90-party-recommended-needs-prior-report
   ["channel-sms-report-90-party-recommended-needs-prior-report: owner c2", "cites channel-sms-report.2d; governs: channel-sms-report.3a"],
   ["channel-sms-report-90-party-recommended-needs-prior-report: owner c4", "cites channel-sms-report.2d; governs: channel-sms-report.3b"],
+  // standard-05-party-companions-judged-each
+  ["standard-05-party-companions-judged-each: judge c5 at 2025-10-03 14:00", "cites channel-sms-report.2d; governs: channel-sms-report.3b"],
+  ["standard-05-party-companions-judged-each: owner c5", "cites channel-sms-report.2d; governs: channel-sms-report.3b"],
   // consultant-rotation-detail-04-referred-named-alone-accompanied
   ["consultant-rotation-detail-04-referred-named-alone-accompanied: judge c1 at 2025-05-10 09:55", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5a"],
   ["consultant-rotation-detail-04-referred-named-alone-accompanied: owner c1", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5a"],

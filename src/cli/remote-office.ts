@@ -153,10 +153,10 @@ export class RemoteOffice implements OfficeProbe {
     return { is: r.owner, status: r.status, basis: r.basis?.clause };
   }
 
-  async judge(input: { phone: string; party: string[]; says: Record<string, unknown>; at: number }) {
+  async judge(input: { phone: string; party: string[]; says: Record<string, unknown>; at: number; names?: Record<string, string> }) {
     const r = await this.client.ok<{ receiver: string; owner: string; countsAsTurn: boolean; basis: { clause: string }; receiverBasis: { clause: string } }>('POST', `${this.base}/judge`, {
-      customer: { phone: input.phone },
-      party: input.party.map((phone) => ({ phone })),
+      customer: { phone: input.phone, ...(input.names?.[input.phone] ? { name: input.names[input.phone] } : {}) },
+      party: input.party.map((phone) => ({ phone, ...(input.names?.[phone] ? { name: input.names[phone] } : {}) })),
       says: input.says,
       at: iso(input.at),
     });

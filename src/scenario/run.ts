@@ -26,7 +26,8 @@ export interface ScenarioResult {
 /** The questions an expectation asks, answered by whichever runner holds the office. */
 export interface OfficeProbe {
   owner(phone: string, at: number): Promise<{ is: string; status: string; basis?: string }>;
-  judge(input: { phone: string; party: string[]; says: Record<string, unknown>; at: number }): Promise<{ receiver: string; owner: string; countsAsTurn: boolean; basis?: string }>;
+  /** `names`: the cast's names by phone, as the front desk types them (a masked report must agree with them). */
+  judge(input: { phone: string; party: string[]; says: Record<string, unknown>; at: number; names?: Record<string, string> }): Promise<{ receiver: string; owner: string; countsAsTurn: boolean; basis?: string }>;
   deal(id: string): Promise<{ performance: Record<string, number>; commission: Record<string, number>; basis?: string; stage?: string } | undefined>;
   rotation(at: number): Promise<{ next: string; makeups: Record<string, number> }>;
   rejected(name: string): Promise<string | null>;
@@ -81,8 +82,9 @@ export class LocalOffice implements OfficeProbe {
     return ownerJson(ownerOf(this.state, phone, at));
   }
 
-  async judge(input: { phone: string; party: string[]; says: Record<string, unknown>; at: number }) {
-    const r = judgeArrival(this.state, { phone: input.phone, party: input.party, says: input.says, at: input.at }, this.policyAt(input.at));
+  async judge(input: { phone: string; party: string[]; says: Record<string, unknown>; at: number; names?: Record<string, string> }) {
+    const names = input.names ? new Map(Object.entries(input.names)) : undefined;
+    const r = judgeArrival(this.state, { phone: input.phone, party: input.party, says: input.says, at: input.at, names }, this.policyAt(input.at));
     return { receiver: r.receiver ?? 'none', owner: r.owner ?? 'none', countsAsTurn: r.countsAsTurn, basis: r.ownerBasis.clause, receiverBasis: r.receiverBasis.clause };
   }
 
@@ -161,7 +163,13 @@ export async function checkExpectation(s: Scenario, e: Expectation, probe: Offic
       const party = Array.isArray(e.party) ? e.party.map((p, i) => phoneOfCast(s, p, `${where}.party[${i}]`)) : [];
       const says = { ...((e.says as Record<string, unknown> | undefined) ?? {}) };
       if (says.referredBy !== undefined) says.referredBy = { phone: phoneOfCast(s, says.referredBy, `${where}.says.referredBy`) };
-      const actual = await probe.judge({ phone, party, says, at });
+      const names: Record<string, string> = {};
+      for (const id of [e.customer, ...(Array.isArray(e.party) ? e.party : [])]) {
+        const cast = typeof id === 'string' ? s.customers.get(id) : undefined;
+        const p = cast && normalizePhone(cast.phone);
+        if (p && cast.name) names[p] = cast.name;
+      }
+      const actual = await probe.judge({ phone, party, says, at, names });
       const ok =
         actual.receiver === String(e.receiver) &&
         actual.owner === String(e.owner) &&

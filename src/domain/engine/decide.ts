@@ -9,7 +9,7 @@ import { reject } from '../rejection.ts';
 import { parseShare, type Share } from '../shares.ts';
 import { endOfPeriod, localDay, localMinuteOfDay } from '../time.ts';
 import type { Change } from './changes.ts';
-import { receive, type Arrival } from './judge.ts';
+import { judgeCompanions, receive, type Arrival } from './judge.ts';
 import { closerWinsHousehold } from './deals.ts';
 import { holdingOwner, ownerView, periodClause } from './ownership.ts';
 import { customersForMask, reportsForMaskOrPhone, reportStatus } from './reports.ts';
@@ -199,6 +199,15 @@ function requireSaidStaff(state: OfficeState, id: string | undefined, field: 'co
   if (id !== undefined && id !== 'unknown' && !state.staff.has(id)) reject('unknown-staff', `says.${field}`, `未登记的员工：${id}`, `unknown staff: ${id}`);
 }
 
+/** The names given at an arrival, by phone: a masked report must agree with them where the policy requires the name. */
+function arrivalNames(customer: CustomerRef, phone: string, party: readonly { ref: CustomerRef; phone: string }[]): ReadonlyMap<string, string> | undefined {
+  if (!customer.name && !party.some((m) => m.ref.name)) return undefined;
+  const names = new Map<string, string>();
+  if (customer.name) names.set(phone, customer.name);
+  for (const m of party) if (m.ref.name) names.set(m.phone, m.ref.name);
+  return names;
+}
+
 function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy): Change[] {
   const phone = phoneOf(event.customer, 'customer');
   requireName(state, event.customer, phone, 'customer', policy);
@@ -218,6 +227,7 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
     purpose: event.purpose,
     group: event.group,
     recognizedBy: event.recognizedBy,
+    names: arrivalNames(event.customer, phone, party),
   };
   const reception = receive(state, arrival, policy, event.receivedBy);
   const receiver = reception.receiver;
@@ -263,17 +273,18 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
   // The party: one reception, one turn (consultant-rotation-detail.10); members with no claim of their own follow it.
   if (party.length > 0) {
     out.push({ kind: 'party', phones: [phone, ...party.map((m) => m.phone)], at: event.at, eventId: event.id });
+    // Each companion is judged on their own (judgeCompanions): theirs stays theirs, a valid report converts to its agent.
+    const outcomes = judgeCompanions(state, arrival, policy, reception);
     for (const m of party) {
       out.push(customerChange(m.ref, m.phone));
+      const o = outcomes.find((x) => x.phone === m.phone);
       const mc = state.customers.get(m.phone);
-      const mv = ownerView(state, mc, event.at);
-      const held = holdingOwner(mv);
-      if (!held && owner) {
-        const via: OwnershipVia = reception.claim.kind === 'report' ? 'report' : 'party';
-        const clause = via === 'report' ? policy.parameters.channel_report_rules.clause : policy.clauses.partyOneTurn;
-        out.push({ kind: 'ownership', phone: m.phone, ownership: ownership(owner, via, event.at, day, basis(clause, event.id), policy, mc, { previousOwner: mv.owner ?? undefined }, !mc?.firstVisit) });
-      } else if (held) {
+      if (o?.outcome === 'own') {
         out.push({ kind: 'renew', phone: m.phone, day, callback: false });
+      } else if (o?.changes && o.owner) {
+        const b = o.basis.events.includes(event.id) ? o.basis : { ...o.basis, events: [...o.basis.events, event.id] };
+        out.push({ kind: 'ownership', phone: m.phone, ownership: ownership(o.owner, o.via, event.at, day, b, policy, mc, { previousOwner: o.previousOwner ?? undefined }, !mc?.firstVisit) });
+        if (o.reportId) out.push({ kind: 'report-converted', reportId: o.reportId, eventId: event.id, phone: m.phone, at: event.at, basis: basis(policy.clauses.reportConverted, o.reportId, event.id) });
       }
       out.push({ kind: 'contact', phone: m.phone, contact, receiver });
     }
@@ -427,7 +438,8 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
     reject('report-expected-too-late', 'expectedAt', `预期到访须在${rules.value.validity_days}天内`, `the expected visit must fall within ${rules.value.validity_days} days`);
   }
   // Who could this be: a full number, or every known customer a mask fits.
-  const candidates = phone ? [phone] : customersForMask(state, mask!);
+  // Where the policy requires the name, one on record under another name is not who a mask reports (channel-sms-report.2c).
+  const candidates = phone ? [phone] : customersForMask(state, mask!, rules.value.require_name_and_time ? name : undefined);
   const visited = candidates.filter((x) => state.customers.get(x)?.firstVisit !== undefined);
   if (phone ? visited.length > 0 : visited.length > 0 && visited.length === candidates.length) {
     reject('report-after-visit', 'customer', '客户已首访，报备在后视为自然来访', 'the customer already visited: a report after the first visit is a natural walk-in');

@@ -137,11 +137,23 @@ describe('channel reports', () => {
 
   it('a masked report that fits two known customers is accepted with both as candidates and an alert', () => {
     const o = office()
-      .given(call({ customer: '138 1234 8888', staff: 'A', at: '2025-03-01 10:00' }), call({ customer: '138 9999 8888', staff: 'B', at: '2025-03-01 11:00' }))
+      .given(call({ customer: customer('138 1234 8888', '钱一'), staff: 'A', at: '2025-03-01 10:00' }), call({ customer: customer('138 9999 8888', '钱二'), staff: 'B', at: '2025-03-01 11:00' }))
       .when(report({ id: 'r1', customer: customer('138****8888', '钱'), staff: 'X', at: '2025-03-02 10:00' }))
       .then(accepted());
     expect(o.state.reports.get('r1')?.candidates?.sort()).toEqual(['13812348888', '13899998888']);
     expect(o.state.alerts.map((a) => a.kind)).toContain('ambiguous-report');
+  });
+
+  it('where the policy requires the name, a masked report under another surname is not a customer on record (accepted, no candidate), and does not convert at their visit', () => {
+    const o = office()
+      .given(duty({ at: '2025-03-03 09:00', order: ['A', 'B', 'C'] }), visit({ customer: customer('138 1234 8888', '李明'), at: '2025-03-01 10:00' }))
+      .when(report({ id: 'r1', customer: customer('138****8888', '王'), staff: 'X', at: '2025-03-02 10:00' }))
+      .then(accepted());
+    expect(o.state.reports.get('r1')?.candidates).toBeUndefined();
+    const wang = customer('139 1234 8888', '王小姐');
+    o.when(report({ id: 'r2', customer: customer('139****8888', '李'), staff: 'X', at: '2025-03-02 11:00' })).then(accepted());
+    o.when(visit({ customer: wang, receivedBy: 'C', at: '2025-03-03 10:00' })).then(ownerOf(wang).is('C'));
+    expect(reportView(o.state, 'r2', t('2025-03-03 12:00'))?.status).toBe('valid');
   });
 });
 

@@ -20,6 +20,8 @@ export interface Arrival {
   purpose?: 'tour' | 'deposit' | 'sign';
   group?: boolean;
   recognizedBy?: string;
+  /** Names given at this arrival, by normalised phone (the customer's and companions'): a masked report must agree with them where the policy requires the name. */
+  names?: ReadonlyMap<string, string>;
 }
 
 /** Who has a claim on the arriving customer, before anyone receives them. */
@@ -141,7 +143,7 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
   }
 
   // A valid channel report: the reporting agent owns (channel-sms-report.2a, 3a).
-  const report = findValidReport(state, arrival.phone, arrival.at);
+  const report = validReport(state, arrival, arrival.phone, policy);
   const escort = arrival.says.invitedBy;
   if (report && !p.channel_report_rules.value.report_beats_escort && escort !== report.agent && isStaff(state, escort) && isAgent(state, escort)) {
     // Where the report does not beat the escort, the agent who brings the customer in person is theirs.
@@ -273,6 +275,11 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
       const clause = isAgent(state, owner) ? p.channel_report_rules.clause : turn ? p.referral_window_days.clause : c.partyOneTurn;
       return { view, claim: { kind: 'party', staff: owner, via: isAgent(state, owner) ? 'report' : 'party', basis: basis(clause, ...(cv.basis?.events ?? [])), claimantTurn: turn && !isAgent(state, owner) } };
     }
+    // A companion under a valid report brings the party to its agent (channel-sms-report.3b).
+    const companionReport = p.channel_report_rules.value.party_follows_reporter ? validReport(state, arrival, companion, policy) : undefined;
+    if (companionReport) {
+      return { view, claim: { kind: 'party', staff: companionReport.agent, via: 'report', basis: basis(p.channel_report_rules.clause, companionReport.id), claimantTurn: false } };
+    }
   }
   // Asked whether a relative has been before (sales-dept-first-visit.2.1a): the family goes to the relative's consultant.
   if (p.first_question_set.value.includes('relatives_visited') && customer?.relations) {
@@ -290,6 +297,70 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
   if (view.status === 'lapsed') return { view, claim: NONE_CLAIM(basis((view.ownership && periodClause(view.ownership, customer)) ?? c.lapse, ...(view.basis?.events ?? []))) };
   if (view.status === 'public') return { view, claim: NONE_CLAIM(basis(view.basis?.clause ?? c.departed, ...(view.basis?.events ?? []))) };
   return { view, claim: NONE_CLAIM(referralRotation ?? basis(c.firstVisitOwner)) };
+}
+
+/** A valid report for this phone; a masked one only if the name agrees, where the policy requires the name. */
+function validReport(state: OfficeState, arrival: Arrival, phone: string, policy: Policy) {
+  const check = policy.parameters.channel_report_rules.value.require_name_and_time ? { name: arrival.names?.get(phone) ?? customerOf(state, phone)?.name } : undefined;
+  return findValidReport(state, phone, arrival.at, check);
+}
+
+/** How one companion (同行) of a party comes out of a reception, judged on their own. */
+export interface CompanionOutcome {
+  phone: string;
+  /**
+   * `own`: someone's customer already (protection holds), who stays theirs; `report`: under a valid report of
+   * their own, the agent's (the report converts); `claim`: a claim of their own (referral, relative, appointment…);
+   * `follows`: no claim of their own, the party's owner's (consultant-rotation-detail.10/11); `none`: nobody's.
+   */
+  outcome: 'own' | 'report' | 'claim' | 'follows' | 'none';
+  owner: string | null;
+  /** Whether this reception changes the companion's owner. */
+  changes: boolean;
+  via: OwnershipVia;
+  basis: Basis;
+  previousOwner: string | null;
+  reportId?: string;
+  claim: Claim['kind'];
+}
+
+/**
+ * Each companion of a party judged on their own (not swept along with the
+ * customer registered): one who is someone's stays theirs, one under a valid
+ * report goes to its agent, one with a claim of their own to the claimant;
+ * the others follow the party's owner — or, where a reported party does not
+ * follow its reporter (`party_follows_reporter: false`), its receiver.
+ */
+export function judgeCompanions(state: OfficeState, arrival: Arrival, policy: Policy, reception: Reception): CompanionOutcome[] {
+  const out: CompanionOutcome[] = [];
+  const everyone = [arrival.phone, ...arrival.party];
+  // A masked report converts once: for the first of the party it fits.
+  const used = new Set(reception.reportId ? [reception.reportId] : []);
+  for (const phone of arrival.party) {
+    if (phone === arrival.phone) continue;
+    const own: Arrival = { phone, party: everyone.filter((x) => x !== phone), says: {}, at: arrival.at, names: arrival.names };
+    const { claim, view } = claimOn(state, own, policy);
+    const held = holdingOwner(view);
+    if (held) {
+      out.push({ phone, outcome: 'own', owner: held, changes: false, via: view.ownership!.via, basis: claim.basis, previousOwner: held, claim: claim.kind });
+    } else if (claim.kind === 'report' && claim.reportId && claim.staff && !used.has(claim.reportId)) {
+      used.add(claim.reportId);
+      out.push({ phone, outcome: 'report', owner: claim.staff, changes: true, via: 'report', basis: claim.basis, previousOwner: view.owner, reportId: claim.reportId, claim: claim.kind });
+    } else if (claim.staff && claim.kind !== 'party' && claim.kind !== 'owner' && claim.kind !== 'report') {
+      out.push({ phone, outcome: 'claim', owner: claim.staff, changes: true, via: claim.via, basis: claim.basis, previousOwner: view.owner, claim: claim.kind });
+    } else {
+      const party = reception.owner;
+      const owner = party && isAgent(state, party) && !policy.parameters.channel_report_rules.value.party_follows_reporter ? reception.receiver : party;
+      if (!owner) {
+        out.push({ phone, outcome: 'none', owner: null, changes: false, via: 'party', basis: claim.basis, previousOwner: view.owner, claim: claim.kind });
+        continue;
+      }
+      const agent = isAgent(state, owner);
+      const clause = agent ? policy.parameters.channel_report_rules.clause : policy.clauses.partyOneTurn;
+      out.push({ phone, outcome: 'follows', owner, changes: true, via: agent ? 'report' : 'party', basis: basis(clause), previousOwner: view.owner, claim: claim.kind });
+    }
+  }
+  return out;
 }
 
 /** Who stands in for an owner who is not on site. */
