@@ -9,9 +9,9 @@ let browser: Browser;
 
 const PAGES: Record<string, string[]> = {
   qt01: ['/front-desk'],
-  gw01: ['/consultant'],
+  gw01: ['/consultant', '/consultant/customer?phone=13800138000', '/consultant/call', '/consultant/pool'],
   qd1: ['/channel'],
-  jl01: ['/front-desk', '/manager/roster', '/manager/disputes?phone=13800138000', '/manager/policy', '/manager/reports', '/manager/import', '/manager/register', '/manager/users', '/audit'],
+  jl01: ['/front-desk', '/manager/roster', '/manager/disputes?phone=13800138000', '/manager/policy', '/manager/reports', '/manager/import', '/manager/register', '/manager/users', '/manager/staff', '/audit'],
   jf01: ['/manager/reports', '/manager/disputes?phone=13800138000', '/manager/policy', '/audit'],
 };
 

@@ -25,13 +25,20 @@ const Reports = lazy(() => import('../features/manager/Reports.tsx'));
 const ImportExport = lazy(() => import('../features/manager/ImportExport.tsx'));
 const DayRegister = lazy(() => import('../features/manager/DayRegister.tsx'));
 const Users = lazy(() => import('../features/manager/Users.tsx'));
+const CustomerPage = lazy(() => import('../features/consultant/CustomerPage.tsx'));
+const IncomingCall = lazy(() => import('../features/consultant/IncomingCall.tsx'));
+const PublicPool = lazy(() => import('../features/consultant/PublicPool.tsx'));
+const Staff = lazy(() => import('../features/manager/Staff.tsx'));
 const Audit = lazy(() => import('../features/controller/Audit.tsx'));
 
-interface Page { path: string; zh: string; en: string; roles: Role[]; render: () => ReactNode }
+interface Page { path: string; zh: string; en: string; roles: Role[]; render: () => ReactNode; /** Reached from another screen, not the menu. */ hidden?: boolean }
 
 const PAGES: Page[] = [
   { path: '/front-desk', zh: '前台 · 客户到访', en: 'Front desk', roles: ['frontdesk', 'manager', 'admin'], render: () => <FrontDesk /> },
   { path: '/consultant', zh: '我的客户', en: 'My customers', roles: ['consultant'], render: () => <MyCustomers /> },
+  { path: '/consultant/customer', zh: '客户详情', en: 'Customer', roles: ['consultant'], render: () => <CustomerPage />, hidden: true },
+  { path: '/consultant/call', zh: '来电登记', en: 'Incoming call', roles: ['consultant'], render: () => <IncomingCall /> },
+  { path: '/consultant/pool', zh: '公客池', en: 'Public pool', roles: ['consultant'], render: () => <PublicPool /> },
   { path: '/channel', zh: '报备', en: 'Reports', roles: ['channel'], render: () => <ChannelReports /> },
   { path: '/manager/roster', zh: '轮排', en: 'Rotation', roles: ['manager', 'admin'], render: () => <Roster /> },
   { path: '/manager/disputes', zh: '争议', en: 'Disputes', roles: ['manager', 'admin', 'controller'], render: () => <Disputes /> },
@@ -39,6 +46,7 @@ const PAGES: Page[] = [
   { path: '/manager/reports', zh: '报表', en: 'Reports', roles: ['manager', 'admin', 'controller'], render: () => <Reports /> },
   { path: '/manager/import', zh: '导入导出', en: 'Import / export', roles: ['manager', 'admin'], render: () => <ImportExport /> },
   { path: '/manager/register', zh: '当日登记表', en: 'Day register', roles: ['manager', 'admin'], render: () => <DayRegister /> },
+  { path: '/manager/staff', zh: '人员', en: 'Staff', roles: ['manager', 'admin'], render: () => <Staff /> },
   { path: '/manager/users', zh: '账号与授权', en: 'Users & grants', roles: ['admin', 'manager'], render: () => <Users /> },
   { path: '/audit', zh: '审计日志', en: 'Audit log', roles: ['controller', 'admin', 'manager'], render: () => <Audit /> },
 ];
@@ -103,7 +111,7 @@ function Shell() {
     return <Result status="info" title={t('您的账号还没有分配案场', 'Your account has no office yet')} subTitle={t('请联系管理员为您授权。', 'Ask an administrator for a grant.')} extra={<Button onClick={() => void logout()}>{t('退出登录', 'Sign out')}</Button>} />;
   }
   const narrow = !screens.md;
-  const items = pages.map((p) => ({ key: p.path, label: lang === 'zh' ? p.zh : p.en }));
+  const items = pages.filter((p) => !p.hidden).map((p) => ({ key: p.path, label: lang === 'zh' ? p.zh : p.en }));
   return (
     <OfficeCtx.Provider value={office}>
       <Layout style={{ minHeight: '100vh' }}>

@@ -2,8 +2,9 @@
 // countdown and lapse warnings, a follow-up in two taps (方式, then 有效/无效),
 // my turns today, my deals with performance and commission shares.
 import { useMemo, useState } from 'react';
-import { App as AntApp, Badge, Button, Card, Empty, List, Progress, Segmented, Space, Statistic, Tag, Typography } from 'antd';
-import { PhoneOutlined } from '@ant-design/icons';
+import { App as AntApp, Badge, Button, Card, Empty, Input, List, Progress, Segmented, Space, Statistic, Tag, Typography } from 'antd';
+import { PhoneOutlined, SearchOutlined } from '@ant-design/icons';
+import { navigate } from '../../lib/router.tsx';
 import { useQueries } from '@tanstack/react-query';
 import { errorText, get } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
@@ -30,6 +31,7 @@ export default function MyCustomers() {
   const deals = useDeals(project);
   const [tab, setTab] = useState<'mine' | 'soon' | 'deals'>('mine');
   const [shown, setShown] = useState(20);
+  const [query, setQuery] = useState('');
   const now = new Date().toISOString();
 
   const list = useMemo(() => {
@@ -40,7 +42,10 @@ export default function MyCustomers() {
   const soon = list.filter((c) => c.status === 'protected' && c.protectedUntil && daysBetween(now, c.protectedUntil) <= SOON_DAYS);
   const protectedCount = list.filter((c) => c.status === 'protected').length;
   const myDeals = (deals.data ?? []).filter((d) => me && ((d.performance[me] ?? 0) > 0 || (d.commission[me] ?? 0) > 0));
-  const visible = (tab === 'soon' ? soon : list).slice(0, shown);
+  // Search my customers by name or any digits of the phone (spaces, dashes, +86 ignored).
+  const q = query.trim().replace(/^\+?86/, '').replace(/[\s-]/g, '');
+  const matches = (c: CustomerRow) => !q || c.phone.includes(q) || (c.name ?? '').includes(q);
+  const visible = (tab === 'soon' ? soon : list).filter(matches).slice(0, shown);
 
   return (
     <div style={{ maxWidth: 480, margin: '0 auto' }}>
@@ -59,9 +64,14 @@ export default function MyCustomers() {
       ]} />
       {tab !== 'deals' && (
         <>
+          <Space.Compact block style={{ marginBottom: 8 }}>
+            <Input allowClear prefix={<SearchOutlined />} value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('搜索姓名或手机号', 'Search name or phone')} data-testid="my-search" />
+            <Button onClick={() => navigate('/consultant/call')} data-testid="go-incoming-call">{t('来电登记', 'Incoming call')}</Button>
+            <Button onClick={() => navigate('/consultant/pool')} data-testid="go-pool">{t('公客池', 'Pool')}</Button>
+          </Space.Compact>
           {customers.isSuccess && visible.length === 0 && <Empty description={t('暂无客户', 'No customers')} />}
           <CustomerCards rows={visible} />
-          {(tab === 'soon' ? soon : list).length > shown && <Button block onClick={() => setShown(shown + 20)}>{t('显示更多', 'Show more')}</Button>}
+          {(tab === 'soon' ? soon : list).filter(matches).length > shown && <Button block onClick={() => setShown(shown + 20)}>{t('显示更多', 'Show more')}</Button>}
         </>
       )}
       {tab === 'deals' && (
@@ -147,7 +157,10 @@ function CustomerCards({ rows }: { rows: CustomerRow[] }) {
                   </Space>
                 )
               ) : (
-                c.status === 'protected' && <Button icon={<PhoneOutlined />} onClick={() => setPicking({ phone: c.phone })} data-testid="log-followup">{t('记跟进', 'Log follow-up')}</Button>
+                <Space>
+                  {c.status === 'protected' && <Button icon={<PhoneOutlined />} onClick={() => setPicking({ phone: c.phone })} data-testid="log-followup">{t('记跟进', 'Log follow-up')}</Button>}
+                  <Button onClick={() => navigate(`/consultant/customer?phone=${encodeURIComponent(c.phone)}`)} data-testid="open-customer">{t('详情', 'Details')}</Button>
+                </Space>
               )}
             </Space>
           </Card>

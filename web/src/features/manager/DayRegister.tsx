@@ -63,8 +63,8 @@ export default function DayRegister() {
         ]} />
       )}
       <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }}>
-        {t('当日总结时打印本页并签字留存：之后若有人改动或删减登记记录，记录将与本页的链头对不上（核对方法见 docs/verify.md）。',
-          'Print and sign this page at the day-end review: if the log is later changed or cut back, it no longer matches this head (see docs/verify.md).')}
+        {t('当日总结时打印本页并签字留存：之后若有人改动或删减登记记录，记录将与本页的链头对不上（甲方或审计人员可随时用本页核对）。',
+          'Print and sign this page at the day-end review: if the log is later changed or cut back, it no longer matches this head (the controller or an auditor can check it against this page at any time).')}
       </Typography.Paragraph>
     </Card>
   );
