@@ -378,6 +378,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   (await import('./demo.ts')).registerDemo(fastify, { app }); // demo office loader (docs/web.md)
   (await import('./people.ts')).registerPeople(fastify, { app, guard }); // the consultant's customer page and pool, the departure preview (docs/web.md)
   (await import('./witness.ts')).registerWitness(fastify, { app, store: opts.store, signing: opts.signing }); // signed chain heads (docs/verify.md)
+  (await import('./deals.ts')).registerDeals(fastify, { app, guard }); // deals, commission rates, the ledger and statements (docs/api.md)
   (await import('./disputes.ts')).registerDisputes(fastify, { app, store: opts.store, guard, live }); // dispute queue and reminders (docs/api.md)
   (await import('./static.ts')).registerWeb(fastify, { app, store: opts.store, guard, root: opts.webRoot }); // the web app at / (docs/web.md)
   await fastify.ready();

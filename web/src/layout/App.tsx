@@ -18,6 +18,8 @@ import { FirstRun, type DemoStatus } from '../features/first-run/FirstRun.tsx';
 const FrontDesk = lazy(() => import('../features/front-desk/FrontDesk.tsx'));
 const MyCustomers = lazy(() => import('../features/consultant/MyCustomers.tsx'));
 const ChannelReports = lazy(() => import('../features/channel/ChannelReports.tsx'));
+const MyDeals = lazy(() => import('../features/deals/MyDeals.tsx'));
+const LedgerPage = lazy(() => import('../features/deals/LedgerPage.tsx'));
 const Roster = lazy(() => import('../features/manager/Roster.tsx'));
 const Disputes = lazy(() => import('../features/manager/Disputes.tsx'));
 const PolicyEditor = lazy(() => import('../features/manager/PolicyEditor.tsx'));
@@ -39,11 +41,13 @@ const PAGES: Page[] = [
   { path: '/consultant/customer', zh: '客户详情', en: 'Customer', roles: ['consultant'], render: () => <CustomerPage />, hidden: true },
   { path: '/consultant/call', zh: '来电登记', en: 'Incoming call', roles: ['consultant'], render: () => <IncomingCall /> },
   { path: '/consultant/pool', zh: '公客池', en: 'Public pool', roles: ['consultant'], render: () => <PublicPool /> },
+  { path: '/consultant/deals', zh: '我的成交', en: 'My deals', roles: ['consultant'], render: () => <MyDeals /> },
   { path: '/channel', zh: '报备', en: 'Reports', roles: ['channel'], render: () => <ChannelReports /> },
   { path: '/manager/roster', zh: '轮排', en: 'Rotation', roles: ['manager', 'admin'], render: () => <Roster /> },
   { path: '/manager/disputes', zh: '争议', en: 'Disputes', roles: ['manager', 'admin', 'controller'], render: () => <Disputes /> },
   { path: '/manager/policy', zh: '规则', en: 'Policy', roles: ['manager', 'admin', 'controller'], render: () => <PolicyEditor /> },
   { path: '/manager/reports', zh: '报表', en: 'Reports', roles: ['manager', 'admin', 'controller'], render: () => <Reports /> },
+  { path: '/manager/ledger', zh: '佣金台账', en: 'Commission ledger', roles: ['manager', 'admin', 'controller'], render: () => <LedgerPage /> },
   { path: '/manager/import', zh: '导入导出', en: 'Import / export', roles: ['manager', 'admin'], render: () => <ImportExport /> },
   { path: '/manager/register', zh: '当日登记表', en: 'Day register', roles: ['manager', 'admin'], render: () => <DayRegister /> },
   { path: '/manager/staff', zh: '人员', en: 'Staff', roles: ['manager', 'admin'], render: () => <Staff /> },
