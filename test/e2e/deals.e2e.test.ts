@@ -81,6 +81,10 @@ describe.skipIf(NO_BROWSER)('deals and money in the browser', () => {
     const units = await office.api<{ deals: { unit: string; stage: string }[] }>('GET', `/api/projects/${PROJECT}/ledger/deals`);
     expect(units.body.deals.map((d) => [d.unit, d.stage])).toEqual([[UNIT, 'cancelled']]);
 
+    // The consultant's own statement (结佣单) of the month, as xlsx from the server.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.getByTestId('my-statement').click()]);
+    expect(download.suggestedFilename()).toMatch(/^结佣单-\d{4}-\d{2}\.xlsx$/);
+
     expect(errors, errors.join('\n')).toEqual([]);
     expect(deskErrors, deskErrors.join('\n')).toEqual([]);
     await phone.close();

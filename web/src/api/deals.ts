@@ -28,9 +28,10 @@ export interface RateVersion { effectiveAt: string; local: string; eventId: stri
 
 const P = (project: string) => `/api/projects/${encodeURIComponent(project)}`;
 
-export const useDealBook = (project: string) => useQuery({ queryKey: [project, 'deal-book'], queryFn: () => get<{ deals: DealMoney[] }>(`${P(project)}/ledger/deals`).then((r) => r.deals) });
+// Deals recorded on another screen show within half a minute (the live stream carries arrivals, not deals).
+export const useDealBook = (project: string) => useQuery({ queryKey: [project, 'deal-book'], refetchInterval: 30_000, queryFn: () => get<{ deals: DealMoney[] }>(`${P(project)}/ledger/deals`).then((r) => r.deals) });
 export const useLedger = (project: string, month: string | null) =>
-  useQuery({ queryKey: [project, 'ledger', month ?? '*'], queryFn: () => get<Ledger>(`${P(project)}/ledger${month ? `?month=${month}` : ''}`) });
+  useQuery({ queryKey: [project, 'ledger', month ?? '*'], refetchInterval: 30_000, queryFn: () => get<Ledger>(`${P(project)}/ledger${month ? `?month=${month}` : ''}`) });
 export const useRates = (project: string) => useQuery({ queryKey: [project, 'commission-rates'], queryFn: () => get<{ versions: RateVersion[]; agencies: string[] }>(`${P(project)}/commission-rates`) });
 
 export interface Proposal { customers: { phone: string; name?: string }[]; unit: string; price: string; closedBy?: string; stage?: 'deposit' | 'contract'; deal?: string; id?: string }

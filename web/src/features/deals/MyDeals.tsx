@@ -6,14 +6,14 @@
 // again and the credit is reversed in the ledger.
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Empty, Form, Input, InputNumber, Select, Space, Tag, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
 import { useCustomers, useStaff } from '../../api/office.ts';
-import { cancelDeal, moveToContract, percentOf, previewDeal, recordDeal, useDealBook, yuan, type DealMoney, type Preview, type Refusal } from '../../api/deals.ts';
+import { cancelDeal, downloadStatement, moveToContract, percentOf, previewDeal, recordDeal, useDealBook, yuan, type DealMoney, type Preview, type Refusal } from '../../api/deals.ts';
 import { useI18n } from '../../lib/i18n.tsx';
-import { localDate, spacedPhone, staffName } from '../../lib/format.ts';
+import { localDate, spacedPhone, staffName, todayLocal } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
 
 export const STAGE: Record<DealMoney['stage'], { zh: string; en: string; color: string }> = {
@@ -34,6 +34,8 @@ export default function MyDeals() {
   const { t, lang } = useI18n();
   const book = useDealBook(project);
   const [adding, setAdding] = useState(false);
+  const { message } = AntApp.useApp();
+  const month = todayLocal().slice(0, 7);
   const mine = (book.data ?? []).filter((d) => d.closedBy === me || (me !== null && (me in d.commission || me in d.performance)));
   const live = mine.filter((d) => d.stage !== 'cancelled');
   const myTotal = (d: DealMoney) => d.lines.filter((l) => l.payee.kind === 'staff' && l.payee.staff === me && l.kind === 'credit').map((l) => l.amount)[0] ?? null;
@@ -41,9 +43,12 @@ export default function MyDeals() {
   return (
     <div style={{ maxWidth: 480, margin: '0 auto' }}>
       <Card size="small" style={{ marginBottom: 8 }}>
-        <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+        <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
           <Typography.Text strong>{t(`我的成交 ${live.length} 套`, `My deals: ${live.length}`)}</Typography.Text>
-          {!adding && <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="new-deposit">{t('登记认购', 'Record a deposit')}</Button>}
+          <Space size={4}>
+            {me && <Button icon={<DownloadOutlined />} onClick={() => void downloadStatement(project, month, { staff: me }, `结佣单-${month}.xlsx`).catch((e) => message.error(errorText(e)))} data-testid="my-statement">{t('本月结佣单', 'This month’s statement')}</Button>}
+            {!adding && <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="new-deposit">{t('登记认购', 'Record a deposit')}</Button>}
+          </Space>
         </Space>
       </Card>
       {adding && <NewDeposit onDone={() => setAdding(false)} />}
