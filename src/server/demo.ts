@@ -176,7 +176,11 @@ export async function loadDemo(app: GuishuApp, opts: { now: number; customers: n
   for (const event of events) {
     await app.recordEvent(DEMO_PROJECT, event, ctx);
     done++;
-    if (done % 50 === 0 || done === total) opts.progress?.(done, total);
+    if (done % 50 === 0 || done === total) {
+      opts.progress?.(done, total);
+      // SQLite writes settle without a turn of the event loop: let the server answer (the progress, the first-run screen) between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   return { events: total };
 }

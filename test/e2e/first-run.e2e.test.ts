@@ -31,6 +31,8 @@ describe.skipIf(NO_BROWSER)('first run without GUISHU_DEMO', () => {
     await expect.poll(() => page.getByTestId('load-demo').isEnabled(), { timeout: 10_000 }).toBe(true);
     expect(await page.getByTestId('demo-needs-admin').count()).toBe(0);
     await page.getByTestId('load-demo').click();
+    await page.getByTestId('demo-progress').waitFor({ timeout: 30_000 }); // a progress bar while the month loads
+    expect(await page.locator('body').textContent()).not.toMatch(/POST \/api|GUISHU_|docs\//); // no developer wording on the screen
     const status = async () => (await office.api<{ projects: number; loading: { running: boolean; error: string | null } }>('GET', '/api/demo')).body;
     await expect.poll(async () => { const s = await status(); return s.projects === 1 && !s.loading.running; }, { timeout: 150_000, interval: 1000 }).toBe(true);
     expect((await status()).loading.error).toBeNull();
