@@ -12,6 +12,7 @@ import { useI18n } from '../lib/i18n.tsx';
 import { ROLE, setProjectZone, w } from '../lib/format.ts';
 import { navigate, usePath } from '../lib/router.tsx';
 import { OfficeCtx, type Office } from './office.tsx';
+import { NotificationBell } from './NotificationBell.tsx';
 import { SignIn } from '../features/sign-in/SignIn.tsx';
 import { FirstRun, type DemoStatus } from '../features/first-run/FirstRun.tsx';
 
@@ -135,6 +136,7 @@ function Shell() {
             )}
             {!narrow && <Tag color="red">{office.projectName}</Tag>}
             {!narrow && <Typography.Text style={{ color: '#ddd' }}>{user.name}{roles[0] ? ` · ${w(ROLE[roles[0]], lang)}` : ''}</Typography.Text>}
+            <NotificationBell project={office.project} narrow={narrow} />
             <Button size="small" icon={<GlobalOutlined />} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label="language">{lang === 'zh' ? 'EN' : '中文'}</Button>
             <Button size="small" icon={<LogoutOutlined />} onClick={() => void logout()} aria-label={t('退出登录', 'Sign out')}>{narrow ? '' : t('退出', 'Sign out')}</Button>
           </Space>

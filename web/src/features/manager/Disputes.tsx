@@ -12,6 +12,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { digits, EVENT_TYPE, isMobile, OWNER_STATUS, spacedPhone, staffName, w } from '../../lib/format.ts';
 import { useQueryParam } from '../../lib/router.tsx';
 import { useOffice } from '../../layout/office.tsx';
+import { DisputeQueue } from './DisputeQueue.tsx';
 
 export default function Disputes() {
   const { project } = useOffice();
@@ -20,8 +21,13 @@ export default function Disputes() {
   const [query, setQuery] = useState(initial ?? '');
   const [phone, setPhone] = useState<string | null>(initial && isMobile(initial) ? digits(initial) : null);
   const recent = useCustomers(project);
+  // The queue (争议队列) opens a dispute's customer below; a reminder links here with ?dispute=<id>.
+  const [selected, setSelected] = useState<string | null>(null);
   return (
     <Row gutter={[16, 16]}>
+      <Col xs={24}>
+        <DisputeQueue selected={selected} onOpen={(d) => { setSelected(d.id); setPhone(d.customer); setQuery(d.customer); }} />
+      </Col>
       <Col xs={24}>
         <Card size="small">
           <Space wrap>
@@ -102,7 +108,7 @@ function Dispute({ phone }: { phone: string }) {
               } catch (e) { message.error(errorText(e)); }
             }}>
               <Form.Item name="owner" label={t('决定：客户归属', 'Decision: the customer belongs to')} rules={[{ required: true, message: t('请选择归属', 'Choose the owner') }]}>
-                <Select data-testid="ruling-owner" showSearch optionFilterProp="label" options={[{ value: 'none', label: t('转入公客池', 'the public pool') }, ...(staff.data ?? []).filter((s) => s.role === 'consultant').map((s) => ({ value: s.id, label: s.name ?? s.id }))]} />
+                <Select data-testid="ruling-owner" showSearch optionFilterProp="label" options={[{ value: 'none', label: t('转入公客池', 'the public pool') }, ...(staff.data ?? []).filter((s) => s.role === 'consultant' || s.role === 'channel').map((s) => ({ value: s.id, label: s.role === 'channel' ? `${s.name ?? s.id} · ${t('渠道', 'channel')}${s.agency ? ` ${s.agency}` : ''}` : (s.name ?? s.id) }))]} />
               </Form.Item>
               <Form.Item name="reason" label={t('理由', 'Reason')} rules={[{ required: true, whitespace: true, message: t('请写明理由', 'Give the reason') }]}>
                 <Input.TextArea rows={3} maxLength={2000} data-testid="ruling-reason" />

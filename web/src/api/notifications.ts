@@ -1,0 +1,63 @@
+// The dispute queue (manager, controller) and every user's reminders (提醒):
+// the list, read marks, and the reminders-only stream
+// (`/api/projects/:project/notifications/live`, open to every role, channel
+// agents included), which refreshes the list when a reminder arrives.
+import { useEffect } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { get, post } from './client.ts';
+
+const P = (project: string) => `/api/projects/${encodeURIComponent(project)}`;
+
+export type DisputeKind = 'report-vs-visit' | 'party-swallowed-report' | 'recognition-after-reception' | 'same-day-contacts' | 'lapse-retaken' | 'complaint' | 'override' | 'objection';
+export interface Dispute {
+  id: string;
+  kind: DisputeKind;
+  at: string;
+  local: string;
+  customer: string;
+  name: string | null;
+  staff: string[];
+  evidence: string[];
+  decision: { owner: string; status: string; clause: string | null; text: { zh: string; en: string } | null };
+  ruling: { eventId: string; at: string } | null;
+}
+
+export interface Notification {
+  id: string;
+  kind: 'ruling' | 'report-status' | 'protection-ending' | 'dispute';
+  at: string;
+  local: string;
+  customer: string | null;
+  name: string | null;
+  title: { zh: string; en: string };
+  text: { zh: string; en: string };
+  link: string | null;
+  read: boolean;
+}
+
+export const useDisputes = (project: string, enabled = true) =>
+  useQuery({ queryKey: [project, 'disputes'], enabled, queryFn: () => get<{ disputes: Dispute[] }>(`${P(project)}/disputes?limit=500`).then((r) => r.disputes), refetchInterval: 60_000 });
+
+export const useNotifications = (project: string | null) =>
+  useQuery({ queryKey: [project, 'notifications'], enabled: project !== null, queryFn: () => get<{ notifications: Notification[]; unread: number }>(`${P(project!)}/notifications`), refetchInterval: 60_000 });
+
+export function useMarkRead(project: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { ids?: string[]; all?: boolean }) => post<{ marked: number }>(`${P(project)}/notifications/read`, body),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: [project, 'notifications'] }),
+  });
+}
+
+/** Listens for reminders addressed to me; each one refreshes the list (and the screens' data). */
+export function useNotificationStream(project: string | null): void {
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!project) return undefined;
+    const source = new EventSource(`${P(project)}/notifications/live`, { withCredentials: true });
+    source.addEventListener('notification', () => {
+      void qc.invalidateQueries({ queryKey: [project], predicate: (q) => q.queryKey[1] !== 'rotation' && q.queryKey[1] !== 'event' });
+    });
+    return () => source.close();
+  }, [project, qc]);
+}
