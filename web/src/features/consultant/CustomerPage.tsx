@@ -99,7 +99,7 @@ export default function CustomerPage() {
           <Space direction="vertical" style={{ width: '100%' }}>
             <Segmented block value={via} onChange={(v) => setVia(String(v))} options={Object.entries(VIA).map(([k, v]) => ({ value: k, label: <span data-testid={`note-via-${k}`}>{v[lang]}</span> }))} />
             <Segmented block value={effective ? 'yes' : 'no'} onChange={(v) => setEffective(v === 'yes')} options={[{ value: 'yes', label: t('有效（联系上）', 'Effective (reached)') }, { value: 'no', label: t('无效（未接通）', 'No answer') }]} />
-            <Input.TextArea rows={3} maxLength={2000} showCount value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('跟进记录（选填）：客户意向、预算、下次约访…', 'Note (optional): interest, budget, next appointment…')} data-testid="note-text" />
+            <Input.TextArea rows={3} maxLength={2000} showCount style={{ marginBottom: 16 }} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('跟进记录（选填）：客户意向、预算、下次约访…', 'Note (optional): interest, budget, next appointment…')} data-testid="note-text" />
             <Button type="primary" block loading={save.isPending} onClick={() => void logNote()} data-testid="note-save">{t('保存跟进', 'Save follow-up')}</Button>
           </Space>
         </Card>
