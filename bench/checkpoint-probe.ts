@@ -66,7 +66,6 @@ time('replay (generate + apply)', () => {
     const outcome = a.apply(e);
     ++seq;
     if (e.type === 'policy' && outcome.accepted) pa.policyVersionAt(e, seq);
-    else if (e.type === 'report' && !outcome.accepted) pa.refusedReportAt(e, outcome, seq);
   }
 });
 const timeline = a!;

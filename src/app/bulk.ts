@@ -8,13 +8,13 @@
 // The writer keeps its own timeline, replayed from the log when opened. A
 // running server's caches catch up by themselves (they compare the store's
 // head on every request), so nothing has to be told.
-import { sql } from 'kysely';
 import { Timeline, type Outcome } from '../domain/engine/index.ts';
 import { officeEvent, type EventOf, type OfficeEvent } from '../domain/events.ts';
-import { PolicyError, PRESETS, resolvePolicy } from '../domain/policy/index.ts';
 import type { Policy } from '../domain/policy/schema.ts';
 import { ConcurrencyError, type EventStore, type NewEvent, type Project, type StoredEvent } from '../store/index.js';
 import { fromStored, toNewEvent } from './codec.ts';
+import { InvalidInputError } from './errors.ts';
+import { checkPolicy as checkPolicyParts, policyOfEvent, policyOptions } from './policy.ts';
 import { Projector, writeRows, type RowChange, type Table } from './projector.ts';
 
 /** The store row to reproduce exactly (restore): the log's own bytes, not a re-encoding. */
@@ -61,12 +61,11 @@ export class BulkError extends Error {
 }
 
 /** Write order of projection tables (parents first), as projector.ts. */
-const ORDER: Table[] = ['staff', 'policies', 'customers', 'rotation', 'reports', 'report_masks', 'deals', 'units', 'alerts'];
+const ORDER: Table[] = ['staff', 'policies', 'customers', 'rotation', 'alerts'];
 const PROJECTION_CHUNK = 500;
 
-export function resolveFromEvent(ev: EventOf<'policy'>, version: number): Policy {
-  return resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
-}
+/** A `policy` event's policy (the one wiring: src/domain/policy/wiring.ts). */
+export const resolveFromEvent = policyOfEvent;
 
 /** Validates an event from outside as `recordEvent` does (schema, then the policy's preset and parameters). */
 export function validateEvent(input: unknown): OfficeEvent {
@@ -80,20 +79,19 @@ export function validateEvent(input: unknown): OfficeEvent {
   return event;
 }
 
+/** The policy event's preset and parameters checked as the server checks them (src/app/policy.ts), failing as a BulkError. */
 export function checkPolicy(event: EventOf<'policy'>): Policy {
-  if (!PRESETS.has(event.preset)) throw new BulkError(`preset: unknown preset ${event.preset}; one of ${[...PRESETS.keys()].join(', ')}`, event.id);
   try {
-    return resolvePolicy(event.preset, event.set, Number.NEGATIVE_INFINITY, 1);
+    return checkPolicyParts(event.preset, event.set);
   } catch (e) {
-    if (e instanceof PolicyError) throw new BulkError(`set.${e.field}: ${e.message}`, event.id);
+    if (e instanceof InvalidInputError) throw new BulkError(`${e.field}: ${e.message}`, event.id);
     throw e;
   }
 }
 
 /** A timeline as the app builds it for a project whose genesis is `genesis`. */
 export function newTimeline(timezone: string, genesis: EventOf<'policy'>): Timeline {
-  const policy = resolvePolicy(genesis.preset, genesis.set, Number.NEGATIVE_INFINITY, 1);
-  return new Timeline({ timezone, policy, keepHistory: true, resolvePolicy: resolveFromEvent });
+  return new Timeline({ timezone, ...policyOptions(genesis.preset, genesis.set), keepHistory: true });
 }
 
 function toRow(item: BulkItem, outcome: Outcome, recordedBy: string | null): NewEvent {
@@ -127,9 +125,8 @@ function mergeChanges(lists: readonly RowChange[][]): RowChange[] {
 }
 
 /** The erasure overlay (table `erasures`, see GuishuApp.eraseCustomer): seq → the personal part a replay uses for an erased event. */
-export async function erasureOverlay(store: EventStore, projectId: string): Promise<Map<number, unknown>> {
-  const rows = await store.db.selectFrom('erasures').select(['seq', 'personal']).where('project_id', '=', projectId).execute();
-  return new Map(rows.map((r) => [Number(r.seq), JSON.parse(r.personal) as unknown]));
+export function erasureOverlay(store: EventStore, projectId: string): Promise<Map<number, unknown>> {
+  return store.erasureOverlay(projectId);
 }
 
 export class BulkWriter {
@@ -279,12 +276,8 @@ export class BulkWriter {
     return { accepted, rejected: items.length - accepted, headSeq: this.head, rejections };
   }
 
-  /** PostgreSQL: the same per-project advisory lock as `GuishuApp` writers take, so a server and an import queue instead of racing. */
-  private async serialised<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.store.dialect !== 'postgres') return fn();
-    return this.store.transaction(async (tx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`guishu:${this.project.projectId}`}))`.execute(tx);
-      return fn();
-    });
+  /** The same per-project lock as `GuishuApp` writers take after a lost race (PostgreSQL), so a server and an import queue instead of racing. */
+  private serialised<T>(fn: () => Promise<T>): Promise<T> {
+    return this.store.serialised(this.project.projectId, fn);
   }
 }

@@ -1,40 +1,41 @@
 // Projection rows as pure functions of the office state, kept as a snapshot in
-// memory and diffed event by event. The live path writes each diff in the
-// append's transaction; `rebuildProjections` replays the log through the same
-// Projector and writes the final snapshot, so both produce identical rows
-// (updated_seq included: it is the seq of the event that last changed a row).
-// The snapshot holds each row's JSON, or only a digest of it (`keepRows:
-// false`: a live cache, which needs to know whether a row changed, not what
-// it was).
-import type { CompiledQuery, Transaction } from 'kysely';
+// memory and diffed event by event. Two kinds of table:
+//
+// - stored: `customers`, `staff`, `policies` — the live path writes each diff
+//   in the append's transaction (the store's writeRows, src/store/projections.ts);
+//   `rebuildProjections` replays the log through the same Projector and writes
+//   the final snapshot, so both produce identical rows (updated_seq included:
+//   it is the seq of the event that last changed a row);
+// - live only: `rotation`, `alerts` — never stored; their diffs tell the live
+//   fan-out (src/server/live.ts) when the board moved and which alert is new.
+//
+// Reports, report masks, deals and units are no projection any more (issue 13:
+// every append wrote them and nothing read them; the app answers from the
+// engine's state). The snapshot holds each row's JSON, or only a digest of it
+// (`keepRows: false`: a live cache, which needs to know whether a row changed,
+// not what it was).
 import type { Change } from '../domain/engine/changes.ts';
-import { dealView } from '../domain/engine/queries.ts';
 import { lastProtectedDay } from '../domain/engine/ownership.ts';
 import type { Customer, OfficeState } from '../domain/engine/state.ts';
 import type { Outcome } from '../domain/engine/timeline.ts';
 import type { OfficeEvent } from '../domain/events.ts';
-import { formatMask, maskKey, normalizePhone } from '../domain/phone.ts';
 import type { Rejected } from '../domain/rejection.ts';
 import { endOfPeriod } from '../domain/time.ts';
-import { executeAll, type Database } from '../store/index.js';
+import { isStoredTable, STORED_KEYS } from '../store/index.js';
 
-export type Table = 'customers' | 'rotation' | 'reports' | 'report_masks' | 'deals' | 'units' | 'staff' | 'policies' | 'alerts';
+export { rowWrites, writeRows } from '../store/index.js';
+
+export type Table = 'customers' | 'staff' | 'policies' | 'rotation' | 'alerts';
 /** Tables with an updated_seq column. */
-const VERSIONED = new Set<Table>(['customers', 'rotation', 'reports', 'deals']);
+const VERSIONED = new Set<Table>(['customers']);
 /** Primary key columns after project_id. */
 export const KEYS: Record<Table, readonly string[]> = {
-  customers: ['phone'],
+  ...STORED_KEYS,
   rotation: [],
-  reports: ['report_id'],
-  report_masks: ['mask_key', 'report_id'],
-  deals: ['deal_id'],
-  units: ['unit'],
-  staff: ['staff_id'],
-  policies: ['version'],
   alerts: ['alert_id'],
 };
-/** Write order: parents before children (report_masks → reports). */
-const WRITE_ORDER: Table[] = ['staff', 'policies', 'customers', 'rotation', 'reports', 'report_masks', 'deals', 'units', 'alerts'];
+/** Snapshot order: the stored tables as the store writes them (parents first), then the live-only ones. */
+const WRITE_ORDER: Table[] = ['staff', 'policies', 'customers', 'rotation', 'alerts'];
 
 type Row = Record<string, unknown>;
 export interface RowChange {
@@ -180,10 +181,7 @@ export interface ProjectorCheckpoint {
   versions: Map<string, number>;
   alertCount: number;
   policyVersion: number;
-  refusedReports: Map<string, Row>;
 }
-
-const REFUSED: Partial<Record<string, string>> = { 'duplicate-report': 'duplicate', 'report-after-visit': 'late', 'report-public': 'public' };
 
 export class Projector {
   /** table → key → row JSON (without updated_seq), or its `rowDigest` when rows are not kept. */
@@ -192,8 +190,6 @@ export class Projector {
   private readonly versions = new Map<string, number>();
   private alertCount = 0;
   private policyVersion = 0;
-  /** Report events refused: id → row (they are no state of the engine, but belong in the ledger). */
-  private readonly refusedReports = new Map<string, Row>();
 
   constructor(options: ProjectorOptions = {}) {
     this.rowsKept = options.keepRows ?? true;
@@ -220,7 +216,6 @@ export class Projector {
       versions: new Map(this.versions),
       alertCount: this.alertCount,
       policyVersion: this.policyVersion,
-      refusedReports: new Map(this.refusedReports),
     };
   }
 
@@ -245,9 +240,8 @@ export class Projector {
       p.snap.set(table, rows);
     }
     // The maps themselves, not copies (a million-event project has some 330,000 versions): `readonly` guards them after construction, and this is construction.
-    const own = p as unknown as { versions: Map<string, number>; refusedReports: Map<string, Row> };
+    const own = p as unknown as { versions: Map<string, number> };
     own.versions = cp.versions;
-    own.refusedReports = cp.refusedReports;
     p.alertCount = cp.alertCount;
     p.policyVersion = cp.policyVersion;
     if (options.keepRows === false) p.forgetRows();
@@ -268,15 +262,6 @@ export class Projector {
    */
   step(state: OfficeState, event: OfficeEvent, outcome: Outcome, rejections: ReadonlyMap<string, Rejected>, seq: number): RowChange[] {
     const out: RowChange[] = [];
-    if (event.type === 'report' && !outcome.accepted) {
-      const status = REFUSED[outcome.rejection.code];
-      if (status) {
-        const phone = normalizePhone(event.customer.phone) ?? event.customer.phone;
-        this.refusedReports.set(event.id, { report_id: event.id, phone_or_mask: phone, agent: event.staff, status, expires_at: null });
-        this.put(out, 'reports', this.refusedReports.get(event.id)!, seq);
-      }
-      return out;
-    }
     if (!outcome.accepted) return out;
     if (event.type === 'policy') {
       this.policyVersion++;
@@ -284,7 +269,6 @@ export class Projector {
     }
     const changes = outcome.changes;
     const full = event.type === 'correction' || changes.some((c) => c.kind === 'left' || c.kind === 'staff' || c.kind === 'policy');
-    if (event.type === 'correction') this.recomputeRefused(state, rejections);
 
     // customers
     const phones = full ? new Set(state.customers.keys()) : touchedPhones(changes);
@@ -295,52 +279,6 @@ export class Projector {
     if (full) this.dropMissing(out, 'customers', new Set(state.customers.keys()));
 
     this.put(out, 'rotation', rotationRow(state), seq);
-
-    // reports and their masks
-    const reportIds = full ? new Set(state.reports.keys()) : new Set<string>();
-    for (const ch of changes) {
-      if (ch.kind === 'report') reportIds.add(ch.report.id);
-      if (ch.kind === 'report-converted') reportIds.add(ch.reportId);
-    }
-    for (const id of reportIds) {
-      const r = state.reports.get(id);
-      if (!r) continue;
-      const status = r.convertedBy ? 'converted' : 'valid';
-      this.put(out, 'reports', { report_id: id, phone_or_mask: r.phone ?? (r.mask ? formatMask(r.mask) : ''), agent: r.agent, status, expires_at: r.convertedBy ? null : iso(r.validUntil) }, seq);
-      if (r.mask) {
-        this.put(out, 'report_masks', { mask_key: maskKey(r.mask), report_id: id }, seq);
-      }
-    }
-    if (full) {
-      const keep = new Set([...state.reports.keys(), ...this.refusedReports.keys()]);
-      for (const id of this.refusedReports.keys()) this.put(out, 'reports', this.refusedReports.get(id)!, seq);
-      const masks = new Set<string>();
-      for (const r of state.reports.values()) if (r.mask) masks.add(`${maskKey(r.mask)}\u0000${r.id}`);
-      this.dropMissing(out, 'report_masks', masks);
-      this.dropMissing(out, 'reports', keep);
-    }
-
-    // deals: a split depends on much of the state, so small ledgers are recomputed whole
-    const touchedDeals = changes.some((c) => c.kind === 'deal' || c.kind === 'deal-ruling');
-    const dealIds = full || state.deals.size <= 200 ? new Set(state.deals.keys()) : dealsOf(state, changes, phones);
-    for (const id of dealIds) {
-      const v = dealView(state, id);
-      if (!v) continue;
-      this.put(out, 'deals', {
-        deal_id: id,
-        customers: JSON.stringify(v.deal.customers),
-        unit: v.deal.unit ?? null,
-        stage: v.deal.stage,
-        performance: JSON.stringify(v.performance),
-        commission: JSON.stringify(v.commission),
-        basis: JSON.stringify({ performance: v.split.performanceBasis, commission: v.split.commissionBasis }),
-      }, seq);
-    }
-    if (full) this.dropMissing(out, 'deals', new Set(state.deals.keys()));
-    if (full || touchedDeals) {
-      for (const [unit, deal] of state.units) this.put(out, 'units', { unit, deal_id: deal }, seq);
-      this.dropMissing(out, 'units', new Set(state.units.keys()));
-    }
 
     // staff
     if (full) {
@@ -360,13 +298,6 @@ export class Projector {
       this.alertCount = state.alerts.length;
     }
     return out;
-  }
-
-  private recomputeRefused(_state: OfficeState, rejections: ReadonlyMap<string, Rejected>): void {
-    for (const id of [...this.refusedReports.keys()]) {
-      const r = rejections.get(id);
-      if (!r || !REFUSED[r.code]) this.refusedReports.delete(id);
-    }
   }
 
   private put(out: RowChange[], table: Table, row: Row, seq: number): void {
@@ -400,11 +331,6 @@ export class Projector {
     this.put([], 'policies', policyRow(event, this.policyVersion), seq);
   }
 
-  /** A refused report, which the state does not hold (what `step` does for it). */
-  refusedReportAt(event: OfficeEvent, outcome: Outcome, seq: number): void {
-    if (event.type === 'report' && !outcome.accepted) this.step(undefined as unknown as OfficeState, event, outcome, new Map(), seq);
-  }
-
   /** Every row recomputed from the final state, as a full step would (a synthetic staff change forces it). */
   recomputeAll(state: OfficeState, rejections: ReadonlyMap<string, Rejected>, seq: number): void {
     const forced: Outcome = { accepted: true, changes: [{ kind: 'left', staff: '', at: 0 }] };
@@ -418,6 +344,11 @@ export class Projector {
       const key = KEYS[table].map((k) => String(row[k])).join('\u0000');
       if (this.snap.get(table)!.has(key)) this.versions.set(`${table}\u0000${key}`, Number(row.updated_seq));
     }
+  }
+
+  /** The rows of the stored tables (customers, staff, policies): what a rebuild writes and rebuild --check compares. */
+  storedRows(): RowChange[] {
+    return this.rows().filter((c) => isStoredTable(c.table));
   }
 
   /** Every row of the snapshot (rebuild). A projector that keeps only digests (`keepRows: false`) has none: it throws. */
@@ -450,84 +381,6 @@ function touchedPhones(changes: readonly Change[]): Set<string> {
     }
     if (ch.kind === 'party') for (const p of ch.phones) out.add(p);
     if (ch.kind === 'deal') for (const p of ch.deal.customers) out.add(p);
-  }
-  return out;
-}
-
-function dealsOf(state: OfficeState, changes: readonly Change[], phones: ReadonlySet<string>): Set<string> {
-  const out = new Set<string>();
-  for (const ch of changes) {
-    if (ch.kind === 'deal') out.add(ch.deal.id);
-    if (ch.kind === 'deal-ruling') out.add(ch.dealId);
-  }
-  for (const phone of phones) {
-    const c = state.customers.get(phone);
-    for (const d of c?.deals ?? []) out.add(d);
-    for (const r of c?.relations ?? []) for (const d of state.customers.get(r.other)?.deals ?? []) out.add(d);
-  }
-  return out;
-}
-
-/** Writes row changes for one project inside the append's transaction. */
-export async function writeRows(tx: Transaction<Database>, projectId: string, changes: readonly RowChange[], fresh = false): Promise<void> {
-  await executeAll(tx, rowWrites(tx, projectId, changes, fresh));
-}
-
-/** The statements that write the changes (PostgreSQL sends them in one round trip; see executeAll). */
-export function rowWrites(tx: Transaction<Database>, projectId: string, changes: readonly RowChange[], fresh = false): CompiledQuery[] {
-  const out: CompiledQuery[] = [];
-  if (fresh) {
-    // After the project's rows were deleted (rebuild): plain inserts in chunks.
-    for (const table of WRITE_ORDER) {
-      const rows = changes.filter((c) => c.table === table && c.row !== null).map((c) => ({ project_id: projectId, ...c.row }));
-      for (let i = 0; i < rows.length; i += 200) out.push(tx.insertInto(table as never).values(rows.slice(i, i + 200) as never).compile());
-    }
-    return out;
-  }
-  const byTable = new Map<Table, RowChange[]>();
-  for (const c of changes) {
-    const list = byTable.get(c.table) ?? [];
-    list.push(c);
-    byTable.set(c.table, list);
-  }
-  // deletes children first, then upserts parents first
-  for (const table of [...WRITE_ORDER].reverse()) {
-    for (const c of byTable.get(table) ?? []) {
-      if (c.row !== null) continue;
-      const parts = c.key.split('\u0000');
-      let q = tx.deleteFrom(table as never).where('project_id' as never, '=', projectId as never);
-      KEYS[table].forEach((k, i) => {
-        const raw = parts[i]!;
-        q = q.where(k as never, '=', (table === 'policies' && k === 'version' ? Number(raw) : raw) as never);
-      });
-      out.push(q.compile());
-    }
-  }
-  // One multi-row upsert per table and column set (a batch of commands touches a few tables, so a write costs a few statements).
-  for (const table of WRITE_ORDER) {
-    const pk = ['project_id', ...KEYS[table]];
-    const groups = new Map<string, Record<string, unknown>[]>();
-    // A row changed twice in one write: the last change wins (PostgreSQL refuses one upsert touching a row twice).
-    const last = new Map<string, RowChange>();
-    for (const c of byTable.get(table) ?? []) last.set(c.key, c);
-    for (const c of last.values()) {
-      if (c.row === null) continue;
-      const row = { project_id: projectId, ...c.row };
-      const sig = Object.keys(row).join(',');
-      const list = groups.get(sig) ?? [];
-      list.push(row);
-      groups.set(sig, list);
-    }
-    for (const [sig, list] of groups) {
-      const update = sig.split(',').filter((k) => !pk.includes(k));
-      for (let i = 0; i < list.length; i += 100) {
-        const q = tx.insertInto(table as never).values(list.slice(i, i + 100) as never);
-        out.push((update.length
-          ? q.onConflict((oc) => oc.columns(pk as never).doUpdateSet((eb) => Object.fromEntries(update.map((k) => [k, eb.ref(`excluded.${k}` as never)])) as never))
-          : q.onConflict((oc) => oc.columns(pk as never).doNothing())
-        ).compile());
-      }
-    }
   }
   return out;
 }

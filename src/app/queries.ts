@@ -138,8 +138,7 @@ export class Queries {
 
   async policies(projectId: string) {
     await this.caches.read(projectId, () => undefined);
-    const rows = await this.caches.store.db.selectFrom('policies').selectAll().where('project_id', '=', projectId).orderBy('version').execute();
-    return rows.map((r) => ({ version: Number(r.version), effectiveAt: r.effective_at, preset: r.preset, set: JSON.parse(r.set) as unknown, createdAt: r.created_at }));
+    return this.caches.store.policies(projectId);
   }
 
   /** The log, paged by seq. */

@@ -9,7 +9,7 @@ import { fromStored } from './codec.ts';
 import { AppError } from './errors.ts';
 import { IdFilter } from './id-filter.ts';
 import { initialPolicy, policyOfEvent } from './policy.ts';
-import { KEYS, Projector, type Table } from './projector.ts';
+import { Projector } from './projector.ts';
 
 /**
  * SQLite reads resolve without touching the event loop: a long replay of the
@@ -95,7 +95,6 @@ export async function replayLog(store: EventStore, project: Project, projections
     const outcome = applyCounted(cache, event);
     if (perEvent) cache.projector.step(cache.timeline.state, event, outcome, cache.timeline.rejections, row.seq);
     else if (event.type === 'policy' && outcome.accepted) cache.projector.policyVersionAt(event, row.seq);
-    else if (event.type === 'report' && !outcome.accepted) cache.projector.refusedReportAt(event, outcome, row.seq);
     rememberEvent(cache, row.seq, event);
     cache.headSeq = row.seq;
     cache.headHash = row.hash;
@@ -103,15 +102,7 @@ export async function replayLog(store: EventStore, project: Project, projections
   if (!cache) throw new AppError('corrupt-project', 500, 'Project has no policy', `project ${project.projectId} has no events (its creation did not finish)`);
   if (!perEvent && cache.headSeq > 1) {
     cache.projector.recomputeAll(cache.timeline.state, cache.timeline.rejections, cache.headSeq);
-    for (const table of ['customers', 'rotation', 'reports', 'deals'] as Table[]) {
-      const keys = KEYS[table];
-      const stored = await store.db
-        .selectFrom(table as never)
-        .select([...keys, 'updated_seq'] as never)
-        .where('project_id' as never, '=', project.projectId as never)
-        .execute();
-      cache.projector.restoreVersions(table, stored as Record<string, unknown>[]);
-    }
+    cache.projector.restoreVersions('customers', await store.customerVersions(project.projectId));
   }
   return cache;
 }
@@ -122,18 +113,15 @@ export function timelineOptions(project: Project, policy: Policy, history: boole
 }
 
 export async function hasCorrections(store: EventStore, projectId: string): Promise<boolean> {
-  const row = await store.db.selectFrom('events').select('seq').where('project_id', '=', projectId).where('type', '=', 'correction').limit(1).executeTakeFirst();
-  return row !== undefined;
+  return store.hasEventOfType(projectId, 'correction');
 }
 
 /** What the project's erasures are now (how many overlay rows, the latest time): changes with every erasure. */
-export async function erasureMark(store: EventStore, projectId: string): Promise<string> {
-  const r = await store.db.selectFrom('erasures').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('erased_at').as('last')]).where('project_id', '=', projectId).executeTakeFirst();
-  return `${Number(r?.n ?? 0)}|${r?.last ?? ''}`;
+export function erasureMark(store: EventStore, projectId: string): Promise<string> {
+  return store.erasureMark(projectId);
 }
 
 /** The erasure overlay of a project: seq → the personal part replay uses for an erased event. */
-export async function erasedOverlay(store: EventStore, projectId: string, fromSeq = 1): Promise<Map<number, unknown>> {
-  const rows = await store.db.selectFrom('erasures').select(['seq', 'personal']).where('project_id', '=', projectId).where('seq', '>=', fromSeq).execute();
-  return new Map(rows.map((r) => [Number(r.seq), JSON.parse(r.personal) as unknown]));
+export function erasedOverlay(store: EventStore, projectId: string, fromSeq = 1): Promise<Map<number, unknown>> {
+  return store.erasureOverlay(projectId, fromSeq);
 }

@@ -14,11 +14,9 @@ import {
 import { applyCounted, rememberEvent, RECENT_ANSWERS, type ProjectCache, type Recorded } from './cache.ts';
 import { fromStored, toNewEvent } from './codec.ts';
 import { BusyError, ConflictError, StorageFullError, UnstorableError } from './errors.ts';
-import { Semaphore } from './mutex.ts';
 import { projectNotFound, type AppStats, type ProjectCaches } from './project-cache.ts';
 import { rowWrites, type RowChange } from './projector.ts';
 import { resultOf, type RecordResult } from './views.ts';
-import { sql } from 'kysely';
 
 /** A command waiting for its project's next group commit. */
 export interface PendingWrite {
@@ -67,7 +65,6 @@ export interface WriteQueueOptions {
 export class WriteQueue {
   private readonly queues = new Map<string, PendingWrite[]>();
   private readonly draining = new Set<string>();
-  private readonly lockSlots = new Semaphore(3);
 
   constructor(private readonly o: WriteQueueOptions) {}
 
@@ -237,26 +234,14 @@ export class WriteQueue {
   }
 
   /**
-   * On PostgreSQL, after a lost race, writers of one project in different
-   * processes queue on a transaction-scoped advisory lock around fetch →
-   * decide → append, so a busy process cannot starve another one into endless
-   * optimistic retries. The head check of `append` still guards correctness
-   * (and SQLite's BEGIN IMMEDIATE already serialises writers). At most
-   * LOCK_SLOTS locks are held per process, leaving pool connections for the
-   * appends themselves.
+   * After a lost race, writers of one project in different processes queue
+   * on the project's lock around fetch → decide → append (the store's
+   * `serialised`: PostgreSQL's advisory lock), so a busy process cannot
+   * starve another one into endless optimistic retries. The head check of
+   * `append` still guards correctness.
    */
-  private async serialised<T>(projectId: string, fn: () => Promise<T>): Promise<T> {
-    const store = this.o.caches.store;
-    if (store.dialect !== 'postgres') return fn();
-    await this.lockSlots.acquire();
-    try {
-      return await store.transaction(async (tx) => {
-        await sql`select pg_advisory_xact_lock(hashtext(${`guishu:${projectId}`}))`.execute(tx);
-        return fn();
-      });
-    } finally {
-      this.lockSlots.release();
-    }
+  private serialised<T>(projectId: string, fn: () => Promise<T>): Promise<T> {
+    return this.o.caches.store.serialised(projectId, fn);
   }
 
   private repeat(cache: ProjectCache, existing: Recorded, event: OfficeEvent, atDefaulted: boolean): RecordResult {

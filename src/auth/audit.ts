@@ -4,8 +4,7 @@
 // project_id ('*' for group-wide acts) with the store's canonical JSON +
 // sha256, so `guishu verify` detects an edited, removed or inserted row.
 import { randomBytes, createHmac } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import { canonicalJson, GENESIS_HASH, sha256Hex, type AuditLogTable, type Database, type EventStore } from '../store/index.js';
+import { canonicalJson, GENESIS_HASH, sha256Hex, type AuditLogTable, type EventStore } from '../store/index.js';
 import { maskPhone } from '../domain/phone.ts';
 
 export const GROUP = '*';
@@ -41,13 +40,7 @@ export class AuditLog {
 
   /** The install's secret for subject keys (HMAC of the phone): a phone cannot be recovered from the log by enumeration without it. */
   private subjectSecret(): Promise<string> {
-    this.key ??= (async () => {
-      const db = this.store.db;
-      await db.insertInto('settings').values({ project_id: GROUP, key: 'audit-subject-key', value: randomBytes(32).toString('hex') })
-        .onConflict((oc) => oc.columns(['project_id', 'key']).doNothing()).execute();
-      const row = await db.selectFrom('settings').select('value').where('project_id', '=', GROUP).where('key', '=', 'audit-subject-key').executeTakeFirstOrThrow();
-      return row.value;
-    })();
+    this.key ??= this.store.setting(GROUP, 'audit-subject-key', () => randomBytes(32).toString('hex'));
     return this.key;
   }
 
@@ -62,15 +55,13 @@ export class AuditLog {
     const at = new Date(this.now()).toISOString();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.store.transaction(async (tx) => {
-          if (this.store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`guishu-audit:${e.projectId}`}))`.execute(tx);
-          const last = await tx.selectFrom('audit_log').select(['seq', 'hash']).where('project_id', '=', e.projectId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+        // Under the project's audit lock (the store's appendAudit): the next seq after the chain's last row.
+        return await this.store.appendAudit(e.projectId, (last) => {
           const row: AuditRow = {
-            project_id: e.projectId, seq: last ? Number(last.seq) + 1 : 1, at, user_id: e.userId, action: e.action, subject, subject_key: subjectKey,
-            route: e.route ?? null, reason: e.reason ?? null, detail: detailText, prev_hash: last?.hash ?? GENESIS_HASH, hash: '',
+            project_id: e.projectId, seq: last.seq + 1, at, user_id: e.userId, action: e.action, subject, subject_key: subjectKey,
+            route: e.route ?? null, reason: e.reason ?? null, detail: detailText, prev_hash: last.hash, hash: '',
           };
           row.hash = hashAudit({ ...row, detail: JSON.parse(detailText) as unknown });
-          await tx.insertInto('audit_log').values(row).execute();
           return row;
         });
       } catch (err) {
@@ -80,19 +71,17 @@ export class AuditLog {
   }
 
   async list(projectId: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<AuditRow[]> {
-    const rows = await this.store.db.selectFrom('audit_log').selectAll().where('project_id', '=', projectId)
-      .where('seq', '>', opts.afterSeq ?? 0).orderBy('seq').limit(Math.min(opts.limit ?? 100, 1000)).execute();
-    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+    return this.store.auditRows(projectId, opts.afterSeq ?? 0, Math.min(opts.limit ?? 100, 1000));
   }
 }
 
 /** Walks one project's audit chain (or the group's, '*'). */
-export async function verifyAudit(db: Kysely<Database>, projectId: string): Promise<AuditVerify> {
+export async function verifyAudit(store: EventStore, projectId: string): Promise<AuditVerify> {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let after = 0;
   for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('project_id', '=', projectId).where('seq', '>', after).orderBy('seq').limit(1000).execute();
+    const rows = await store.auditRows(projectId, after, 1000);
     for (const r of rows) {
       const seq = Number(r.seq);
       if (seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: 'gap', expected: `seq ${expectedSeq}`, found: `seq ${seq}` };
@@ -114,9 +103,8 @@ export async function verifyAudit(db: Kysely<Database>, projectId: string): Prom
 }
 
 /** Every audit chain in the database: [project_id, result]. */
-export async function verifyAllAudit(db: Kysely<Database>): Promise<[string, AuditVerify][]> {
-  const ids = await db.selectFrom('audit_log').select('project_id').distinct().orderBy('project_id').execute();
+export async function verifyAllAudit(store: EventStore): Promise<[string, AuditVerify][]> {
   const out: [string, AuditVerify][] = [];
-  for (const { project_id } of ids) out.push([project_id, await verifyAudit(db, project_id)]);
+  for (const projectId of await store.auditProjects()) out.push([projectId, await verifyAudit(store, projectId)]);
   return out;
 }

@@ -43,7 +43,7 @@ async function verify(args: string[], write: Write): Promise<number> {
     }
     // The audit log (src/auth/audit.ts): one hash chain per project, and '*' for group-wide acts.
     const { verifyAllAudit } = await import('../auth/audit.ts');
-    for (const [id, r] of await verifyAllAudit(store.db)) {
+    for (const [id, r] of await verifyAllAudit(store)) {
       if (r.ok) write(`✓ audit ${id}: ${r.count} entries`);
       else {
         broken++;
@@ -74,15 +74,15 @@ async function verify(args: string[], write: Write): Promise<number> {
  * explains. An audit row of an erasure made before its seqs were recorded explains every record of its project.
  */
 async function erasuresWithoutAudit(store: EventStore, projectId: string): Promise<number[]> {
-  const records = await store.db.selectFrom('erasures').select('seq').where('project_id', '=', projectId).orderBy('seq').execute();
+  const records = await store.erasureRecords(projectId);
   if (records.length === 0) return [];
   const audited = new Set<number>();
-  for (const row of await store.db.selectFrom('audit_log').select('detail').where('project_id', '=', projectId).where('action', '=', 'erase').execute()) {
-    const seqs = (JSON.parse(row.detail) as { seqs?: unknown }).seqs;
+  for (const detail of await store.auditDetails(projectId, 'erase')) {
+    const seqs = (JSON.parse(detail) as { seqs?: unknown }).seqs;
     if (!Array.isArray(seqs)) return [];
     for (const seq of seqs) audited.add(Number(seq));
   }
-  return records.map((r) => Number(r.seq)).filter((seq) => !audited.has(seq));
+  return records.map((r) => r.seq).filter((seq) => !audited.has(seq));
 }
 
 async function importTimelineCommand(args: string[], write: Write): Promise<number> {

@@ -105,9 +105,7 @@ export async function backup(store: EventStore, file: string, opts: { progress?:
       put({ kind: 'project', projectId: p.projectId, name: p.name, timezone: p.timezone, createdAt: p.createdAt, headSeq: p.headSeq, headHash: p.headHash } satisfies ProjectLine);
       let after = 0;
       for (;;) {
-        const rows = await store.db.selectFrom('events').selectAll()
-          .where('project_id', '=', p.projectId).where('seq', '>', after).where('seq', '<=', p.headSeq)
-          .orderBy('seq').limit(2000).execute();
+        const rows = await store.eventRows(p.projectId, { afterSeq: after, toSeq: p.headSeq, limit: 2000 });
         for (const r of rows) {
           const env = r.personal === null ? null : (JSON.parse(r.personal) as PersonalEnvelope);
           put({
@@ -122,9 +120,8 @@ export async function backup(store: EventStore, file: string, opts: { progress?:
         if (rows.length < 2000) break;
         after = Number(rows[rows.length - 1]!.seq);
       }
-      const erasures = await store.db.selectFrom('erasures').selectAll().where('project_id', '=', p.projectId).where('seq', '<=', p.headSeq).orderBy('seq').execute();
-      for (const x of erasures) {
-        put({ kind: 'erasure', projectId: p.projectId, seq: Number(x.seq), personal: JSON.parse(x.personal) as unknown, erasedAt: x.erased_at } satisfies ErasureLine);
+      for (const x of await store.erasureRecords(p.projectId, p.headSeq)) {
+        put({ kind: 'erasure', projectId: p.projectId, seq: x.seq, personal: x.personal, erasedAt: x.erasedAt } satisfies ErasureLine);
       }
     }
     bar.stop();
@@ -342,11 +339,7 @@ export async function restore(store: EventStore, file: string, opts: { batchSize
       const overlay = overlayOf(p);
       const writer = await BulkWriter.create(store, { id: h.projectId, name: h.name, timezone: h.timezone }, item(p.events[0]!, overlay), { check: check(0) });
       done++;
-      if (p.erasures.length > 0) {
-        await store.transaction(async (tx) => {
-          for (const x of p.erasures) await tx.insertInto('erasures').values({ project_id: h.projectId, seq: x.seq, personal: canonicalJson(x.personal), erased_at: x.erasedAt }).execute();
-        });
-      }
+      await store.restoreErasureRecords(h.projectId, p.erasures);
       for (let i = 1; i < p.events.length; i += batchSize) {
         const slice = p.events.slice(i, i + batchSize);
         await writer.append(slice.map((e) => item(e, overlay)), { check: check(i) });

@@ -1,9 +1,8 @@
 // The heads the server signs (src/ops/signing.ts), read from the store: a
 // project's event log now, at a given seq, or at the close of a local day,
 // and its audit log (src/auth/audit.ts) now or at a given seq.
-import type { Kysely } from 'kysely';
 import { localDay, parseLocalTime, startOfLocalDay } from '../domain/time.ts';
-import { GENESIS_HASH, type Database, type EventStore } from '../store/index.js';
+import { GENESIS_HASH, type EventStore } from '../store/index.js';
 import type { LogName, SignedHead, Signer } from './signing.ts';
 
 export class HeadError extends Error {
@@ -25,9 +24,9 @@ export async function eventsHead(store: EventStore, projectId: string, seq?: num
   if (seq === undefined || seq === project.headSeq) return { seq: project.headSeq, hash: project.headHash };
   if (seq > project.headSeq) throw new HeadError('seq-beyond-head', `project ${projectId}: seq ${seq} is beyond the head ${project.headSeq}`);
   if (seq === 0) return { seq: 0, hash: GENESIS_HASH };
-  const row = await store.db.selectFrom('events').select('hash').where('project_id', '=', projectId).where('seq', '=', seq).executeTakeFirst();
-  if (!row) throw new HeadError('seq-beyond-head', `project ${projectId}: no event at seq ${seq}`);
-  return { seq, hash: row.hash };
+  const hash = await store.eventHash(projectId, seq);
+  if (hash === undefined) throw new HeadError('seq-beyond-head', `project ${projectId}: no event at seq ${seq}`);
+  return { seq, hash };
 }
 
 /**
@@ -41,25 +40,16 @@ export async function closingHead(store: EventStore, projectId: string, date: st
   const start = /^\d{4}-\d{2}-\d{2}$/.test(date) ? parseLocalTime(date, project.timezone) : undefined;
   if (start === undefined) throw new HeadError('bad-day', `not a date YYYY-MM-DD: ${date}`);
   const end = new Date(startOfLocalDay(localDay(start, project.timezone) + 1, project.timezone)).toISOString();
-  const row = await store.db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq'))
-    .where('project_id', '=', projectId).where('at', '<', end).where('seq', '<=', project.headSeq).executeTakeFirst();
-  const seq = row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
+  const seq = (await store.lastEventSeq(projectId, { beforeAt: end, upToSeq: project.headSeq })) ?? 0;
   return { ...(await eventsHead(store, projectId, seq)), date, end };
 }
 
 /** The project's audit log head ('*' for the group's), or the prefix ending at `seq`. */
-export async function auditHead(db: Kysely<Database>, projectId: string, seq?: number): Promise<LogHead> {
-  let q = db.selectFrom('audit_log').select(['seq', 'hash']).where('project_id', '=', projectId);
-  if (seq !== undefined) {
-    if (seq === 0) return { seq: 0, hash: GENESIS_HASH };
-    q = q.where('seq', '=', seq);
-  }
-  const row = await q.orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  if (!row) {
-    if (seq !== undefined) throw new HeadError('seq-beyond-head', `project ${projectId}: no audit entry at seq ${seq}`);
-    return { seq: 0, hash: GENESIS_HASH };
-  }
-  return { seq: Number(row.seq), hash: row.hash };
+export async function auditHead(store: EventStore, projectId: string, seq?: number): Promise<LogHead> {
+  if (seq === 0) return { seq: 0, hash: GENESIS_HASH };
+  const row = await store.auditHead(projectId, seq);
+  if (!row) throw new HeadError('seq-beyond-head', `project ${projectId}: no audit entry at seq ${seq}`);
+  return row;
 }
 
 export function signHead(signer: Signer, projectId: string, log: LogName, head: LogHead, now: Date = new Date()): SignedHead {
@@ -70,7 +60,7 @@ export function signHead(signer: Signer, projectId: string, log: LogName, head: 
 export async function signedHeads(store: EventStore, signer: Signer, projectId: string, opts: { seq?: number; auditSeq?: number; day?: string; now?: Date } = {}) {
   const closing = opts.day !== undefined ? await closingHead(store, projectId, opts.day) : undefined;
   const events = closing ?? (await eventsHead(store, projectId, opts.seq));
-  const audit = await auditHead(store.db, projectId, opts.auditSeq);
+  const audit = await auditHead(store, projectId, opts.auditSeq);
   const now = opts.now ?? new Date();
   return {
     projectId,

@@ -8,7 +8,7 @@
 // compared with the stored rows.
 import { BulkWriter } from '../app/bulk.ts';
 import type { GuishuApp } from '../app/office.ts';
-import { KEYS, type Table } from '../app/projector.ts';
+import { STORED_KEYS as KEYS, type StoredTable as Table } from '../store/index.js';
 
 export interface RowDifference {
   table: string;
@@ -66,7 +66,7 @@ async function rowsFromLog(app: GuishuApp, projectId: string): Promise<{ rows: R
   const writer = await BulkWriter.open(app.store, projectId);
   const rows: Rows = {};
   for (const t of Object.keys(KEYS)) rows[t] = [];
-  for (const c of writer.rows()) if (c.row) rows[c.table]!.push({ project_id: projectId, ...c.row });
+  for (const c of writer.rows()) if (c.row && Object.hasOwn(KEYS, c.table)) rows[c.table]!.push({ project_id: projectId, ...c.row });
   return { rows, headSeq: writer.headSeq };
 }
 

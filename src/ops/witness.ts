@@ -98,22 +98,17 @@ export async function checkWitness(store: EventStore, lines: readonly WitnessLin
         continue;
       }
       if (w.seq === 0) continue;
-      const row = await store.db.selectFrom('events').select('hash').where('project_id', '=', w.projectId).where('seq', '=', w.seq).executeTakeFirst();
+      const hash = await store.eventHash(w.projectId, w.seq);
       // A head moved back below the seq, or the row gone: either way the witnessed prefix is no longer the log.
-      if (head < w.seq || !row) cut(Math.min(head, (await lastSeq(store, w.projectId)) ?? 0));
-      else if (row.hash !== w.hash) rewritten(row.hash);
+      if (head < w.seq || hash === undefined) cut(Math.min(head, (await store.lastEventSeq(w.projectId)) ?? 0));
+      else if (hash !== w.hash) rewritten(hash);
     } else {
       if (w.seq === 0) continue;
-      const last = await auditHead(store.db, w.projectId);
-      const row = await store.db.selectFrom('audit_log').select('hash').where('project_id', '=', w.projectId).where('seq', '=', w.seq).executeTakeFirst();
+      const last = await auditHead(store, w.projectId);
+      const row = await store.auditHead(w.projectId, w.seq);
       if (!row) cut(last.seq);
       else if (row.hash !== w.hash) rewritten(row.hash);
     }
   }
   return { checked: lines.length, contradictions };
-}
-
-async function lastSeq(store: EventStore, projectId: string): Promise<number | undefined> {
-  const r = await store.db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).where('project_id', '=', projectId).executeTakeFirst();
-  return r?.seq === null || r?.seq === undefined ? undefined : Number(r.seq);
 }

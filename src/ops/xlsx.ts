@@ -372,12 +372,8 @@ export async function exportRegisters(store: EventStore, projectId: string, date
   const start = parseLocalTime(date, tz);
   if (start === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`--date: not a date YYYY-MM-DD: ${date}`);
   const end = startOfLocalDay(localDay(start, tz) + 1, tz);
-  const rows = await store.db.selectFrom('events').selectAll()
-    .where('project_id', '=', projectId).where('type', 'in', ['visit', 'call']).where('status', '=', 'accepted')
-    .where('at', '>=', new Date(start).toISOString()).where('at', '<', new Date(end).toISOString())
-    .orderBy('at').orderBy('seq').execute();
-  const staffRows = await store.db.selectFrom('staff').select(['staff_id', 'name']).where('project_id', '=', projectId).execute();
-  const staffName = new Map(staffRows.map((s) => [s.staff_id, s.name]));
+  const rows = await store.eventRowsBetween(projectId, { types: ['visit', 'call'], status: 'accepted', fromAt: new Date(start).toISOString(), beforeAt: new Date(end).toISOString() });
+  const staffName = await store.staffNames(projectId);
   const wb = new (await excel()).Workbook();
   const sheets = {
     visit: wb.addWorksheet(SHEET_NAMES.visit),

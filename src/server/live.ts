@@ -54,7 +54,7 @@ export class LiveHub {
     if (!set) {
       set = new Set();
       this.clients.set(projectId, set);
-      if (this.store.dialect === 'postgres') {
+      if (this.store.hearsOtherProcesses) {
         this.unlisten.set(projectId, this.store.listen(projectId, () => void this.app.sync(projectId).catch(() => {})).catch(() => undefined));
       }
     }

@@ -104,23 +104,10 @@ function registerWebQueries(fastify: FastifyInstance, { app, store, guard }: Web
     const s = guard.standing(request, project);
     if (!seesAll(s) && s.role === 'consultant') q.owner = s.staffId ?? '\u0000';
     const full = seesAll(s) || s.role === 'consultant';
-    let sel = store.db.selectFrom('customers').selectAll().where('project_id', '=', project);
-    if (q.owner) sel = sel.where('owner', '=', q.owner);
-    if (q.status) sel = sel.where('status', '=', q.status);
     const limit = Math.min(Math.max(Number(q.limit) || 500, 1), 5000);
-    const rows = await sel.orderBy('updated_seq', 'desc').limit(limit).execute();
+    const rows = await store.customerList(project, { owner: q.owner || undefined, status: q.status || undefined, limit });
     if (full && rows.length) await guard.record(request, project, 'read-phone', { detail: { customers: rows.length } });
-    return {
-      customers: rows.map((r) => ({
-        phone: full ? r.phone : maskPhone(r.phone),
-        name: full ? r.name : null,
-        owner: r.owner,
-        status: r.status,
-        protectedUntil: r.protected_until,
-        basis: r.basis_clause,
-        updatedSeq: Number(r.updated_seq),
-      })),
-    };
+    return { customers: rows.map((r) => (full ? r : { ...r, phone: maskPhone(r.phone), name: null })) };
   });
 
   // Channel reports with what was filed (name, phone or mask, expected arrival): a channel agent's own only, as

@@ -56,6 +56,20 @@ export interface StoreAdapter {
   knownHead(projectId: string): number | undefined;
   /** Records a head read from the database (so knownHead can answer next time). */
   sawHead(projectId: string, seq: number): void;
+  /**
+   * Runs fn while holding the named lock across processes, writers of one
+   * name queueing: PostgreSQL a transaction-scoped advisory lock (at most a
+   * few held per process, leaving pool connections for the work itself);
+   * SQLite runs fn as it is (BEGIN IMMEDIATE already serialises writers).
+   * fn must not use the lock's transaction: it opens its own.
+   */
+  serialise<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** A write transaction that holds the named lock until it ends (PostgreSQL: advisory; SQLite: the write lock BEGIN IMMEDIATE takes). */
+  lockedTransaction<T>(key: string, fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** Whether `listen` hears other processes' appends (PostgreSQL's NOTIFY), not only this one's. */
+  readonly hearsOtherProcesses: boolean;
+  /** After an erasure: SQLite checkpoints and truncates the WAL; PostgreSQL nothing (see docs/store.md). */
+  scrub(): Promise<void>;
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
 }

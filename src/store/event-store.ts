@@ -7,6 +7,9 @@ import { GENESIS_HASH, hashEvent, personalDigest, sealPersonal, type PersonalEnv
 import { migrate } from './migrations/index.js';
 import type { DialectName } from './migrations/types.js';
 import type { Database, EventRow, ProjectRow } from './schema.js';
+import { projectionStore, type ProjectionStore } from './projections.js';
+import { logStore, type LogStore } from './log-store.js';
+import { auditStore, type AuditStore } from './audit-store.js';
 
 export type EventStatus = 'accepted' | 'rejected';
 
@@ -111,7 +114,7 @@ export interface ReadRange {
  */
 export type ApplyProjections = (tx: Transaction<Database>, stored: readonly StoredEvent[]) => Promise<void | readonly CompiledQuery[]>;
 
-export interface EventStore {
+export interface EventStore extends ProjectionStore, LogStore, AuditStore {
   readonly dialect: DialectName;
   /** The query builder for projections (same API on both databases). */
   readonly db: Kysely<Database>;
@@ -164,6 +167,15 @@ export interface EventStore {
   scrub(): Promise<void>;
   /** A write transaction for work that is not an append (e.g. projection rebuilds). */
   transaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn with the project's writers serialised across processes: after a
+   * lost race, a writer queues here instead of retrying optimistically
+   * (PostgreSQL: the project's advisory lock; SQLite: BEGIN IMMEDIATE does it
+   * already). The server's write queue and bulk imports take the same lock.
+   */
+  serialised<T>(projectId: string, fn: () => Promise<T>): Promise<T>;
+  /** Whether `listen` hears other processes' appends too (PostgreSQL), not only this process's (SQLite). */
+  readonly hearsOtherProcesses: boolean;
   /** Called after each committed append to projectId (PostgreSQL: from any process, via LISTEN). */
   listen(projectId: string, cb: (notice: HeadNotice) => void): Promise<Unlisten>;
   close(): Promise<void>;
@@ -518,11 +530,14 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
       return rows.map((r) => Number(r.seq));
     },
 
-    async scrub() {
-      if (adapter.dialect === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
-    },
+    scrub: () => adapter.scrub(),
 
     transaction: (fn) => adapter.transaction(fn),
+    serialised: (projectId, fn) => adapter.serialise(`guishu:${projectId}`, fn),
+    hearsOtherProcesses: adapter.hearsOtherProcesses,
+    ...projectionStore(adapter),
+    ...logStore(adapter),
+    ...auditStore(adapter),
     listen: (projectId, cb) => adapter.listen(projectId, cb),
     close: () => adapter.close(),
   };

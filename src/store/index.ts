@@ -39,6 +39,9 @@ export { ConcurrencyError, DuplicateEventError, ProjectExistsError, ProjectNotFo
 export { isRetryable, withRetry, type RetryOptions } from './retry.js';
 export { isDataError, isStorageFull, StorageUnavailableError } from './failures.js';
 export { executeAll, pipelineTap } from './pipeline.js';
+export { isStoredTable, rowWrites, STORED_KEYS, STORED_TABLES, writeRows, type CustomerListFilter, type CustomerListRow, type PolicyRow, type ProjectionChange, type ProjectionStore, type StoredRowChange, type StoredTable } from './projections.js';
+export type { ErasureRecord, LogStore } from './log-store.js';
+export type { AuditStore } from './audit-store.js';
 export { candidateMaskKeys, findMaskedReports, maskedReportsQuery, maskKey, maskShape, maskShapes, type MaskedReportHit, type MaskShape } from './masks.js';
 export { MIGRATIONS, migrate, type DialectName, type Migration } from './migrations/index.js';
 export { PROJECT_TABLES } from './schema.js';

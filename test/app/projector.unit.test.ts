@@ -34,7 +34,6 @@ function expectSameSnapshot(kept: Projector, digest: Projector): void {
   const b = digest.checkpoint();
   expect(b.snap.map(([t, rows]) => [t, [...rows]])).toEqual(a.snap.map(([t, rows]) => [t, [...rows]]));
   expect([...b.versions]).toEqual([...a.versions]);
-  expect([...b.refusedReports]).toEqual([...a.refusedReports]);
   expect(b.alertCount).toBe(a.alertCount);
   expect(b.policyVersion).toBe(a.policyVersion);
 }
@@ -170,7 +169,7 @@ describe('a digest projector (keepRows: false) gives the same row changes as one
     const events = eventsWithInjections({ customers: 500, days: 6, consultants: 6, seed: 17, preset: 'standard' }, [[0.2, 'duplicate-report'], [0.3, 'policy'], [0.5, 'correction'], [0.6, 'invalid-phone'], [0.7, 'policy']]);
     const cut = Math.floor(events.length * 0.8);
     const genesis = events[0] as EventOf<'policy'>;
-    // As src/app/office.ts replays a cold project: the timeline alone, the projector told of policies and refused reports, then computed once.
+    // As src/app/replay.ts replays a cold project: the timeline alone, the projector told of policies, then computed once.
     const r = new SideBySide(genesis);
     let seq = 1;
     for (const e of events.slice(1, cut)) {
@@ -178,14 +177,12 @@ describe('a digest projector (keepRows: false) gives the same row changes as one
       seq++;
       for (const p of r.projectors) {
         if (e.type === 'policy' && outcome.accepted) p.policyVersionAt(e, seq);
-        else if (e.type === 'report' && !outcome.accepted) p.refusedReportAt(e, outcome, seq);
       }
     }
     r.seq = seq;
     for (const p of r.projectors) p.recomputeAll(r.timeline.state, r.timeline.rejections, seq);
     r.expectSame();
     expect(r.kept.checkpoint().policyVersion).toBe(3);
-    expect(r.kept.checkpoint().refusedReports.size).toBeGreaterThan(0);
     // The stored rows' updated_seq, as the server reads them after a cold start: every versioned row older than the head.
     const stored = new Map<string, Record<string, unknown>[]>();
     for (const c of r.kept.rows()) stored.set(c.table, [...(stored.get(c.table) ?? []), { ...c.row, updated_seq: (stored.get(c.table)?.length ?? 0) + 2 }]);

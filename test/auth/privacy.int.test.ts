@@ -171,7 +171,7 @@ for (const target of TARGETS) {
       await expect(sql`update audit_log set reason = 'nothing to see' where project_id = ${P1} and seq = 1`.execute(db)).rejects.toThrow(/append-only/);
       await expect(sql`delete from audit_log where project_id = ${P1}`.execute(db)).rejects.toThrow(/append-only/);
       // verify: every chain intact, then a tampered row (by someone who can drop the trigger) is caught
-      expect((await verifyAllAudit(db)).every(([, r]) => r.ok)).toBe(true);
+      expect((await verifyAllAudit(office.running.store)).every(([, r]) => r.ok)).toBe(true);
       if (target.name === 'sqlite') {
         const { runStoreCommand } = await import('../../src/cli/store-commands.ts');
         const lines: string[] = [];
@@ -182,7 +182,7 @@ for (const target of TARGETS) {
       }
       await sql.raw(target.name === 'postgres' ? 'drop trigger audit_log_no_update on audit_log' : 'drop trigger audit_log_no_update').execute(db);
       await sql`update audit_log set user_id = 'someone-else' where project_id = ${P1} and seq = 2`.execute(db);
-      const broken = await verifyAudit(db, P1);
+      const broken = await verifyAudit(office.running.store, P1);
       expect(broken).toMatchObject({ ok: false, seq: 2, reason: 'hash' });
       if (target.name === 'sqlite') {
         const { runStoreCommand } = await import('../../src/cli/store-commands.ts');

@@ -65,10 +65,29 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
     for (const cb of subscribers.get(n.projectId) ?? []) cb(n);
   };
 
+  // Advisory locks held at once by this process: each holds a pool connection while its work needs others.
+  const lockSlots = new Slots(3);
+  const lockedTransaction = <T>(key: string, fn: (tx: Transaction<Database>) => Promise<T>) =>
+    db.transaction().execute(async (tx) => {
+      await ksql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+      return fn(tx);
+    });
+
   return {
     dialect: 'postgres',
     db,
+    hearsOtherProcesses: true,
     transaction: (fn) => db.transaction().execute(fn),
+    async serialise(key, fn) {
+      await lockSlots.acquire();
+      try {
+        return await lockedTransaction(key, () => fn());
+      } finally {
+        lockSlots.release();
+      }
+    },
+    lockedTransaction,
+    async scrub() {},
     async lockProject(tx: Transaction<Database>, projectId: string) {
       // Row lock on the stream row: concurrent appends to one project queue
       // here; under READ COMMITTED the row returned after the wait is the
@@ -122,4 +141,22 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
       await db.destroy();
     },
   };
+}
+
+/** A counting semaphore (FIFO). */
+class Slots {
+  private readonly waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql as ksql, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
 import type { StoreAdapter, HeadNotice, Unlisten } from '../adapter.js';
 import type { Database } from '../schema.js';
 import { isStorageFull, StorageUnavailableError } from '../failures.js';
@@ -155,7 +155,14 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
   return {
     dialect: 'sqlite',
     db,
+    hearsOtherProcesses: false,
     transaction: (fn) => db.transaction().execute(fn),
+    // BEGIN IMMEDIATE takes the database's write lock: writers are serialised already.
+    serialise: (_key, fn) => fn(),
+    lockedTransaction: (_key, fn) => db.transaction().execute(fn),
+    async scrub() {
+      await ksql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+    },
     async lockProject(tx: Transaction<Database>, projectId: string) {
       // BEGIN IMMEDIATE already holds the database write lock: a plain read is stable.
       return tx.selectFrom('projects').select(['head_seq', 'head_hash']).where('project_id', '=', projectId).executeTakeFirst();
