@@ -108,7 +108,9 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
 
   const answer = async (request: FastifyRequest, reply: FastifyReply, project: string, out: Awaited<ReturnType<Ledger['record']>>) => {
     const [deal] = out.deal ? await scoped(request, project, [out.deal], true) : [null];
-    return reply.code(out.result.repeated ? 200 : 201).send({ ...out.result, deal: deal ?? null });
+    // The engine's decisions name customers in full: only for those who see everything (the deal carries the rest).
+    const decisions = seesAll(guard.standing(request, project)) ? out.result.decisions : [];
+    return reply.code(out.result.repeated ? 200 : 201).send({ ...out.result, decisions, deal: deal ?? null });
   };
 
   const CLOSERS = ['manager', 'frontdesk', 'consultant'] as const;
@@ -123,8 +125,9 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
     const p = await ledger.preview(project, { ...b, closedBy });
     if (!p.ok) return p;
     const s = guard.standing(request, project);
-    // The proposer's own customer in full; the other buyers masked for anyone who does not see all.
-    const deal = seesAll(s) ? p.deal : { ...p.deal, customers: p.deal.customers.map((c, i) => (i === 0 ? c : { phone: maskAny(c.phone), name: null })) };
+    // A consultant's own customer (checked above) in full; every other buyer masked for anyone who does not see all.
+    const own = s.role === 'consultant' && !s.admin;
+    const deal = seesAll(s) ? p.deal : { ...p.deal, customers: p.deal.customers.map((c, i) => (own && i === 0 ? c : { phone: maskAny(c.phone), name: null })) };
     return { ok: true, deal };
   });
 

@@ -62,6 +62,17 @@ const EXPECT: Record<string, UserName[]> = {
   'GET /api/projects/:project/notifications': ALL5,
   'POST /api/projects/:project/notifications/read': ALL5,
   'GET /api/projects/:project/notifications/live': ALL5,
+  'POST /api/projects/:project/deals/preview': ['mgr', 'desk', 'conA'],
+  'POST /api/projects/:project/deals': ['mgr', 'desk', 'conA'],
+  'POST /api/projects/:project/deals/:id/contract': ['mgr', 'desk', 'conA'],
+  'POST /api/projects/:project/deals/:id/cancel': ['mgr', 'desk', 'conA'],
+  'POST /api/projects/:project/deals/:id/confirm': ['mgr'],
+  'POST /api/projects/:project/deals/:id/correct': ['mgr'],
+  'GET /api/projects/:project/ledger': ['mgr', 'ctl', 'conA'],
+  'GET /api/projects/:project/ledger/deals': ['mgr', 'ctl', 'conA'],
+  'GET /api/projects/:project/statement': ['mgr', 'ctl', 'conA'],
+  'GET /api/projects/:project/commission-rates': ['mgr', 'ctl', 'conA'],
+  'POST /api/projects/:project/commission-rates': ['mgr'],
 };
 
 interface Req { path: string; body?: unknown; headers?: Record<string, string> }
@@ -142,6 +153,22 @@ for (const target of TARGETS) {
         return { path: `/api/projects/${p}/customers/${ph}/erase`, body: { reason: '客户要求删除' } };
       },
     };
+
+    // Deals and money (src/server/deals.ts): d1 is A's deal in the fixture; a consultant acts on PA, their own.
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    Object.assign(SAMPLES, {
+      'POST /api/projects/:project/deals/preview': async (p: string) => ({ path: `/api/projects/${p}/deals/preview`, body: { customers: [{ phone: PA }], closedBy: 'A', unit: `m-${++n}`, price: '1000000' } }),
+      'POST /api/projects/:project/deals': async (p: string) => ({ path: `/api/projects/${p}/deals`, body: { customers: [{ phone: PA }], closedBy: 'A', unit: `m-${++n}`, price: '1000000' } }),
+      'POST /api/projects/:project/deals/:id/contract': async (p: string) => ({ path: `/api/projects/${p}/deals/d1/contract`, body: {} }),
+      'POST /api/projects/:project/deals/:id/cancel': async (p: string) => ({ path: `/api/projects/${p}/deals/d1/cancel`, body: { reason: '客户退订' } }),
+      'POST /api/projects/:project/deals/:id/confirm': async (p: string) => ({ path: `/api/projects/${p}/deals/d1/confirm`, body: { by: 'M' } }),
+      'POST /api/projects/:project/deals/:id/correct': async (p: string) => ({ path: `/api/projects/${p}/deals/d1/correct`, body: { set: { price: '990000' }, reason: '合同价更正', by: 'M' } }),
+      'GET /api/projects/:project/ledger': async (p: string) => ({ path: `/api/projects/${p}/ledger` }),
+      'GET /api/projects/:project/ledger/deals': async (p: string) => ({ path: `/api/projects/${p}/ledger/deals` }),
+      'GET /api/projects/:project/statement': async (p: string) => ({ path: `/api/projects/${p}/statement?month=${month}&staff=A` }),
+      'GET /api/projects/:project/commission-rates': async (p: string) => ({ path: `/api/projects/${p}/commission-rates` }),
+      'POST /api/projects/:project/commission-rates': async (p: string) => ({ path: `/api/projects/${p}/commission-rates`, body: { commission: { roles: { consultant: '0.3%' } } } }),
+    });
 
     async function call(who: Who, method: string, req: Req) {
       const ctrl = new AbortController();
