@@ -87,7 +87,7 @@ export function eventNotification(state: OfficeState, note: EventNote, staffId: 
       ...base,
       title: lost ? { zh: '裁决：客户改归他人', en: 'Ruling: your customer goes to another' } : { zh: '裁决：客户归您', en: 'Ruling: the customer is yours' },
       text: { zh: `经理裁决 ${who.zh} 归属 ${to}${reason}`, en: `The manager ruled ${who.en} belongs to ${toEn}${note.reason ? ` (${note.reason})` : ''}` },
-      link: note.owner === staffId ? '/consultant' : null,
+      link: note.owner === staffId ? (state.staff.get(staffId)?.role === 'channel' ? '/channel' : '/consultant') : null,
     };
   }
   return {
