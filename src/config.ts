@@ -17,6 +17,12 @@ export const configSchema = z.object({
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default('info')),
   GUISHU_WARM: z.preprocess(blankToUndefined, z.enum(['all', 'none']).default('all')),
   GUISHU_CHECKPOINT_EVERY: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).default(CHECKPOINT_EVERY)),
+  /** Projects held in memory at most (0: no limit); the one idle longest leaves first and comes back from its checkpoint. */
+  GUISHU_WARM_PROJECTS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(100_000).default(0)),
+  /** Customer lookups (judge and card) a minute per consultant, front desk, channel or controller user (src/server/auth.ts). */
+  GUISHU_JUDGE_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_000_000).optional()),
+  /** The `admin` password set at first start (otherwise one is printed once). */
+  GUISHU_ADMIN_PASSWORD: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   /** Sign-in attempts a minute per client address (0: no limit). */
   GUISHU_LOGIN_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(LOGIN_RATE)),
   /** Requests a minute per client address, any route (0: no limit). */
@@ -45,6 +51,14 @@ export interface Config {
   recordTime: RecordTimeRule;
   /** Events appended between engine checkpoints of a project (GUISHU_CHECKPOINT_EVERY; 0: none, every start replays the whole log). */
   checkpointEvery: number;
+  /** Projects held in memory at most (GUISHU_WARM_PROJECTS; 0: no limit). */
+  warmProjects: number;
+  /** GUISHU_JUDGE_RATE: customer lookups a minute per user; absent: the server's default (60). */
+  judgeRate?: number;
+  /** GUISHU_ADMIN_PASSWORD: the admin password at first start; absent: one is printed once. */
+  adminPassword?: string;
+  /** GUISHU_DEMO=1: anyone may load the demo office and the sign-in page lists its accounts. */
+  demo: boolean;
   /** Sign-in attempts a minute per client address (GUISHU_LOGIN_RATE; 0: no limit). */
   loginRate: number;
   /** Requests a minute per client address (GUISHU_ADDRESS_RATE; 0: no limit). */
@@ -72,5 +86,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   const proxy = c.GUISHU_TRUST_PROXY?.trim();
   const trustProxy = proxy === undefined ? undefined : proxy === 'true' ? true : /^\d+$/.test(proxy) ? Number(proxy) : proxy;
-  return { trustProxy, signingKey: c.GUISHU_SIGNING_KEY, port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE, recordTime: { aheadMs: c.GUISHU_CLOCK_AHEAD_S * 1000, behindMs: c.GUISHU_CLOCK_BEHIND_S * 1000 } };
+  return { warmProjects: c.GUISHU_WARM_PROJECTS, judgeRate: c.GUISHU_JUDGE_RATE, adminPassword: c.GUISHU_ADMIN_PASSWORD, demo: c.GUISHU_DEMO === '1', trustProxy, signingKey: c.GUISHU_SIGNING_KEY, port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE, recordTime: { aheadMs: c.GUISHU_CLOCK_AHEAD_S * 1000, behindMs: c.GUISHU_CLOCK_BEHIND_S * 1000 } };
 }

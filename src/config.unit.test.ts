@@ -15,4 +15,13 @@ describe('configuration', () => {
     expect(loadConfig({ GUISHU_TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }).trustProxy).toBe('127.0.0.1,10.0.0.0/8');
     expect(() => loadConfig({ GUISHU_TRUST_PROXY: 'everyone' })).toThrow(/GUISHU_TRUST_PROXY/);
   });
+
+  it('GUISHU_WARM_PROJECTS bounds the projects held in memory (0, the default: no limit); GUISHU_JUDGE_RATE and GUISHU_ADMIN_PASSWORD are in the schema too', () => {
+    expect(loadConfig({}).warmProjects).toBe(0);
+    expect(loadConfig({ GUISHU_WARM_PROJECTS: '8' }).warmProjects).toBe(8);
+    expect(() => loadConfig({ GUISHU_WARM_PROJECTS: 'few' })).toThrow(/GUISHU_WARM_PROJECTS/);
+    expect(() => loadConfig({ GUISHU_WARM_PROJECTS: '-1' })).toThrow(/GUISHU_WARM_PROJECTS/);
+    expect(loadConfig({ GUISHU_JUDGE_RATE: '120', GUISHU_ADMIN_PASSWORD: 'pw' })).toMatchObject({ judgeRate: 120, adminPassword: 'pw' });
+    expect(() => loadConfig({ GUISHU_JUDGE_RATE: '0' })).toThrow(/GUISHU_JUDGE_RATE/);
+  });
 });

@@ -32,7 +32,7 @@ export async function startCommand(args: string[]): Promise<number> {
     return 1;
   }
   logger.info({ database: store.dialect, migrationsApplied: store.migrationsApplied }, 'store open');
-  const server = await buildServer({ store, logger, auth: { loginRate: config.loginRate, addressRate: config.addressRate }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, trustProxy: config.trustProxy, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery }) });
+  const server = await buildServer({ store, logger, auth: { loginRate: config.loginRate, addressRate: config.addressRate, judgeRate: config.judgeRate, adminPassword: config.adminPassword }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, trustProxy: config.trustProxy, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery, warmProjects: config.warmProjects }) });
   server.app.on('checkpoint-failed', ({ projectId, error }: { projectId: string; error: unknown }) => logger.warn({ err: error, project: projectId }, 'checkpoint not saved'));
   try {
     const address = await server.fastify.listen({ port: config.port, host: config.host });
@@ -45,12 +45,14 @@ export async function startCommand(args: string[]): Promise<number> {
   }
   // Warm up right after listening, in the background: the clause texts every reason cites and each
   // project's cache (its log replayed), so the front desk's first question of the day does not wait
-  // for them. GUISHU_WARM=none leaves each project to load on its first request.
+  // for them. GUISHU_WARM=none leaves each project to load on its first request. With a warm-project
+  // limit (GUISHU_WARM_PROJECTS), only that many are loaded: the rest load on first use.
   if (config.warm) {
     void (async () => {
       const t0 = performance.now();
       loadClauses();
-      const projects = await store.listProjects();
+      const listed = await store.listProjects();
+      const projects = config.warmProjects > 0 ? listed.slice(0, config.warmProjects) : listed;
       for (const p of projects) await server.app.warm(p.projectId).catch((err: unknown) => logger.warn({ err, project: p.projectId }, 'warm-up failed'));
       logger.info({ projects: projects.length, ms: Math.round(performance.now() - t0) }, 'projects warm');
     })().catch((err: unknown) => logger.warn({ err }, 'warm-up failed'));
