@@ -1,7 +1,7 @@
 // Queries: what the front desk, the card, the boards and the lists ask. They
 // record nothing and read the engine's state in the project's cache; the card
 // and the event pages read the events they show back from the store.
-import { judgeArrival, ownerOf, reportView, policyAt } from '../domain/engine/index.ts';
+import { judgeArrival, judgeCompanions, ownerOf, reportView, policyAt } from '../domain/engine/index.ts';
 import { isPhoneText, maskMatches, normalizePhone, parseMask } from '../domain/phone.ts';
 import { localDay, formatLocalTime } from '../domain/time.ts';
 import { clauseText } from './clauses.ts';
@@ -17,6 +17,9 @@ export interface JudgeInput {
   at?: number;
   purpose?: 'tour' | 'deposit' | 'sign';
   recognizedBy?: string;
+  /** The name typed for the customer, and for each companion (by index of `party`): a masked report must agree with it. */
+  name?: string;
+  partyNames?: (string | undefined)[];
 }
 
 export class Queries {
@@ -31,7 +34,17 @@ export class Queries {
       const ref = says.referredBy as { phone?: string } | undefined;
       if (ref && typeof ref.phone === 'string') says.referredBy = { ...ref, phone: requirePhone(ref.phone, 'says.referredBy.phone') };
       const state = c.timeline.state;
-      const r = judgeArrival(state, { phone, party, says, at, purpose: input.purpose, recognizedBy: input.recognizedBy }, policyAt(state, at));
+      const names = new Map<string, string>();
+      if (input.name?.trim()) names.set(phone, input.name.trim());
+      party.forEach((p, i) => { const n = input.partyNames?.[i]?.trim(); if (n) names.set(p, n); });
+      const arrival = { phone, party, says, at, purpose: input.purpose, recognizedBy: input.recognizedBy, names };
+      const policy = policyAt(state, at);
+      const r = judgeArrival(state, arrival, policy);
+      // Each companion judged on their own, as the registration will: the front desk sees it before registering.
+      const companions = judgeCompanions(state, arrival, policy, r).map((m) => {
+        const text = clauseText(m.basis.clause);
+        return { phone: m.phone, outcome: m.outcome, owner: m.owner ?? 'none', changes: m.changes, previousOwner: m.previousOwner, claim: m.claim, reportId: m.reportId ?? null, basis: { clause: m.basis.clause, events: [...m.basis.events], text } };
+      });
       const ownerText = clauseText(r.ownerBasis.clause);
       const receiverText = clauseText(r.receiverBasis.clause);
       return {
@@ -43,6 +56,7 @@ export class Queries {
         claim: r.claim.kind,
         helperFor: r.helperFor ?? null,
         reason: judgeReason(r.receiver, r.owner, r.countsAsTurn, r.ownerBasis.clause, ownerText),
+        party: companions,
         at: toIso(at),
       };
     });

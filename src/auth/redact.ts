@@ -41,6 +41,7 @@ export function channelJudge<T extends Obj>(answer: T): T {
     basis: basis ? { ...basis, events: [] } : basis,
     receiverBasis: receiverBasis ? { ...receiverBasis, events: [] } : receiverBasis,
     reason: hidden,
+    party: [],
     hidden: true,
   };
 }

@@ -1,6 +1,12 @@
 // Phones. A customer's identity is their normalised 11-digit mainland mobile
 // number; people write it with spaces, dashes, +86 or 0086, and channel agents
 // report it masked (138***88888: first 3 and last 5, one * per hidden digit).
+//
+// One grammar for the server and the web app (web/src/lib/phone-field.ts
+// imports this file: it stays free of Node imports): `isPhoneText` says what
+// may be written, `readPhone` reads a full number, `parseMask` a masked one,
+// `checkPhoneText` gives a form's verdict with the reason in words. The
+// library is asked only for texts outside the grammar (logs written before it).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 const CANONICAL = /^1\d{10}$/;
@@ -17,8 +23,20 @@ const MASK = /^(\d+)(\*+)(\d+)$/;
  * numbers. A property test holds this against the library itself.
  */
 export const SEGMENT_DIGITS = 5;
-/** Per five-digit prefix (10000–19999 → index): 0 not asked yet, 1 a mobile segment, 2 not one. */
+/**
+ * The five-digit prefixes (10000–19999) that are mainland mobile segments, as
+ * libphonenumber-js (max metadata) judges them: a unit test compares every
+ * prefix with the library, so an update of its metadata that moves a segment
+ * fails there with the new list. A table, not the library, so that the web app
+ * reads a phone exactly as the server does without shipping the library.
+ */
+export const MOBILE_SEGMENTS = '13000-13999 14500-14599 14700-14799 15000-15399 15500-15999 16100-16109 16200-16299 16500-16799 17000-17405 17500-17899 18000-19399 19500-19999';
+/** Per five-digit prefix (10000–19999 → index): 1 a mobile segment, 0 not one. */
 const segmentValidity = new Uint8Array(10_000);
+for (const range of MOBILE_SEGMENTS.split(' ')) {
+  const [from, to = from] = range.split('-').map(Number) as [number, number?];
+  for (let p = from; p <= to!; p++) segmentValidity[p - 10_000] = 1;
+}
 
 function libraryMobile(text: string): string | undefined {
   const parsed = parsePhoneNumberFromString(text, 'CN');
@@ -38,28 +56,49 @@ function libraryMobile(text: string): string | undefined {
  * a rejection the engine records. normalizePhone stays as tolerant as it was,
  * so that logs written before this grammar replay as they were decided.
  */
-const PHONE_TEXT = /^[(（]?(?:[+＋]86|0086)?[)）]?[0-9０-９* \u3000()（）\-－]*$/;
-const PHONE_DIGIT = /[0-9０-９]/;
+/** The grammar, over the text with full-width characters made ASCII (halfWidth). */
+const PHONE_TEXT = /^\(?(?:\+86|0086)?\)?[0-9* ()-]*$/;
+const PHONE_DIGIT = /[0-9]/;
 export const PHONE_TEXT_RULE = 'not a phone: digits, spaces, dashes and parentheses after an optional +86 or 0086 (a report may hide digits as *)';
 
 export function isPhoneText(text: string): boolean {
-  return CANONICAL.test(text) || (PHONE_TEXT.test(text) && PHONE_DIGIT.test(text));
+  if (CANONICAL.test(text)) return true;
+  const h = halfWidth(text);
+  return PHONE_TEXT.test(h) && PHONE_DIGIT.test(h);
+}
+
+const FULL_WIDTH = /[０-９＋－＊（）\u3000]/g;
+/** Full-width (全角) digits, ＋ － ＊ （ ） and the ideographic space as their ASCII twins. */
+export function halfWidth(text: string): string {
+  return text.replace(FULL_WIDTH, (ch) => (ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)));
+}
+
+const TEXT_SEPARATORS = /[\s()-]/g;
+/** What a phone text writes once separators, full width and +86/0086 are gone: digits, and `*` for hidden ones. */
+export function phoneDigits(text: string): string {
+  return halfWidth(text).replace(TEXT_SEPARATORS, '').replace(COUNTRY, '');
+}
+
+function segmentValid(phone: string): boolean {
+  return segmentValidity[Number(phone.slice(0, SEGMENT_DIGITS)) - 10_000] === 1;
+}
+
+/** The grammar's reading of a full number: the 11-digit mobile, or undefined (not phone text, not 11 digits, no such segment). */
+export function readPhone(text: string): string | undefined {
+  if (CANONICAL.test(text)) return segmentValid(text) ? text : undefined;
+  if (!isPhoneText(text)) return undefined;
+  const d = phoneDigits(text);
+  return CANONICAL.test(d) && segmentValid(d) ? d : undefined;
 }
 
 /** The 11-digit mobile number, or undefined when the text is not a valid mainland mobile. */
 export function normalizePhone(text: string): string | undefined {
-  // Spaces, dashes and a +86/0086 prefix are how people write a mobile; strip them and let the segment check decide.
-  const compact = CANONICAL.test(text) ? text : PLAIN.test(text) ? text.replace(SEPARATORS, '').replace(COUNTRY, '') : text;
-  if (CANONICAL.test(compact)) {
-    text = compact;
-    const segment = Number(text.slice(1, SEGMENT_DIGITS));
-    let known = segmentValidity[segment]!;
-    if (known === 0) {
-      known = libraryMobile(text) === text ? 1 : 2;
-      segmentValidity[segment] = known;
-    }
-    return known === 1 ? text : undefined;
-  }
+  if (CANONICAL.test(text)) return segmentValid(text) ? text : undefined;
+  // Written in the grammar: the grammar decides, as in the web app.
+  if (isPhoneText(text)) return readPhone(text);
+  // Outside it (logs written before the grammar): as tolerant as before.
+  const compact = PLAIN.test(text) ? text.replace(SEPARATORS, '').replace(COUNTRY, '') : text;
+  if (CANONICAL.test(compact)) return segmentValid(compact) ? compact : undefined;
   return libraryMobile(text);
 }
 
@@ -77,9 +116,10 @@ export interface PhoneMask {
   readonly suffix: string;
 }
 
-/** Reads a masked report phone (`138***88888`, `138****8888`); undefined if it is not one. */
+/** Reads a masked report phone (`138***88888`, `138****8888`, full-width too); undefined if it is not one. */
 export function parseMask(text: string): PhoneMask | undefined {
-  const compact = text.replace(/[\s-]/g, '').replace(/^(\+86|0086)/, '');
+  if (!text.includes('*') && !text.includes('＊')) return undefined;
+  const compact = phoneDigits(text);
   const m = MASK.exec(compact);
   if (!m) return undefined;
   const [, prefix = '', stars = '', suffix = ''] = m;
@@ -138,4 +178,63 @@ function digitsValue(text: string, from: number, end: number): number {
     n = n * 10 + (d >= 0 && d <= 9 ? d : 0);
   }
   return n;
+}
+
+/** The shape a policy asks a masked report phone to have (`channel_report_rules.masked_phone`): visible leading and trailing digits. */
+export interface MaskShape {
+  readonly first: number;
+  readonly last: number;
+}
+
+export function maskFits(mask: PhoneMask, shape: MaskShape): boolean {
+  return mask.prefix.length === shape.first && mask.suffix.length === shape.last;
+}
+
+const CN_NUMERAL = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+/** An example of the shape: 138***88888 for first 3, last 5. */
+export function maskExample(shape: MaskShape): string {
+  const digits = '13812388888';
+  return `${digits.slice(0, shape.first)}${'*'.repeat(11 - shape.first - shape.last)}${digits.slice(11 - shape.last)}`;
+}
+/** The shape in words, as the rulebook says it: 前三后五（如 138***88888）. */
+export function maskShapeWords(shape: MaskShape): { zh: string; en: string } {
+  const ex = maskExample(shape);
+  return {
+    zh: `前${CN_NUMERAL[shape.first] ?? shape.first}后${CN_NUMERAL[shape.last] ?? shape.last}（如 ${ex}）`,
+    en: `first ${shape.first} and last ${shape.last} digits (e.g. ${ex})`,
+  };
+}
+
+/** Why a phone text is refused. */
+export type PhoneRefusal = 'not-phone-text' | 'not-mobile' | 'mask-not-allowed' | 'not-a-mask' | 'mask-shape';
+export type PhoneVerdict =
+  | { readonly ok: true; readonly phone: string; readonly mask?: undefined }
+  | { readonly ok: true; readonly mask: PhoneMask; readonly phone?: undefined }
+  | { readonly ok: false; readonly reason: PhoneRefusal; readonly zh: string; readonly en: string };
+
+/**
+ * A form field's verdict on a phone, with the reason in words — the same the
+ * server comes to: text outside the grammar is a 400 (events.ts), a number
+ * that is not a mainland mobile or a mask of the wrong shape is refused by the
+ * engine (`invalid-phone`). `masks`: a masked number may be written (a
+ * channel report); `shape`: the shape the policy asks for (null: any).
+ */
+export function checkPhoneText(text: string, opts: { masks?: boolean; shape?: MaskShape | null } = {}): PhoneVerdict {
+  const refuse = (reason: PhoneRefusal, zh: string, en: string): PhoneVerdict => ({ ok: false, reason, zh, en });
+  if (!isPhoneText(text)) {
+    return refuse('not-phone-text', '手机号只能由数字、空格、短横线组成，可带 +86（全角数字也可以）', 'a phone is digits, spaces and dashes, optionally after +86 (full-width digits too)');
+  }
+  if (text.includes('*') || text.includes('＊')) {
+    if (!opts.masks) return refuse('mask-not-allowed', '这里须填写完整的11位手机号', 'the full 11-digit number is needed here');
+    const mask = parseMask(text);
+    if (!mask) return refuse('not-a-mask', '隐号须为11位：1开头，显示的数字加 * 共11位', 'a masked phone has 11 positions, starting with 1: shown digits and * together');
+    if (opts.shape && !maskFits(mask, opts.shape)) {
+      const w = maskShapeWords(opts.shape);
+      return refuse('mask-shape', `隐号须为${w.zh}`, `a masked phone must show the ${w.en}`);
+    }
+    return { ok: true, mask };
+  }
+  const phone = readPhone(text);
+  if (!phone) return refuse('not-mobile', '不是有效的大陆手机号：须为11位，1开头的手机号段', 'not a valid mainland mobile: 11 digits in a mobile segment');
+  return { ok: true, phone };
 }

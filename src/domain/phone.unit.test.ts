@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
-import { SEGMENT_DIGITS, formatMask, maskMatches, maskPhone, matchMask, normalizePhone, parseMask } from './phone.ts';
+import { MOBILE_SEGMENTS, SEGMENT_DIGITS, formatMask, maskMatches, maskPhone, matchMask, normalizePhone, parseMask, readPhone } from './phone.ts';
 
 describe('normalizePhone', () => {
   it.each([
@@ -98,5 +98,29 @@ describe('the segment memo', () => {
         expect(normalizePhone(n), n).toBe(libraryMobile(n));
       }
     }
+  });
+});
+
+describe('the segment table', () => {
+  it('lists exactly the five-digit prefixes the library takes for mainland mobiles (if this fails after a libphonenumber-js update, put the printed list in MOBILE_SEGMENTS)', () => {
+    const ranges: string[] = [];
+    let start: number | null = null;
+    for (let p = 10_000; p <= 20_000; p++) {
+      const valid = p < 20_000 && ['000000', '123456', '999999'].every((tail) => libraryMobile(`${p}${tail}`) !== undefined);
+      if (valid && start === null) start = p;
+      if (!valid && start !== null) {
+        ranges.push(start === p - 1 ? `${start}` : `${start}-${p - 1}`);
+        start = null;
+      }
+    }
+    expect(ranges.join(' ')).toBe(MOBILE_SEGMENTS);
+  });
+
+  it('reads full-width digits, ＋８６ and parentheses as the grammar says; a mask is not a full number', () => {
+    expect(readPhone('＋８６ １３８－００１３－８０００')).toBe('13800138000');
+    expect(readPhone('(+86) 138 0013 8000')).toBe('13800138000');
+    expect(readPhone('138***88888')).toBeUndefined();
+    expect(normalizePhone('138***88888')).toBeUndefined();
+    expect(parseMask('１３８＊＊＊８８８８８')).toEqual({ prefix: '138', hidden: 3, suffix: '88888' });
   });
 });

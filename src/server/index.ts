@@ -272,9 +272,11 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     guard.lookup(request, project);
     const when = await at(project, b.at);
     await guard.past(request, project, when);
-    const answer = await app.judge(project, { phone: b.customer.phone, party: b.party?.map((p) => p.phone), says: b.says, at: when, purpose: b.purpose, recognizedBy: b.recognizedBy });
+    const answer = await app.judge(project, { phone: b.customer.phone, name: b.customer.name, party: b.party?.map((p) => p.phone), partyNames: b.party?.map((p) => p.name), says: b.says, at: when, purpose: b.purpose, recognizedBy: b.recognizedBy });
     const s = guard.standing(request, project);
     if (!s.admin && s.role === 'channel' && !(s.staffId && (answer.owner === s.staffId || (await app.reportedBy(project, s.staffId, b.customer.phone)).length))) return channelJudge(answer);
+    // A channel agent never learns whose the companions are.
+    if (!s.admin && s.role === 'channel') return { ...answer, party: [] };
     return answer;
   });
   r.get('/api/projects/:project/customers/:phone', { config: { roles: ALL }, schema: { tags: ['queries'], summary: 'Customer card: owner, status, protection left, basis in words, timeline. In full (audited) for managers, controllers and the owning consultant; masked phone, no name and no history for other consultants; the front desk sees today’s history; a channel agent only customers they reported', params: z.object({ project: projectParams.shape.project, phone: z.string().min(1).max(64) }), querystring: atQuery } }, async (request) => {

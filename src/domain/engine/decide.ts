@@ -2,7 +2,7 @@
 // at its time — the changes to apply, each with its basis — or a rejection
 // naming the field. Pure: the state is only read.
 import type { CustomerRef, EventOf, OfficeEvent, Says } from '../events.ts';
-import { normalizePhone, parseMask } from '../phone.ts';
+import { maskFits, maskShapeWords, normalizePhone, parseMask } from '../phone.ts';
 import type { Policy } from '../policy/schema.ts';
 import { PolicyError } from '../policy/resolve.ts';
 import { reject } from '../rejection.ts';
@@ -424,8 +424,10 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
   const c = policy.clauses;
   const mask = parseMask(event.customer.phone);
   const phone = mask ? undefined : phoneOf(event.customer, 'customer');
-  if (mask && rules.value.masked_phone && (mask.prefix.length !== rules.value.masked_phone.first || mask.suffix.length !== rules.value.masked_phone.last)) {
-    reject('invalid-phone', 'customer.phone', `隐号格式应为前${rules.value.masked_phone.first}后${rules.value.masked_phone.last}位`, `a masked phone must show the first ${rules.value.masked_phone.first} and last ${rules.value.masked_phone.last} digits`);
+  if (mask && rules.value.masked_phone && !maskFits(mask, rules.value.masked_phone)) {
+    // The words the channel form shows for the same refusal (checkPhoneText).
+    const w = maskShapeWords(rules.value.masked_phone);
+    reject('invalid-phone', 'customer.phone', `隐号须为${w.zh}`, `a masked phone must show the ${w.en}`);
   }
   const name = event.customer.name ?? (phone ? state.customers.get(phone)?.name : undefined);
   if (event.checkedBy) requireStaff(state, event.checkedBy, 'checkedBy', event.at);

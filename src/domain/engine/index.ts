@@ -2,7 +2,7 @@ export * from './state.ts';
 export * from './changes.ts';
 export { decide, businessDay, type DecideContext } from './decide.ts';
 export { evolve } from './evolve.ts';
-export { judgeArrival, receive, claimOn, type Arrival, type Reception, type Claim } from './judge.ts';
+export { judgeArrival, judgeCompanions, receive, claimOn, type Arrival, type CompanionOutcome, type Reception, type Claim } from './judge.ts';
 export { ownerView, holdingOwner, type OwnerView, type OwnerStatus } from './ownership.ts';
 export { nextUp, availabilityOf, type NextUp } from './rotation.ts';
 export { dealSplit, type DealSplit } from './deals.ts';

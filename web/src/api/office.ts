@@ -10,7 +10,10 @@ export interface Basis { clause: string; events: string[]; text: { zh: string; e
 export interface Judgement {
   receiver: string; owner: string; countsAsTurn: boolean; basis: Basis; receiverBasis: Basis; claim: string; helperFor: string | null;
   reason: { zh: string; en: string }; at: string;
+  /** Each companion judged on their own (`own`: stays theirs, `report`: their report's agent, `claim`: a claim of their own, `follows`: the party's owner). */
+  party?: CompanionJudgement[];
 }
+export interface CompanionJudgement { phone: string; outcome: 'own' | 'report' | 'claim' | 'follows' | 'none'; owner: string; changes: boolean; previousOwner: string | null; claim: string; reportId: string | null; basis: Basis }
 export interface Rotation { next: string; order: string[]; presence: Record<string, string>; makeUps: Record<string, number>;
   /** Every turn since the project began (the fairness ledger). */
   turns: Record<string, number>;

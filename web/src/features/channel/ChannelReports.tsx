@@ -7,12 +7,11 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { recordEvent, useRecord, useReportDetails } from '../../api/office.ts';
+import { recordEvent, usePolicies, useRecord, useReportDetails } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { daysBetween, localTime, maskPhone, REPORT_STATUS, w } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
-
-const PHONE_OR_MASK = /^1\d{2}(\d{8}|\*{1,8}\d{1,8})$/;
+import { checkPhoneText, formatMask, maskExample, maskShapeWords, reportRules } from '../../lib/phone-field.ts';
 
 export default function ChannelReports() {
   const { project, me } = useOffice();
@@ -21,15 +20,23 @@ export default function ChannelReports() {
   // Channel agents are not on the office's live stream: their list refreshes every few seconds.
   const reports = useReportDetails(project, true);
   const file = useRecord(project, (b: unknown) => recordEvent(project, b));
-  const [form] = Form.useForm<{ name: string; phone: string; expectedAt: Dayjs }>();
+  const [form] = Form.useForm<{ name?: string; phone: string; expectedAt?: Dayjs }>();
   const [refused, setRefused] = useState<string | null>(null);
   const mine = (reports.data ?? []).filter((r) => r.agent === me).reverse().slice(0, 50);
   const now = new Date().toISOString();
+  // The policy in force says the mask's shape (前三后五…) and whether name and expected time are required.
+  const policies = usePolicies(project);
+  const rules = reportRules(policies.data);
+  const shapeWords = rules.shape ? maskShapeWords(rules.shape) : null;
 
-  const submit = async (v: { name: string; phone: string; expectedAt: Dayjs }) => {
+  const submit = async (v: { name?: string; phone: string; expectedAt?: Dayjs }) => {
     setRefused(null);
     try {
-      const r = await file.mutateAsync({ type: 'report', customer: { phone: v.phone.replace(/\s/g, ''), name: v.name.trim() }, staff: me, expectedAt: v.expectedAt.valueOf() });
+      // The grammar's reading: a full number as 11 digits, a mask as 138***88888 (the server reads either the same way).
+      const verdict = checkPhoneText(v.phone, { masks: true, shape: rules.shape });
+      const phone = verdict.ok ? (verdict.phone ?? formatMask(verdict.mask!)) : v.phone.trim();
+      const name = v.name?.trim();
+      const r = await file.mutateAsync({ type: 'report', customer: { phone, ...(name ? { name } : {}) }, staff: me, ...(v.expectedAt ? { expectedAt: v.expectedAt.valueOf() } : {}) });
       if (r.status === 'rejected') {
         setRefused(rejectionText(r.rejection, lang));
       } else {
@@ -45,13 +52,20 @@ export default function ChannelReports() {
     <div style={{ maxWidth: 480, margin: '0 auto' }}>
       <Card size="small" title={t('客户报备', 'Report a customer')}>
         <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} requiredMark={false} initialValues={{ expectedAt: dayjs().add(1, 'hour').startOf('hour') }}>
-          <Form.Item name="name" label={t('客户姓名或姓', 'Customer name or surname')} rules={[{ required: true, message: t('请填写客户姓名或姓', 'Enter the name or surname') }]}>
+          <Form.Item name="name" label={t('客户姓名或姓', 'Customer name or surname')} rules={[{ required: rules.nameAndTime, whitespace: true, message: t('请填写客户姓名或姓（本案场制度要求）', "Enter the name or surname (this office's policy requires it)") }]}>
             <Input placeholder={t('如：王 / 王先生', 'e.g. Wang')} maxLength={40} data-testid="report-name" />
           </Form.Item>
-          <Form.Item name="phone" label={t('手机号（前三后五）', 'Phone (first 3, last 5)')} rules={[{ required: true, message: t('请填写手机号', 'Enter the phone') }, { pattern: PHONE_OR_MASK, message: t('格式如 138***88888 或完整11位手机号', 'Like 138***88888, or the full 11 digits') }]}>
-            <Input inputMode="tel" placeholder="138***88888" maxLength={16} data-testid="report-phone" />
+          <Form.Item name="phone" label={shapeWords ? t(`手机号（完整11位，或隐号${shapeWords.zh}）`, `Phone (all 11 digits, or masked: ${shapeWords.en})`) : t('手机号（完整11位或隐号，如 138****8888）', 'Phone (all 11 digits, or masked, e.g. 138****8888)')}
+            data-testid="report-phone-item"
+            rules={[{ required: true, message: t('请填写手机号', 'Enter the phone') }, {
+              validator: (_, value: string | undefined) => {
+                const v = value ? checkPhoneText(value, { masks: true, shape: rules.shape }) : null;
+                return !v || v.ok ? Promise.resolve() : Promise.reject(new Error(lang === 'zh' ? v.zh : v.en));
+              },
+            }]}>
+            <Input inputMode="tel" placeholder={rules.shape ? maskExample(rules.shape) : '138****8888'} maxLength={24} data-testid="report-phone" />
           </Form.Item>
-          <Form.Item name="expectedAt" label={t('预计到访时间', 'Expected arrival')} rules={[{ required: true, message: t('请选择预计到访时间', 'Choose the expected arrival') }]}>
+          <Form.Item name="expectedAt" label={t('预计到访时间', 'Expected arrival')} rules={[{ required: rules.nameAndTime, message: t('请选择预计到访时间（本案场制度要求）', "Choose the expected arrival (this office's policy requires it)") }]}>
             <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} inputReadOnly data-testid="report-expected" />
           </Form.Item>
           {refused && <Alert type="error" showIcon message={refused} style={{ marginBottom: 12 }} data-testid="report-refused" />}

@@ -13,12 +13,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
 import {
-  judge, recordEvent, useAllEvents, useCustomers, useEvent, usePolicies, useReportDetails, useReports, useRotation, useStaff, type Judgement, type PolicyVersion,
+  judge, recordEvent, useAllEvents, useCustomers, useEvent, usePolicies, useReportDetails, useReports, useRotation, useStaff, type CompanionJudgement, type Judgement, type PolicyVersion,
 } from '../../api/office.ts';
 import { PRESETS } from '../../../../src/domain/policy/index.ts';
 import { useLive } from '../../api/live.ts';
 import { useI18n } from '../../lib/i18n.tsx';
-import { digits, EVENT_TYPE, isMobile, localTime, maskPhone, staffName, todayLocal, localDate, w } from '../../lib/format.ts';
+import { EVENT_TYPE, localTime, maskPhone, staffName, todayLocal, localDate, w } from '../../lib/format.ts';
+import { phoneFieldError, readPhone } from '../../lib/phone-field.ts';
 import { useOffice } from '../../layout/office.tsx';
 import { RotationBoard } from './RotationBoard.tsx';
 
@@ -76,11 +77,13 @@ export default function FrontDesk() {
     if (says.firstVisit !== 'unsaid') s.firstVisit = says.firstVisit === 'yes';
     if (says.consultant) s.consultant = says.consultant;
     if (says.invitedBy) s.invitedBy = says.invitedBy;
-    if (says.referredBy && isMobile(says.referredBy)) s.referredBy = { phone: digits(says.referredBy) };
+    const referrer = says.referredBy ? readPhone(says.referredBy) : undefined;
+    if (referrer) s.referredBy = { phone: referrer };
     if (says.flyer) s.flyer = true;
-    const companions = party.filter((c) => isMobile(c.phone)).map((c) => ({ phone: digits(c.phone), ...(c.name ? { name: c.name } : {}) }));
+    // One phone grammar with the server (src/domain/phone.ts): +86, spaces, dashes, full-width digits.
+    const companions = party.flatMap((c) => { const p = readPhone(c.phone); return p ? [{ phone: p, ...(c.name.trim() ? { name: c.name.trim() } : {}) }] : []; });
     return {
-      customer: { phone: digits(phone), ...(name.trim() ? { name: name.trim() } : {}) },
+      customer: { phone: readPhone(phone) ?? '', ...(name.trim() ? { name: name.trim() } : {}) },
       ...(companions.length ? { party: companions } : {}),
       ...(Object.keys(s).length ? { says: s } : {}),
     };
@@ -90,9 +93,10 @@ export default function FrontDesk() {
   // The answer appears as the phone is typed: a judge call records nothing.
   useEffect(() => {
     const b = JSON.parse(judgeKey) as typeof body;
-    if (!isMobile(b.customer.phone)) {
+    if (!b.customer.phone) {
       setAnswer(null);
-      setJudgeError(digits(phone).length >= 11 ? t('手机号不对：请输入11位大陆手机号。', 'Not a valid mobile number (11 digits).') : null);
+      const v = phoneFieldError(phone);
+      setJudgeError(v && !v.ok ? (lang === 'zh' ? v.zh : v.en) : null);
       return undefined;
     }
     let stale = false;
@@ -115,6 +119,13 @@ export default function FrontDesk() {
 
   const register = async (receivedBy?: string, reason?: string) => {
     if (!answer) return;
+    // A companion whose phone is not one would be left out of the party: say so instead.
+    const badCompanion = party.find((c) => c.phone.trim() && !readPhone(c.phone));
+    if (badCompanion) {
+      const v = phoneFieldError(badCompanion.phone, {}) ?? { ok: false as const, zh: '同行人手机号不完整', en: "a companion's phone is incomplete" };
+      message.error(t('同行人手机号：', "Companion's phone: ") + (v.ok ? '' : lang === 'zh' ? v.zh : v.en));
+      return;
+    }
     // A customer the office already holds may have a name on record (the engine checks); anyone else needs one here.
     if (nameRequired && !name.trim() && answer.claim !== 'owner') {
       setOverride({ open: false });
@@ -136,7 +147,7 @@ export default function FrontDesk() {
         const c = await recordEvent(project, { type: 'correction', of: r.id, set: { receivedBy }, reason, by: me ?? 'frontdesk' });
         if (c.status === 'rejected') message.warning(t('改派原因未能记录：', 'The override reason was not recorded: ') + rejectionText(c.rejection, lang));
       }
-      setDone(t(`已登记：${name || maskPhone(digits(phone))}${party.length ? ` 等 ${party.length + 1} 人` : ''}，由 ${staffName(staff.data, receiver, lang)} 接待`, `Registered: ${name || maskPhone(digits(phone))}${party.length ? ` and ${party.length} more` : ''}, received by ${staffName(staff.data, receiver, lang)}`));
+      setDone(t(`已登记：${name || maskPhone(readPhone(phone) ?? phone)}${party.length ? ` 等 ${party.length + 1} 人` : ''}，由 ${staffName(staff.data, receiver, lang)} 接待`, `Registered: ${name || maskPhone(readPhone(phone) ?? phone)}${party.length ? ` and ${party.length} more` : ''}, received by ${staffName(staff.data, receiver, lang)}`));
       reset();
       await qc.invalidateQueries({ queryKey: [project] });
     } catch (e) {
@@ -154,7 +165,7 @@ export default function FrontDesk() {
             <Row gutter={12}>
               <Col xs={24} md={14}>
                 <Form.Item label={t('手机号', 'Phone')} validateStatus={judgeError ? 'error' : undefined} help={judgeError ?? undefined}>
-                  <Input size="large" inputMode="tel" placeholder="138 0013 8000" value={phone} onChange={(e) => { setPhone(e.target.value); setDone(null); }} maxLength={16} data-testid="phone" allowClear autoFocus />
+                  <Input size="large" inputMode="tel" placeholder="138 0013 8000" value={phone} onChange={(e) => { setPhone(e.target.value); setDone(null); }} maxLength={24} data-testid="phone" allowClear autoFocus />
                 </Form.Item>
               </Col>
               <Col xs={24} md={10}>
@@ -167,7 +178,7 @@ export default function FrontDesk() {
               <Space direction="vertical" style={{ width: '100%' }}>
                 {party.map((c, i) => (
                   <Space key={i} wrap>
-                    <Input placeholder={t('同行人手机号', "companion's phone")} value={c.phone} status={c.phone && !isMobile(c.phone) ? 'error' : undefined} onChange={(e) => setParty(party.map((x, j) => (j === i ? { ...x, phone: e.target.value } : x)))} style={{ width: 180 }} data-testid={`party-phone-${i}`} />
+                    <Input placeholder={t('同行人手机号', "companion's phone")} value={c.phone} status={c.phone && phoneFieldError(c.phone) ? 'error' : undefined} title={(() => { const v = phoneFieldError(c.phone); return v && !v.ok ? (lang === 'zh' ? v.zh : v.en) : undefined; })()} onChange={(e) => setParty(party.map((x, j) => (j === i ? { ...x, phone: e.target.value } : x)))} style={{ width: 180 }} data-testid={`party-phone-${i}`} />
                     <Input placeholder={t('姓名', 'name')} value={c.name} onChange={(e) => setParty(party.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} style={{ width: 120 }} />
                     <Button onClick={() => setParty(party.filter((_, j) => j !== i))}>{t('移除', 'Remove')}</Button>
                   </Space>
@@ -185,13 +196,14 @@ export default function FrontDesk() {
                 <Space wrap>
                   <Select allowClear showSearch optionFilterProp="label" style={{ width: 200 }} placeholder={t('指定顾问', 'Named consultant')} value={says.consultant} onChange={(v) => setSays({ ...says, consultant: v })} options={staffOptions} data-testid="named-consultant" />
                   <Select allowClear showSearch optionFilterProp="label" style={{ width: 200 }} placeholder={t('邀约人', 'Invited by')} value={says.invitedBy} onChange={(v) => setSays({ ...says, invitedBy: v })} options={staffOptions.slice(1)} />
-                  <Input style={{ width: 200 }} placeholder={t('老客户介绍：手机号', 'Referred by: phone')} value={says.referredBy} onChange={(e) => setSays({ ...says, referredBy: e.target.value })} status={says.referredBy && !isMobile(says.referredBy) ? 'warning' : undefined} />
+                  <Input style={{ width: 200 }} placeholder={t('老客户介绍：手机号', 'Referred by: phone')} value={says.referredBy} onChange={(e) => setSays({ ...says, referredBy: e.target.value })} status={says.referredBy && phoneFieldError(says.referredBy) ? 'warning' : undefined} />
                   <Checkbox checked={says.flyer} onChange={(e) => setSays({ ...says, flyer: e.target.checked })}>{t('看到宣传单', 'saw a flyer')}</Checkbox>
                 </Space>
               </Space>
             </Form.Item>
           </Form>
           <Answer answer={answer} judging={judging} />
+          {answer && <PartyAnswers answer={answer} party={party} />}
           {done && <Alert type="success" showIcon icon={<CheckCircleFilled />} message={done} style={{ marginTop: 12 }} data-testid="registered" />}
           <Space style={{ marginTop: 16, width: '100%', justifyContent: 'flex-end' }}>
             <Button size="large" disabled={!answer} onClick={() => setOverride({ open: true })} data-testid="override">{t('改由他人接待…', 'Someone else receives…')}</Button>
@@ -246,6 +258,44 @@ function Answer({ answer, judging }: { answer: Judgement | null; judging: boolea
         {ev && <Typography.Text type="secondary">{t('证据：', 'Evidence: ')}{ev.local} {w(EVENT_TYPE[ev.type], lang, ev.type)}{t('登记', ' registered')}</Typography.Text>}
         {answer.helperFor && <Tag color="orange">{t(`协助 ${staffName(staff.data, answer.helperFor, lang)} 接待`, `helping ${staffName(staff.data, answer.helperFor, lang)}`)}</Tag>}
       </Space>
+    </Card>
+  );
+}
+
+/** What each companion comes out as, judged on their own, before the party is registered. */
+function PartyAnswers({ answer, party }: { answer: Judgement; party: Companion[] }) {
+  const { project } = useOffice();
+  const { t, lang } = useI18n();
+  const staff = useStaff(project);
+  const rows = answer.party ?? [];
+  if (!rows.length) return null;
+  const nameOf = (phone: string) => party.find((c) => readPhone(c.phone) === phone)?.name.trim() ?? '';
+  const own = rows.filter((m) => m.owner !== answer.owner && m.owner !== 'none');
+  const outcome = (m: CompanionJudgement) => {
+    const who = staffName(staff.data, m.owner, lang);
+    switch (m.outcome) {
+      case 'own': return t(`仍归 ${who}（自己的保护期内）`, `stays ${who}'s (their own protection)`);
+      case 'report': return t(`归 ${who}（有效渠道报备，报备将转为已到访）`, `goes to ${who} (a valid channel report, which converts)`);
+      case 'claim': return t(`归 ${who}（自己的归属依据）`, `goes to ${who} (a claim of their own)`);
+      case 'follows': return t(`随本组归 ${who}`, `follows the party: ${who}`);
+      default: return t('无归属', 'nobody\'s');
+    }
+  };
+  return (
+    <Card size="small" style={{ marginTop: 8 }} data-testid="party-answers" title={t(`同行人各自判客（${rows.length} 位）`, `Each companion judged (${rows.length})`)}>
+      {own.length > 0 && <Alert type="warning" showIcon style={{ marginBottom: 8 }} data-testid="party-warning"
+        message={t(`注意：${own.length} 位同行人不随主客户归 ${staffName(staff.data, answer.owner, lang)}，登记后按各自判客结果归属。`, `Note: ${own.length} companion(s) do not go with the main customer to ${staffName(staff.data, answer.owner, lang)}; registering gives each their own outcome.`)} />}
+      <List size="small" dataSource={rows} renderItem={(m) => {
+        const text = m.basis.text?.[lang];
+        return (
+          <List.Item data-testid={`party-answer-${m.outcome}`}>
+            <Space direction="vertical" size={0}>
+              <Typography.Text>{nameOf(m.phone) && <Typography.Text strong>{nameOf(m.phone)} </Typography.Text>}{maskPhone(m.phone)} → {outcome(m)}</Typography.Text>
+              <Space wrap size={4}><Tag color="volcano">[{m.basis.clause}]</Tag>{text && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{text}</Typography.Text>}</Space>
+            </Space>
+          </List.Item>
+        );
+      }} />
     </Card>
   );
 }
