@@ -381,7 +381,7 @@ export class DisputeIndex {
   /** The project's index, caught up with the log (other processes' appends included); rebuilt after an erasure (the index holds phones). */
   private async index(projectId: string): Promise<ProjectIndex> {
     await this.app.sync(projectId);
-    const mark = await this.erasureMark(projectId);
+    const mark = await this.store.erasureMark(projectId);
     const known = this.indexes.get(projectId);
     if (known && !known.stale && known.erasures === mark) return known;
     const running = this.building.get(projectId);
@@ -401,21 +401,13 @@ export class DisputeIndex {
     }
   }
 
-  /** What the project's erasures are now (how many, the latest): an erasure rewrites customers in the log. */
-  private async erasureMark(projectId: string): Promise<string> {
-    const r = await this.store.db.selectFrom('erasures').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('erased_at').as('last')]).where('project_id', '=', projectId).executeTakeFirst();
-    return `${Number(r?.n ?? 0)}|${r?.last ?? ''}`;
-  }
-
   private async build(projectId: string): Promise<ProjectIndex> {
     const timezone = await this.app.timezone(projectId);
     const idx = new ProjectIndex(timezone);
-    idx.erasures = await this.erasureMark(projectId);
-    const erased = await this.store.db.selectFrom('erasures').select(['seq', 'personal']).where('project_id', '=', projectId).execute();
-    const overlay = new Map(erased.map((r) => [Number(r.seq), JSON.parse(r.personal) as unknown]));
-    const corrected = await this.store.db.selectFrom('events').select('seq').where('project_id', '=', projectId).where('type', '=', 'correction').limit(1).executeTakeFirst();
+    idx.erasures = await this.store.erasureMark(projectId);
+    const overlay = await this.store.erasureOverlay(projectId);
     // Without corrections each event is observed as it is applied; with them, after the whole log (the engine replays a correction in place).
-    const history = corrected !== undefined;
+    const history = await this.store.hasEventOfType(projectId, 'correction');
     let timeline: Timeline | undefined;
     const phoneOf = new Map<string, string>();
     let count = 0;

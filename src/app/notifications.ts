@@ -15,6 +15,7 @@ import { ownerOf } from '../domain/engine/index.ts';
 import { maskPhone } from '../domain/phone.ts';
 import { formatLocalTime, localDay, startOfLocalDay } from '../domain/time.ts';
 import type { EventStore } from '../store/index.js';
+import { markNotificationsRead, readNotificationIds } from '../store/notification-reads.js';
 import { protectionAlerts } from './alerts.ts';
 import { eventNotes, type DisputeIndex, type DisputeKind, type EventNote } from './disputes.ts';
 import type { AppliedNotice, GuishuApp } from './office.ts';
@@ -196,29 +197,11 @@ export const DISPUTE_WORDS: Record<DisputeKind, { zh: string; en: string }> = {
 };
 
 async function readMarks(store: EventStore, projectId: string, userId: string, ids: string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set();
-  const out = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await store.db.selectFrom('notification_reads').select('notification_id').where('project_id', '=', projectId).where('user_id', '=', userId)
-      .where('notification_id', 'in', ids.slice(i, i + 500)).execute();
-    for (const r of rows) out.add(r.notification_id);
-  }
-  return out;
+  return ids.length ? readNotificationIds(store.db, projectId, userId, ids) : new Set();
 }
 
 /** Marks reminders read for the user (repeats are harmless); returns how many were new. */
 export async function markRead(store: EventStore, projectId: string, userId: string, ids: readonly string[]): Promise<number> {
   const unique = [...new Set(ids)];
-  if (!unique.length) return 0;
-  const at = new Date().toISOString();
-  let added = 0;
-  for (let i = 0; i < unique.length; i += 200) {
-    const chunk = unique.slice(i, i + 200);
-    const r = await store.db.insertInto('notification_reads')
-      .values(chunk.map((id) => ({ project_id: projectId, user_id: userId, notification_id: id, read_at: at })))
-      .onConflict((oc) => oc.columns(['project_id', 'user_id', 'notification_id']).doNothing())
-      .executeTakeFirst();
-    added += Number(r.numInsertedOrUpdatedRows ?? 0);
-  }
-  return added;
+  return unique.length ? markNotificationsRead(store.db, projectId, userId, unique, new Date().toISOString()) : 0;
 }
