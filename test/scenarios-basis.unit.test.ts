@@ -27,27 +27,6 @@ const UNPINNED = new Map<string, string>([
   // callback-direct-kin-05-complaint-then-referral-7-3
   ["callback-direct-kin-05-complaint-then-referral-7-3: owner c2", "cites callback-direct-kin.1; governs: callback-direct-kin.6.2b"],
   ["callback-direct-kin-05-complaint-then-referral-7-3: deal d2", "cites callback-direct-kin.1; governs: (commission only: callback-direct-kin.6.2b; the format's deal basis is the performance basis)"],
-  // channel-sms-report-05-visit-before-report
-  ["channel-sms-report-05-visit-before-report: owner c1", "cites channel-sms-report.2d; governs: channel-sms-report.2b"],
-  // channel-sms-report-06-escort-and-party
-  ["channel-sms-report-06-escort-and-party: owner c2", "cites channel-sms-report.2d; governs: channel-sms-report.3a"],
-  ["channel-sms-report-06-escort-and-party: owner c4", "cites channel-sms-report.2d; governs: channel-sms-report.3b"],
-  // channel-sms-report-90-party-recommended-needs-prior-report
-  ["channel-sms-report-90-party-recommended-needs-prior-report: owner c2", "cites channel-sms-report.2d; governs: channel-sms-report.3a"],
-  ["channel-sms-report-90-party-recommended-needs-prior-report: owner c4", "cites channel-sms-report.2d; governs: channel-sms-report.3b"],
-  // standard-05-party-companions-judged-each
-  ["standard-05-party-companions-judged-each: judge c5 at 2025-10-03 14:00", "cites channel-sms-report.2d; governs: channel-sms-report.3b"],
-  ["standard-05-party-companions-judged-each: owner c5", "cites channel-sms-report.2d; governs: channel-sms-report.3b"],
-  // consultant-rotation-detail-04-referred-named-alone-accompanied
-  ["consultant-rotation-detail-04-referred-named-alone-accompanied: judge c1 at 2025-05-10 09:55", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5a"],
-  ["consultant-rotation-detail-04-referred-named-alone-accompanied: owner c1", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5a"],
-  ["consultant-rotation-detail-04-referred-named-alone-accompanied: judge c2 at 2025-05-10 10:25", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5b"],
-  ["consultant-rotation-detail-04-referred-named-alone-accompanied: owner c2", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5b"],
-  // consultant-rotation-detail-09-party-one-turn-first-receiver
-  ["consultant-rotation-detail-09-party-one-turn-first-receiver: owner c3 at 2025-09-06 12:00", "cites consultant-rotation-detail.10; governs: consultant-rotation-detail.11"],
-  ["consultant-rotation-detail-09-party-one-turn-first-receiver: owner c2", "cites consultant-rotation-detail.10; governs: consultant-rotation-detail.11"],
-  // consultant-rotation-detail-10-named-referral-uses-own-turn
-  ["consultant-rotation-detail-10-named-referral-uses-own-turn: judge c1 at 2025-05-12 09:55", "cites consultant-rotation-detail.5c; governs: consultant-rotation-detail.5a"],
   // internal-jieding-06-01-denies-visit-original-present-or-away
   ["internal-jieding-06-01-denies-visit-original-present-or-away: judge c2 at 2025-02-16 10:50", "cites internal-jieding-06.1.4; governs: internal-jieding-06.1.3"],
   // internal-jieding-06-02-confirms-or-refuses-original
@@ -68,8 +47,6 @@ const UNPINNED = new Map<string, string>([
   ["internal-jieding-06-08-inviter-who-receives-wins: owner c1", "cites internal-jieding-06.3.1; governs: internal-jieding-06.2.3"],
   // internal-jieding-06-09-invitation-objection-same-day-review
   ["internal-jieding-06-09-invitation-objection-same-day-review: owner c6", "cites internal-jieding-06.3.1; governs: internal-jieding-06.2.1b (closedPermanent cites 3.1, an event-day clause; no event here)"],
-  // onsite-offsite-outreach-03-outreach-first-contact-and-calls
-  ["onsite-offsite-outreach-03-outreach-first-contact-and-calls: owner c2", "cites onsite-offsite-outreach.2.1; governs: onsite-offsite-outreach.2.2"],
   // onsite-offsite-outreach-04-referral-40-days
   ["onsite-offsite-outreach-04-referral-40-days: deal d1", "cites onsite-offsite-outreach.3.1; governs: onsite-offsite-outreach.4.1"],
   // reception-ab-split-04-referral-absent-owner-chain
@@ -95,8 +72,6 @@ const UNPINNED = new Map<string, string>([
   // site-draft-one-month-08-complaints
   ["site-draft-one-month-08-complaints: owner c1 at 2025-08-07 12:00", "cites site-draft-one-month.10b; governs: site-draft-one-month.10a"],
   ["site-draft-one-month-08-complaints: deal d1", "cites site-draft-one-month.10b; governs: site-draft-one-month.10a"],
-  // site-draft-one-month-09-old-brings-new-registered-under-old
-  ["site-draft-one-month-09-old-brings-new-registered-under-old: owner c2", "cites site-draft-one-month:default; governs: site-draft-one-month.9"],
 ]);
 
 interface Book {

@@ -98,7 +98,7 @@ const READING: Record<string, Record<string, Check>> = {
   },
   skipped_turn_make_up: {
     resume_original_order: (p) => p.skipped_turn_make_up.value.personal === 0,
-    party_or_tour_counts_once_or_not_at_all: () => true, // partyOneTurn and groupVisit decisions
+    party_or_tour_counts_once_or_not_at_all: () => true, // the party counts one turn (decide.ts); partyFollows and groupVisit decisions
   },
   complaint_outcome: {
     // site-draft-one-month.10a: designee gets all on a service fault — the service-fault half of original_keeps_unless_service_fault.

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, signIn, TARGETS, warnSkips } from './harness.ts';
 import { openOffice, P1, PA, PASSWORD, type Office } from '../auth/fixture.ts';
+import { openStream, type Message } from './sse.ts';
 
 warnSkips('disputes and reminders');
 afterAll(cleanup);
@@ -23,38 +24,7 @@ const C = {
 
 interface Dispute { id: string; kind: string; at: string; customer: string; staff: string[]; evidence: string[]; decision: { owner: string; clause: string | null }; ruling: { eventId: string } | null }
 interface Note { id: string; kind: string; customer: string | null; name: string | null; read: boolean; title: { zh: string } }
-interface Message { event: string; data: Record<string, unknown> }
-
-async function stream(base: string, path: string, token: string): Promise<{ stop: () => Promise<Message[]>; text: () => string }> {
-  const controller = new AbortController();
-  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-  expect(res.status, path).toBe(200);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        text += decoder.decode(value, { stream: true });
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    text: () => text,
-    async stop() {
-      controller.abort();
-      await pump;
-      return text.split('\n\n').filter((b) => b.startsWith('event:')).map((b) => {
-        const [ev, data] = b.split('\n');
-        return { event: ev!.slice('event: '.length), data: JSON.parse(data!.slice('data: '.length)) as Record<string, unknown> };
-      });
-    },
-  };
-}
+const stream = openStream;
 
 for (const target of TARGETS) {
   describe.skipIf(target.skipReason !== null)(`disputes and reminders on ${target.name}`, () => {

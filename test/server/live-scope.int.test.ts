@@ -5,43 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, TARGETS, warnSkips } from './harness.ts';
 import { NAMES, openOffice, P1, PA, type Office, type UserName } from '../auth/fixture.ts';
+import { openStream, type Message } from './sse.ts';
 
 warnSkips('live stream scope');
 afterAll(cleanup);
 
-interface Message { event: string; data: Record<string, unknown> }
-
 /** Opens the stream as `user`; `stop()` ends it and returns every message it carried. */
-async function watch(office: Office, user: UserName): Promise<{ raw: () => string; stop: () => Promise<Message[]> }> {
-  const controller = new AbortController();
-  const res = await fetch(`${office.base}/api/projects/${P1}/live`, { headers: { authorization: `Bearer ${office.tokens.get(user)}` }, signal: controller.signal });
-  expect(res.status, `${user} live`).toBe(200);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        text += decoder.decode(value, { stream: true });
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    raw: () => text,
-    async stop() {
-      controller.abort();
-      await pump;
-      return text.split('\n\n').filter((b) => b.startsWith('event:')).map((b) => {
-        const [ev, data] = b.split('\n');
-        return { event: ev!.slice('event: '.length), data: JSON.parse(data!.slice('data: '.length)) as Record<string, unknown> };
-      });
-    },
-  };
-}
+const watch = (office: Office, user: UserName) => openStream(office.base, `/api/projects/${P1}/live`, office.tokens.get(user)!);
 
 const FULL_PHONE = /1[3-9]\d{9}/;
 
@@ -67,7 +37,7 @@ for (const target of TARGETS) {
       await ok('mgr', { type: 'call', customer: { phone: PA }, staff: 'B', direction: 'out' });
       // Let the streams deliver.
       const deadline = Date.now() + 5_000;
-      while (Date.now() < deadline && !(streams.get('mgr')!.raw().includes('event: alert'))) await new Promise((r) => setTimeout(r, 50));
+      while (Date.now() < deadline && !(streams.get('mgr')!.text().includes('event: alert'))) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 200));
       const seen = new Map<UserName, Message[]>();
       for (const [v, s] of streams) seen.set(v, await s.stop());

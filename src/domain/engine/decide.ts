@@ -406,7 +406,7 @@ function decideOutreach(state: OfficeState, event: EventOf<'outreach'>, policy: 
     const first = customer?.firstContact;
     const sameMoment = first?.kind === 'outreach' && first.at === event.at;
     if (sameMoment && event.sector && state.staff.get(event.staff)?.team === event.sector && state.staff.get(held)?.team !== event.sector) {
-      out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'outreach', event.at, day, basis(policy.clauses.outreachOwner, event.id, first.eventId), policy, customer, { previousOwner: held }) });
+      out.push({ kind: 'ownership', phone, ownership: ownership(event.staff, 'outreach', event.at, day, basis(policy.clauses.outreachSameTime, event.id, first.eventId), policy, customer, { previousOwner: held }) });
     }
   } else if (!departedPool(view, policy)) {
     const b = view.status === 'lapsed' ? basis(lapseClause(view, customer, policy), event.id) : basis(policy.clauses.outreachOwner, event.id);

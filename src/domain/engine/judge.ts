@@ -3,7 +3,7 @@
 // without recording anything; visit registration settles the same answer
 // with the consultant who actually received.
 import type { Says } from '../events.ts';
-import type { Policy } from '../policy/schema.ts';
+import { type Policy, caseClause } from '../policy/schema.ts';
 import { localDay } from '../time.ts';
 import { holdingOwner, ownerView, periodClause, type OwnerView } from './ownership.ts';
 import { findValidReport } from './reports.ts';
@@ -85,6 +85,12 @@ function isAgent(state: OfficeState, staff: string): boolean {
   return role === 'channel' || role === 'outreach';
 }
 
+/** An agent (not on the roster) at the office at this moment: a `status: present` that covers it. */
+function inPerson(state: OfficeState, staff: string, at: number): boolean {
+  const presence = state.presence.get(staff);
+  return presence !== undefined && presence.state === 'present' && presence.until >= at;
+}
+
 function isStaff(state: OfficeState, id: string | undefined): id is string {
   return id !== undefined && state.staff.has(id) && state.staff.get(id)?.leftAt === undefined;
 }
@@ -147,15 +153,17 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
   const escort = arrival.says.invitedBy;
   if (report && !p.channel_report_rules.value.report_beats_escort && escort !== report.agent && isStaff(state, escort) && isAgent(state, escort)) {
     // Where the report does not beat the escort, the agent who brings the customer in person is theirs.
-    return { view, claim: { kind: 'report', staff: escort, via: 'report', basis: basis(p.channel_report_rules.clause), claimantTurn: false } };
+    return { view, claim: { kind: 'report', staff: escort, via: 'report', basis: basis(caseClause(p.channel_report_rules, 'escort')), claimantTurn: false } };
   }
   if (report) {
     return { view, claim: { kind: 'report', staff: report.agent, via: 'report', basis: basis(c.reportConverted, report.id), claimantTurn: false, reportId: report.id } };
   }
   const says = arrival.says;
-  // A customer naming the agent who brought them, with no report on file (channel-sms-report.2b).
+  // No report on file: the agent who brings the customer in person — there at the arrival (a `status: present`) — is theirs
+  // (channel-sms-report.3a); one the customer names, not there, is theirs by the customer's word (2b).
   if (isStaff(state, says.invitedBy) && isAgent(state, says.invitedBy)) {
-    return { view, claim: { kind: 'report', staff: says.invitedBy, via: 'report', basis: basis(p.channel_report_rules.clause), claimantTurn: false } };
+    const rule = caseClause(p.channel_report_rules, inPerson(state, says.invitedBy, arrival.at) ? 'escort' : 'late_report');
+    return { view, claim: { kind: 'report', staff: says.invitedBy, via: 'report', basis: basis(rule), claimantTurn: false } };
   }
 
   const referral = customer?.referral ?? (says.referredBy ? { referrer: says.referredBy.phone, accompanied: false, at: arrival.at, eventId: undefined as string | undefined } : undefined);
@@ -191,7 +199,7 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
             return { view, claim: { kind: 'referral', staff: consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: r.value.accompanied_counts_as_turn } };
           }
           if (named || arrival.recognizedBy === consultant) {
-            return { view, claim: { kind: 'referral', staff: consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: r.value.named_counts_as_turn } };
+            return { view, claim: { kind: 'referral', staff: consultant, via: 'referral', basis: basis(caseClause(r, 'named'), ev), claimantTurn: r.value.named_counts_as_turn } };
           }
           break;
         case 'window':
@@ -215,7 +223,7 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
     }
     // Alone and naming another consultant, under the named-or-rotation rule.
     if (r.value.rule === 'named_or_accompanied' && isStaff(state, says.consultant) && says.consultant !== consultant) {
-      return { view, claim: { kind: 'designated', staff: says.consultant, via: 'referral', basis: basis(r.clause, ev), claimantTurn: r.value.named_counts_as_turn } };
+      return { view, claim: { kind: 'designated', staff: says.consultant, via: 'referral', basis: basis(caseClause(r, 'named'), ev), claimantTurn: r.value.named_counts_as_turn } };
     }
   }
 
@@ -272,13 +280,13 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
       if (isAgent(state, owner) && !p.channel_report_rules.value.party_follows_reporter) continue;
       // An existing customer bringing a new one: the original consultant's; under site-draft-one-month.9 it counts as their turn.
       const turn = p.referral_window_days.value.accompanied_counts_as_turn;
-      const clause = isAgent(state, owner) ? p.channel_report_rules.clause : turn ? p.referral_window_days.clause : c.partyOneTurn;
+      const clause = isAgent(state, owner) ? caseClause(p.channel_report_rules, 'party') : turn ? p.referral_window_days.clause : c.partyFollows;
       return { view, claim: { kind: 'party', staff: owner, via: isAgent(state, owner) ? 'report' : 'party', basis: basis(clause, ...(cv.basis?.events ?? [])), claimantTurn: turn && !isAgent(state, owner) } };
     }
     // A companion under a valid report brings the party to its agent (channel-sms-report.3b).
     const companionReport = p.channel_report_rules.value.party_follows_reporter ? validReport(state, arrival, companion, policy) : undefined;
     if (companionReport) {
-      return { view, claim: { kind: 'party', staff: companionReport.agent, via: 'report', basis: basis(p.channel_report_rules.clause, companionReport.id), claimantTurn: false } };
+      return { view, claim: { kind: 'party', staff: companionReport.agent, via: 'report', basis: basis(caseClause(p.channel_report_rules, 'party'), companionReport.id), claimantTurn: false } };
     }
   }
   // Asked whether a relative has been before (sales-dept-first-visit.2.1a): the family goes to the relative's consultant.
@@ -292,7 +300,7 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
       }
     }
   }
-  const referralRotation = referral && p.referral_window_days.value.rule === 'named_or_accompanied' ? basis(p.referral_window_days.clause) : null;
+  const referralRotation = referral && p.referral_window_days.value.rule === 'named_or_accompanied' ? basis(caseClause(p.referral_window_days, 'unnamed')) : null;
   // The lapse cites the clause whose period ran out.
   if (view.status === 'lapsed') return { view, claim: NONE_CLAIM(basis((view.ownership && periodClause(view.ownership, customer)) ?? c.lapse, ...(view.basis?.events ?? []))) };
   if (view.status === 'public') return { view, claim: NONE_CLAIM(basis(view.basis?.clause ?? c.departed, ...(view.basis?.events ?? []))) };
@@ -356,7 +364,7 @@ export function judgeCompanions(state: OfficeState, arrival: Arrival, policy: Po
         continue;
       }
       const agent = isAgent(state, owner);
-      const clause = agent ? policy.parameters.channel_report_rules.clause : policy.clauses.partyOneTurn;
+      const clause = agent ? caseClause(policy.parameters.channel_report_rules, 'party') : policy.clauses.partyFollows;
       out.push({ phone, outcome: 'follows', owner, changes: true, via: agent ? 'report' : 'party', basis: basis(clause), previousOwner: view.owner, claim: claim.kind });
     }
   }

@@ -122,11 +122,11 @@ const COERCE: Partial<Record<ParameterId, Coerce>> = {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The clause of the preset that makes this same choice, if any does. */
-function clauseForChoice(id: ParameterId, value: unknown): string | undefined {
+/** The clause (and the clauses of its cases) of the preset that makes this same choice, if any does. */
+function clauseForChoice(id: ParameterId, value: unknown): { clause: string; clauses?: Record<string, string | undefined> } | undefined {
   for (const preset of PRESETS.values()) {
     const entry = preset.parameters[id];
-    if (same(entry.value, value) && !preset.fromStandard.includes(id)) return entry.clause;
+    if (same(entry.value, value) && !preset.fromStandard.includes(id)) return { clause: entry.clause, ...(entry.clauses ? { clauses: entry.clauses } : {}) };
   }
   return undefined;
 }
@@ -146,7 +146,9 @@ export function applyOverrides(parameters: PolicyParameters, set: Readonly<Recor
     const id = key as ParameterId;
     const current = parameters[id];
     const value = (COERCE[id] ?? ((r: Raw) => r))(raw, current.value);
-    const entry = { value, clause: clauseForChoice(id, value) ?? current.clause, note: 'set by the office' };
+    // A choice no preset makes keeps the preset's clause; its cases' clauses only while the value is the preset's own.
+    const cited = clauseForChoice(id, value) ?? { clause: current.clause, ...(current.clauses && same(current.value, value) ? { clauses: current.clauses } : {}) };
+    const entry = { value, ...cited, note: 'set by the office' };
     const checked = policyParameters.shape[id].safeParse(entry);
     if (!checked.success) {
       const issue = checked.error.issues[0]!;

@@ -116,22 +116,43 @@ export function rulebookOf(clause: string): string {
   return isDefaultClause(clause) ? clause.slice(0, -DEFAULT_SUFFIX.length) : clause.slice(0, clause.indexOf('.'));
 }
 
-function param<T extends z.ZodType>(value: T) {
-  return z.strictObject({ value, clause: clauseId, note: z.string().optional() });
+/**
+ * A parameter: its typed value and the clause it comes from. Where a rulebook
+ * states the cases of one parameter in clauses of their own (channel-sms-report:
+ * a late report 2b, an escort 3a, a party 3b), the preset names them in
+ * `clauses` and the engine cites each case's own (`caseClause`); a case a
+ * preset does not name cites `clause` (a rulebook with no such split, or a
+ * parameter borrowed from the standard policy: `<rulebook>:default`).
+ */
+function param<T extends z.ZodType, K extends string = never>(value: T, cases: readonly K[] = []) {
+  const shape = Object.fromEntries(cases.map((k) => [k, clauseId.optional()])) as { [P in K]: z.ZodOptional<typeof clauseId> };
+  return z.strictObject({ value, clause: clauseId, clauses: z.strictObject(shape).optional(), note: z.string().optional() });
+}
+
+/** The clause a parameter's case cites: the case's own where the preset names one, else the parameter's. */
+export function caseClause<C extends string>(entry: { clause: string; clauses?: Partial<Record<C, string | undefined>> }, name: C): string {
+  return entry.clauses?.[name] ?? entry.clause;
 }
 
 export const policyParameters = z.strictObject({
-  visit_protection_days: param(days.nullable()),
-  call_protection_days: param(callRule),
-  follow_up_max_gap_days: param(followUpRule),
+  // `holds`: a returning customer inside the period is the first receiver's (site-draft-one-month.3), where `clause` sets the period (4c).
+  visit_protection_days: param(days.nullable(), ['holds']),
+  // `invited`: the customer names the consultant who invited them by phone (internal-jieding-06.2.2).
+  call_protection_days: param(callRule, ['invited']),
+  // `call`: the gap for customers who only called (callback-direct-kin.5, where the first callback after a visit is 4).
+  follow_up_max_gap_days: param(followUpRule, ['call']),
   lapse_effect: param(z.enum(['new_customer', 'developing_rep', 'credit_only_if_other_closes'])),
-  referral_window_days: param(referralRule),
+  // `named`: a referred customer alone who names a consultant (consultant-rotation-detail.5a); `unnamed`: alone, naming nobody (5b); `clause`: accompanied (5c).
+  referral_window_days: param(referralRule, ['named', 'unnamed']),
   absent_owner_receiver: param(
     z.enum(['last_in_rotation', 'last_in_rotation_if_notified', 'first_in_queue', 'on_rotation_rep', 'same_team_colleague_then_other_team', 'on_duty_person', 'whoever_is_receiving_any_colleague']),
   ),
   helper_counts_as_rotation_turn: param(z.boolean()),
+  // `owner_keeps`: a stand-in for an owner who was not merely named keeps nothing (site-draft-one-month.1, where 5b splits a named one's);
+  // `buyer_referral`: the stand-in for a past buyer's referral (reception-ab-split.5b); `invited`: for the consultant a caller names as inviter (internal-jieding-06.2.2).
   absent_owner_credit: param(
     z.enum(['owner_100_helper_0', 'performance_owner_commission_5_5', 'performance_helper_commission_5_5', 'performance_5_5', 'team_decides', 'helper_becomes_owner']),
+    ['owner_keeps', 'buyer_referral', 'invited'],
   ),
   split_ratios: param(splitRatios),
   returning_unrecognized_outcome: param(
@@ -139,19 +160,23 @@ export const policyParameters = z.strictObject({
     // `new_consultant_gets_credit` covers internal-jieding-06.1.2 and its 5:5 when the original is away (1.3, split_ratios.cooperative_performance).
     // `original_within_file_validity`: names several or none → the rotation receives, the owner is kept while the file (visit_protection_days) is valid.
     z.enum(['look_up_in_crm', 'new_consultant_gets_credit', 'original_within_1_month_else_second_receiver', 'original_within_file_validity']),
+    // `original_away`: denies a visit while the original, who knows them, is away (internal-jieding-06.1.3); `refuses_original`: says they came but will not have the original, who does not recognise them (1.6).
+    ['original_away', 'refuses_original'],
   ),
   family_cross_rule: param(
     z.enum(['performance_5_5', 'performance_first_registrant_commission_5_5', 'first_receiver_of_party', 'kinship_priority', 'owner_of_buyer', 'whole_party_to_reporting_agent', 'team_decides', 'closer_wins']),
   ),
   call_vs_visit_precedence: param(z.enum(['call_first_if_same_day', 'earliest_contact_either_channel', 'visit_rotation_unless_appointment'])),
   daily_cutoff_and_deadlines: param(dailyRules),
-  channel_report_rules: param(channelRules),
+  // `late_report`: no report before the first visit, the customer names the agent (channel-sms-report.2b); `escort`: the agent brings the customer in person (3a); `party`: the rest of a reported customer's party (3b).
+  channel_report_rules: param(channelRules, ['late_report', 'escort', 'party']),
   // `make_up`: the turn passed while serving one's own customer is owed back (filled in right after the next, sales-dept1-rotation.1.3);
   // `no_make_up`: it is not (the place is kept only if no new customer came meanwhile — the queue does not move without one, consultant-rotation-detail.7).
   own_customer_at_own_turn: param(z.enum(['make_up', 'no_make_up'])),
   skipped_turn_make_up: param(skippedTurnRule),
   // `commission_shared_then_referral_split`: the designee owns, commission split_ratios.complaint_commission; later referrals split_ratios.complaint_referral_commission (callback-direct-kin.6.2).
-  complaint_outcome: param(z.enum(['designee_gets_all', 'commission_shared_then_referral_split', 'original_keeps_unless_service_fault', 'agent_reassigned'])),
+  // `service_fault` / `other_fault`: where the rulebook treats a service fault and other complaints in clauses of their own (site-draft-one-month.10a, 10b).
+  complaint_outcome: param(z.enum(['designee_gets_all', 'commission_shared_then_referral_split', 'original_keeps_unless_service_fault', 'agent_reassigned']), ['service_fault', 'other_fault']),
   staff_relative_priority: param(z.enum(['if_first_contact_or_prior_record', 'unconditional', 'referral_beats_staff_relationship', 'none'])),
   registration_required_fields: param(z.array(z.enum(['name', 'phone'])).min(1)),
   penalties: param(z.array(z.string())),
@@ -179,9 +204,10 @@ export const DECISIONS = [
   'registration', // a registration needs its required fields
   'callOwner', // a phone contact registers the customer
   'outreachOwner', // an outreach registration registers the customer
+  'outreachSameTime', // two outreach registrations at the same moment: the consultant of the merchant's business type
   'returningOwner', // a registered customer goes back to their owner
   'ownCustomerNotATurn', // receiving one's own customer uses no turn
-  'partyOneTurn', // a party counts as one turn and follows its receiver
+  'partyFollows', // companions with no claim of their own, and a newcomer arriving with someone's customer, follow that party's consultant
   'recognizedHandover', // the original consultant recognises the customer: handed over, not a turn
   'depositVisitAssist', // a visit only to pay or sign is obligatory help
   'lapse', // protection ran out: the next contact decides

@@ -22,6 +22,8 @@ export const channelSmsReport = definePreset(
         outreach_form_required: true, // 1
       },
       clause: 'channel-sms-report.2d',
+      // 首访在前报备在后、客户指定行销人员 (2b); 亲自带客、报备无重复 (3a); 同组其他成员 (3b).
+      clauses: { late_report: 'channel-sms-report.2b', escort: 'channel-sms-report.3a', party: 'channel-sms-report.3b' },
     },
     family_cross_rule: { value: 'whole_party_to_reporting_agent', clause: 'channel-sms-report.3b' },
     complaint_outcome: { value: 'agent_reassigned', clause: 'channel-sms-report.4' },

@@ -15,7 +15,11 @@ export const consultantRotationDetail = definePreset(
     follow_up_max_gap_days: { value: { visit: 30, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'consultant-rotation-detail.9a' },
     lapse_effect: { value: 'credit_only_if_other_closes', clause: 'consultant-rotation-detail.9a' },
     // Accompanied → the old customer's rep (5c); alone naming a rep → that rep, on their turn (5a); alone → rotation (5b).
-    referral_window_days: { value: { rule: 'named_or_accompanied', window_days: null, named_counts_as_turn: true, accompanied_counts_as_turn: false }, clause: 'consultant-rotation-detail.5c' },
+    referral_window_days: {
+      value: { rule: 'named_or_accompanied', window_days: null, named_counts_as_turn: true, accompanied_counts_as_turn: false },
+      clause: 'consultant-rotation-detail.5c',
+      clauses: { named: 'consultant-rotation-detail.5a', unnamed: 'consultant-rotation-detail.5b' },
+    },
     absent_owner_receiver: { value: 'last_in_rotation', clause: 'consultant-rotation-detail.4c' },
     absent_owner_credit: { value: 'owner_100_helper_0', clause: 'consultant-rotation-detail.8' },
     // Closing a colleague's customer returns everything to the responsible rep (8).
@@ -36,7 +40,8 @@ export const consultantRotationDetail = definePreset(
     firstVisitOwner: 'consultant-rotation-detail.2',
     registration: 'consultant-rotation-detail.2',
     returningOwner: 'consultant-rotation-detail.4b',
-    partyOneTurn: 'consultant-rotation-detail.10',
+    // 都为其中某一位看房的,归第一时间接待的销售人员 (11); the party counts one turn (10) whatever it holds.
+    partyFollows: 'consultant-rotation-detail.11',
     closingOthersCustomer: 'consultant-rotation-detail.8',
     lapse: 'consultant-rotation-detail.9a',
     noContact: 'consultant-rotation-detail.9b',

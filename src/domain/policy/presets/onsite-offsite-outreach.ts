@@ -29,6 +29,7 @@ export const onsiteOffsiteOutreach = definePreset(
     registration: 'onsite-offsite-outreach.3.1',
     callOwner: 'onsite-offsite-outreach.3.4',
     outreachOwner: 'onsite-offsite-outreach.2.1',
+    outreachSameTime: 'onsite-offsite-outreach.2.2',
     returningOwner: 'onsite-offsite-outreach.1.1',
     lapse: 'onsite-offsite-outreach.3.3',
   },
