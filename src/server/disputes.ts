@@ -13,7 +13,10 @@ import type { GuishuApp } from '../app/office.ts';
 import type { Role } from '../auth/roles.ts';
 import type { EventStore } from '../store/index.js';
 import type { Guard } from './auth.ts';
-import type { LiveHub } from './live.ts';
+import { serveStream, type LiveHub } from './live.ts';
+
+/** The reminders stream carries reminders (and the shutdown's goodbye), nothing else of the office. */
+const REMINDERS_ONLY: ReadonlySet<string> = new Set(['notification', 'bye']);
 import { projectParams } from './schemas.ts';
 
 export interface DisputeRouteOptions {
@@ -82,26 +85,8 @@ export function registerDisputes(fastify: FastifyInstance, { app, store, guard, 
   }, async (request, reply) => {
     const { project } = request.params;
     await app.timezone(project); // 404 before the stream opens
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    let closed = false;
-    const send = (event: string, data: unknown) => {
-      // Only reminders: this stream is open to channel agents, who see nothing else of the office live.
-      if (!closed && (event === 'notification' || event === 'bye')) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    const end = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(ping);
-      unsubscribe();
-      res.end();
-    };
-    const ping = setInterval(() => !closed && res.write(': ping\n\n'), 20_000);
-    ping.unref();
-    const unsubscribe = live.subscribe(project, { send, end, viewer: guard.standing(request, project) });
-    res.write(': open\n\n');
-    request.raw.on('close', end);
+    // Only reminders: this stream is open to channel agents, who see nothing else of the office live.
+    serveStream(request, reply, live, project, guard.standing(request, project), { only: REMINDERS_ONLY });
   });
 
   return index;

@@ -14,7 +14,7 @@ import { addStaff, changePolicy, setRoster, setStatus } from '../app/commands.ts
 import { GuishuApp, type RecordResult } from '../app/office.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import type { EventStore } from '../store/index.js';
-import { LiveHub } from './live.ts';
+import { LiveHub, serveStream } from './live.ts';
 import { clientErrorHandler, installProblems, problem, sendProblem } from './problems.ts';
 import { checkEventRole, installAuth, type AuthOptions, type Guard } from './auth.ts';
 import { customerRefs } from '../app/codec.ts';
@@ -356,25 +356,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   r.get('/api/projects/:project/live', { config: { roles: STAFF }, schema: { tags: ['live'], summary: 'Server-Sent Events: arrival, rotation, alert', params: projectParams } }, async (request, reply) => {
     const { project } = request.params;
     const first = await app.rotation(project); // 404 before the stream opens
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    let closed = false;
-    const send = (event: string, data: unknown) => {
-      if (!closed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    const end = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(ping);
-      unsubscribe();
-      res.end();
-    };
-    const ping = setInterval(() => !closed && res.write(': ping\n\n'), 20_000);
-    ping.unref();
-    const unsubscribe = live.subscribe(project, { send, end, viewer: guard.standing(request, project) });
-    send('rotation', first);
-    request.raw.on('close', end);
+    serveStream(request, reply, live, project, guard.standing(request, project), { first: ['rotation', first] });
   });
 
   (await import('./demo.ts')).registerDemo(fastify, { app }); // demo office loader (docs/web.md)

@@ -9,6 +9,7 @@
 // received or owns the customer; alerts go to those who see everything and
 // to the staff member an alert names (the front desk also gets all-busy);
 // a reminder (`notification`) only to the staff member it is addressed to.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GuishuApp, AppliedNotice } from '../app/office.ts';
 import { seesAll, type Standing } from '../auth/roles.ts';
 import { maskAny } from '../auth/redact.ts';
@@ -137,4 +138,31 @@ export class LiveHub {
     this.clients.clear();
     this.unlisten.clear();
   }
+}
+
+/**
+ * Serves one SSE stream on a route: hijacks the reply, subscribes the viewer to the project's hub, pings every
+ * 20 s, and ends with the request. `only`: the event names this stream carries (others are not written).
+ */
+export function serveStream(request: FastifyRequest, reply: FastifyReply, hub: LiveHub, project: string, viewer: Standing, opts: { only?: ReadonlySet<string>; first?: [string, unknown] } = {}): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  let closed = false;
+  const send = (event: string, data: unknown) => {
+    if (!closed && (!opts.only || opts.only.has(event))) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  const end = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(ping);
+    unsubscribe();
+    res.end();
+  };
+  const ping = setInterval(() => !closed && res.write(': ping\n\n'), 20_000);
+  ping.unref();
+  const unsubscribe = hub.subscribe(project, { send, end, viewer });
+  if (opts.first) send(...opts.first);
+  else res.write(': open\n\n');
+  request.raw.on('close', end);
 }
