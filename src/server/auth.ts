@@ -73,19 +73,25 @@ export class Guard {
     return standingIn(this.principal(request), projectId);
   }
 
-  /** A read of a day before today (in the project's zone) needs manager/admin or an active grant. */
+  /** A read of a day before today (in the project's zone) needs manager/admin, the controller role (audited) or an active grant. */
   async past(request: FastifyRequest, projectId: string, at: number | undefined): Promise<void> {
     if (at === undefined) return;
     const tz = await this.app.timezone(projectId);
     if (localDay(at, tz) >= localDay(this.now(), tz)) return;
-    await this.pastAccess(request, projectId);
+    await this.pastAccess(request, projectId, at);
   }
 
-  async pastAccess(request: FastifyRequest, projectId: string): Promise<void> {
+  async pastAccess(request: FastifyRequest, projectId: string, at?: number): Promise<void> {
     const s = this.standing(request, projectId);
     if (isManagerial(s)) return;
+    // The developer's controller (甲方) audits the office: it reads past registers without asking the office it
+    // audits — and every such read is in the audit log (`read-past`, the route and the day asked about).
+    if (s.role === 'controller') {
+      await this.record(request, projectId, 'read-past', { detail: at === undefined ? { whole: 'log' } : { at: new Date(at).toISOString() } });
+      return;
+    }
     if (await this.accounts.hasPastGrant(projectId, this.principal(request).userId)) return;
-    throw forbidden('reading past registers needs the manager role or a grant from a manager (POST /api/projects/:project/grants)', 'grant-required');
+    throw forbidden('reading past registers needs the manager or controller role, or a grant from a manager (POST /api/projects/:project/grants)', 'grant-required');
   }
 
   /**

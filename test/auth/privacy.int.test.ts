@@ -124,23 +124,33 @@ for (const target of TARGETS) {
       for (let i = 0; i < 61; i++) expect((await judge('mgr')).status).toBe(200);
     });
 
-    it('past registers need the manager role or a grant for a window', async () => {
+    it('past registers: the manager, and the controller without asking (every read audited); anyone else needs a grant for a window', async () => {
       const yesterday = new Date(Date.now() - 86_400_000).toISOString();
-      const rotation = () => office.as('ctl', 'GET', `/api/projects/${P1}/rotation?at=${encodeURIComponent(yesterday)}`);
-      const refused = await rotation();
+      const rotation = (who: 'ctl' | 'desk' | 'mgr') => office.as(who, 'GET', `/api/projects/${P1}/rotation?at=${encodeURIComponent(yesterday)}`);
+      const db = office.running.store.db;
+      const pastReads = async () => Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('project_id', '=', P1).where('action', '=', 'read-past').executeTakeFirstOrThrow()).n);
+      // The developer's controller audits the office: past days and the whole log, no grant asked, each read audited.
+      const before = await pastReads();
+      expect((await rotation('ctl')).status).toBe(200);
+      expect((await office.as('ctl', 'GET', `/api/projects/${P1}/events`)).status).toBe(200);
+      expect(await pastReads()).toBe(before + 2);
+      const rows = await db.selectFrom('audit_log').selectAll().where('project_id', '=', P1).where('action', '=', 'read-past').orderBy('seq', 'desc').limit(2).execute();
+      expect(rows.map((r) => r.user_id)).toEqual(['ctl', 'ctl']);
+      expect(rows.map((r) => r.route)).toEqual([`GET /api/projects/:project/events`, `GET /api/projects/:project/rotation`]);
+      // Anyone else below the manager: a grant for a window.
+      const refused = await rotation('desk');
       expect(refused.status).toBe(403);
       expect((refused.body as { code: string }).code).toBe('grant-required');
-      expect((await office.as('ctl', 'GET', `/api/projects/${P1}/events`)).status).toBe(403);
-      expect((await office.as('mgr', 'GET', `/api/projects/${P1}/rotation?at=${encodeURIComponent(yesterday)}`)).status).toBe(200);
-      const g = await office.as('mgr', 'POST', `/api/projects/${P1}/grants`, { user: 'ctl', until: Date.now() + 3_600_000, reason: '月度核查' });
+      expect((await rotation('mgr')).status).toBe(200);
+      expect(await pastReads()).toBe(before + 2);
+      const g = await office.as('mgr', 'POST', `/api/projects/${P1}/grants`, { user: 'desk', until: Date.now() + 3_600_000, reason: '月度核查' });
       expect(g.status).toBe(201);
-      expect((await rotation()).status).toBe(200);
-      expect((await office.as('ctl', 'GET', `/api/projects/${P1}/events`)).status).toBe(200);
+      expect((await rotation('desk')).status).toBe(200);
       expect((await office.as('mgr', 'DELETE', `/api/projects/${P1}/grants/${(g.body as { id: string }).id}`)).status).toBe(200);
-      expect((await rotation()).status).toBe(403);
+      expect((await rotation('desk')).status).toBe(403);
       // a grant whose window has not opened yet does not count
-      await office.as('mgr', 'POST', `/api/projects/${P1}/grants`, { user: 'ctl', from: Date.now() + 3_600_000, until: Date.now() + 7_200_000, reason: '明天核查' });
-      expect((await rotation()).status).toBe(403);
+      await office.as('mgr', 'POST', `/api/projects/${P1}/grants`, { user: 'desk', from: Date.now() + 3_600_000, until: Date.now() + 7_200_000, reason: '明天核查' });
+      expect((await rotation('desk')).status).toBe(403);
     });
 
     it('one audit row per unmasked read and per export; a hash chain that verify walks and that catches a tampered row', async () => {

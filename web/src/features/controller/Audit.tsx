@@ -14,6 +14,7 @@ interface AuditRow { seq: number; at: string; user: string | null; action: strin
 const ACTION: Record<string, { zh: string; en: string }> = {
   'read-phone': { zh: '查看完整手机号', en: 'read a full phone' }, 'read-log': { zh: '查看登记日志', en: 'read the log' }, export: { zh: '导出', en: 'export' }, erase: { zh: '删除个人信息', en: 'erasure' },
   'user-create': { zh: '新建账号', en: 'account created' }, 'user-disable': { zh: '停用账号', en: 'account disabled' }, 'role-set': { zh: '授予角色', en: 'role granted' }, grant: { zh: '授权查看往期', en: 'past-register grant' },
+  'grant-revoke': { zh: '撤销往期授权', en: 'grant revoked' }, 'read-past': { zh: '查看往期登记（甲方）', en: 'read past registers (controller)' },
 };
 
 export default function Audit() {

@@ -8,6 +8,7 @@ import { useStaff } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { ROLE, staffName, w } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
+import Grants from './Grants.tsx';
 
 interface UserView { id: string; username: string; displayName: string | null; admin: boolean; disabled: boolean; roles: { project: string; role: string; staff: string | null }[] }
 const PROJECT_ROLES = ['manager', 'frontdesk', 'consultant', 'channel', 'controller'];
@@ -68,6 +69,7 @@ export default function Users() {
           <Form.Item name="staff" label={t('对应人员', 'Staff id')}><Select allowClear showSearch optionFilterProp="label" options={(staff.data ?? []).map((s) => ({ value: s.id, label: `${s.name ?? s.id} (${s.id})` }))} /></Form.Item>
         </Form>
       </Modal>
+      <Grants project={project} users={users.data ?? []} />
       <p style={{ color: '#888', fontSize: 12 }}>{staffName(undefined, null, lang) && ''}</p>
     </Card>
   );
