@@ -1,7 +1,7 @@
 // How a deal's performance credit (业绩) and commission (佣金) are split.
 // Computed from the recorded facts whenever asked, so a fact learned after
 // the deal (a recognition that day, a household link, a ruling) counts.
-import type { Policy } from '../policy/schema.ts';
+import { type Policy, caseClause } from '../policy/schema.ts';
 import { type Share, type Split, share, splitOf } from '../shares.ts';
 import { holdingOwner, ownerView } from './ownership.ts';
 import { type Basis, type CoClaim, type Customer, type Deal, type OfficeState, basis, policyAt } from './state.ts';
@@ -74,7 +74,7 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
 
   // A customer reassigned after a complaint.
   if (complaint?.reassignTo && owner !== null && (owner === complaint.reassignTo || closer === complaint.reassignTo)) {
-    const b = basis(p.complaint_outcome.clause, complaint.eventId, dealEvent);
+    const b = basis(caseClause(p.complaint_outcome, complaint.fault === 'service' ? 'service_fault' : 'other_fault'), complaint.eventId, dealEvent);
     const original = complaint.against;
     const serving = complaint.reassignTo;
     switch (p.complaint_outcome.value) {
@@ -108,7 +108,9 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
     // The consultant who first received the customer handles them to the end and keeps the credit (site-draft-one-month.1);
     // an inviter who received and voided an earlier protection, by the rule that voided it (internal-jieding-06.2.3).
     const voided = owner !== null ? customer?.ownership?.voidedBy : undefined;
-    const b = voided && customer?.ownership?.owner === owner ? basis(voided.clause, ...voided.events, dealEvent) : basis(c.firstVisitOwner, dealEvent);
+    // A referred customer closed inside the referral's window, by the rule that keeps them the referrer's consultant's (onsite-offsite-outreach.4.1).
+    const inWindow = owner !== null && customer?.ownership?.owner === owner && customer.ownership.via === 'referral' && p.referral_window_days.value.rule === 'window';
+    const b = voided && customer?.ownership?.owner === owner ? basis(voided.clause, ...voided.events, dealEvent) : inWindow ? basis(p.referral_window_days.clause, ...(customer?.referral?.eventId ? [customer.referral.eventId] : []), dealEvent) : basis(c.firstVisitOwner, dealEvent);
     const coClaim = customer?.coClaims?.find((x) => x.staff !== closer);
     if (coClaim) {
       // A shared claim: cooperation (internal-jieding-06.1.3), or a phone invitation objected to at that day's review (2.1b).
@@ -139,6 +141,11 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   const pressed = coClaim ? pressedClaim(customer, coClaim) : undefined;
   if (pressed && 'basis' in pressed) return same(ratioSplit(owner, closer, ratios.cooperative_performance), basis(pressed.basis.clause, ...pressed.basis.events, dealEvent));
 
+  // A past buyer's referral who is the closer's relative or friend: the buyer's consultant's (sales-dept1-rotation.2.2.6).
+  const relation = customer?.staffRelations?.find((s) => s.staff === closer);
+  if (relation && p.staff_relative_priority.value === 'referral_beats_staff_relationship' && customer?.ownership?.via === 'referral' && referrer?.ownership?.closed && referrer.ownership.owner === owner) {
+    return same(one(owner), basis(p.staff_relative_priority.clause, relation.eventId, dealEvent));
+  }
   const helped = customer?.helpers?.findLast((h) => h.staff === closer && h.owner === owner);
   // Not recognised, and closed before anyone found out: the receiver's performance, commission shared (site-draft-one-month.4b).
   if (helped?.denied && p.returning_unrecognized_outcome.value === 'original_within_1_month_else_second_receiver' && !customer?.recognitions?.some((r) => r.staff === owner && r.at <= deal.at)) {
@@ -148,13 +155,16 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   }
   if (helped && !helped.ownerPresent) {
     const credit = p.absent_owner_credit;
-    const b = basis(credit.clause, helped.eventId, dealEvent);
+    // The clause of the case where the rulebook has one: a past buyer's referral (reception-ab-split.5b), a caller's named inviter (internal-jieding-06.2.2).
+    const buyerReferral = customer?.ownership?.via === 'referral' && referrer?.ownership?.closed === true;
+    const b = basis(buyerReferral ? caseClause(credit, 'buyer_referral') : customer?.ownership?.via === 'call' ? caseClause(credit, 'invited') : credit.clause, helped.eventId, dealEvent);
     const sameDay = helped.day === deal.day || !p.daily_cutoff_and_deadlines.value.split_only_if_deal_same_day;
     switch (credit.value) {
       case 'owner_100_helper_0':
       case 'helper_becomes_owner':
       case 'team_decides':
-        return same(one(owner), b);
+        // Coming only to pay or sign: the helper was obliged to and gains nothing (sales-dept-first-visit.2.2e).
+        return same(one(owner), helped.obligatory ? basis(c.depositVisitAssist, helped.eventId, dealEvent) : b);
       case 'performance_owner_commission_5_5':
         if (sameDay) return { performance: one(owner), commission: ratioSplit(owner, closer, ratios.absent_owner_commission), performanceBasis: b, commissionBasis: b };
         // Closing the owner's customer on another day is keeping it from them: everything to the owner (reception-ab-split.4e).
@@ -162,7 +172,8 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
       case 'performance_helper_commission_5_5': {
         const designated = customer?.ownership?.designatedOnly;
         if (designated) return { performance: one(closer), commission: ratioSplit(owner, closer, ratios.absent_owner_commission), performanceBasis: b, commissionBasis: b };
-        return same(one(owner), b);
+        // Standing in for an old customer's consultant: everything stays theirs (site-draft-one-month.1, 3).
+        return same(one(owner), basis(caseClause(credit, 'owner_keeps'), helped.eventId, dealEvent));
       }
       case 'performance_5_5':
         return same(ratioSplit(owner, closer, ratios.cooperative_performance), b);

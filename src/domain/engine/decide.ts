@@ -3,7 +3,7 @@
 // naming the field. Pure: the state is only read.
 import type { CustomerRef, EventOf, OfficeEvent, Says } from '../events.ts';
 import { maskFits, maskShapeWords, normalizePhone, parseMask } from '../phone.ts';
-import type { Policy } from '../policy/schema.ts';
+import { type Policy, caseClause } from '../policy/schema.ts';
 import { PolicyError } from '../policy/resolve.ts';
 import { reject } from '../rejection.ts';
 import { parseShare, type Share } from '../shares.ts';
@@ -65,13 +65,14 @@ function protectionFor(via: OwnershipVia, day: number, policy: Policy, customer:
   const p = policy.parameters;
   const f = p.follow_up_max_gap_days.value;
   if (via === 'call') {
-    return { protectionDays: p.call_protection_days.value.days, gapDays: f.call, firstDueDay: null, renews: f.renews_protection, periods: { protection: p.call_protection_days.clause, gap: p.follow_up_max_gap_days.clause } };
+    return { protectionDays: p.call_protection_days.value.days, gapDays: f.call, firstDueDay: null, renews: f.renews_protection, periods: { protection: p.call_protection_days.clause, gap: caseClause(p.follow_up_max_gap_days, 'call') } };
   }
   if (via === 'referral' && p.referral_window_days.value.rule === 'window') {
     return { protectionDays: p.referral_window_days.value.window_days, gapDays: null, firstDueDay: null, renews: false, periods: { protection: p.referral_window_days.clause } };
   }
   const firstDueDay = isFirstVisit && f.first_callback_due_days !== null && !customer?.firstVisit ? day + f.first_callback_due_days : null;
-  return { protectionDays: p.visit_protection_days.value, gapDays: f.visit, firstDueDay, renews: f.renews_protection, periods: { protection: p.visit_protection_days.clause, gap: p.follow_up_max_gap_days.clause, firstDue: p.follow_up_max_gap_days.clause } };
+  const holds = p.visit_protection_days.clauses?.holds;
+  return { protectionDays: p.visit_protection_days.value, gapDays: f.visit, firstDueDay, renews: f.renews_protection, periods: { protection: p.visit_protection_days.clause, ...(holds ? { holds } : {}), gap: p.follow_up_max_gap_days.clause, firstDue: p.follow_up_max_gap_days.clause } };
 }
 
 function ownership(owner: string | null, via: OwnershipVia, at: number, day: number, b: Basis, policy: Policy, customer: Customer | undefined, extra: Pick<Ownership, 'previousOwner' | 'designatedOnly' | 'voidedBy'> = {}, isFirstVisit = false): Ownership {
@@ -263,7 +264,7 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
     out.push({ kind: 'report-converted', reportId: reception.reportId, eventId: event.id, phone, at: event.at, basis: basis(policy.clauses.reportConverted, reception.reportId, event.id) });
   }
   if (reception.helperFor) {
-    out.push({ kind: 'helper', phone, helper: { staff: receiver, owner: reception.helperFor, at: event.at, day, eventId: event.id, basis: reception.receiverBasis, denied: reception.denied || undefined, ownerPresent: reception.ownerPresent || undefined } });
+    out.push({ kind: 'helper', phone, helper: { staff: receiver, owner: reception.helperFor, at: event.at, day, eventId: event.id, basis: reception.receiverBasis, denied: reception.denied || undefined, ownerPresent: reception.ownerPresent || undefined, obligatory: reception.obligatory || undefined } });
   }
   if (reception.coClaim) out.push({ kind: 'co-claim', phone, claim: reception.coClaim });
   if (event.recognizedBy) out.push({ kind: 'recognition', phone, staff: event.recognizedBy, at: event.at, day, eventId: event.id });
@@ -593,7 +594,7 @@ function decideComplaint(state: OfficeState, event: EventOf<'complaint'>, policy
   if (event.reassignTo) requireStaff(state, event.reassignTo, 'reassignTo', event.at);
   const phone = phoneOf(event.customer, 'customer');
   const rule = policy.parameters.complaint_outcome;
-  const b = basis(rule.clause, event.id);
+  const b = basis(caseClause(rule, event.fault === 'service' ? 'service_fault' : 'other_fault'), event.id);
   const customer = state.customers.get(phone);
   const view = ownerView(state, customer, event.at);
   const out: Change[] = [customerChange(event.customer, phone), { kind: 'complaint', phone, complaint: { against: event.against, reassignTo: event.reassignTo, fault: event.fault, at: event.at, eventId: event.id, basis: b } }];
@@ -681,8 +682,10 @@ function decideRuling(state: OfficeState, event: EventOf<'ruling'>, policy: Poli
   if (owner) requireStaff(state, owner, 'owner', event.at);
   const customer = state.customers.get(phone);
   const view = ownerView(state, customer, event.at);
-  // Reassigning a departed consultant's customer is the manager's (attribution-definition.2.3); any other dispute, the supervisor's ruling.
-  const clause = event.clause ?? (departedPool(view, policy) ? policy.parameters.departed_staff.clause : policy.clauses.ruling);
+  // Reassigning a departed consultant's customer is the manager's (attribution-definition.2.3); assigning one nobody holds, before
+  // their first visit, the manager's assignment (site-draft-one-month.8, sales-dept1-rotation.2.1.4); any other dispute, the supervisor's ruling.
+  const assigns = (customer?.visits ?? 0) === 0 && !holdingOwner(view);
+  const clause = event.clause ?? (departedPool(view, policy) ? policy.parameters.departed_staff.clause : assigns ? policy.clauses.managerAssignment : policy.clauses.ruling);
   const day = businessDay(state, event.at, policy);
   const o = ownership(owner, 'ruling', event.at, day, basis(clause, event.id), policy, customer, { previousOwner: view.owner ?? undefined });
   out.push(customerChange(event.customer, phone), { kind: 'ownership', phone, ownership: { ...o, closed: (view.ownership?.closed ?? false) && owner !== null } });

@@ -63,6 +63,8 @@ export interface Reception {
   denied?: boolean;
   /** The owner was on site when someone else received their customer. */
   ownerPresent?: boolean;
+  /** The customer came only to pay or sign: whoever handles it helps, obligatorily (sales-dept-first-visit.2.2e). */
+  obligatory?: boolean;
   /** The turn is the claimant's own (named, assigned, referred), not the rotation's pick. */
   designatedTurn?: boolean;
   /** A second consultant shares the credit (internal-jieding-06.1.3, 2.1b). */
@@ -139,7 +141,19 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
       return { view, claim: { kind: 'assigned', staff: holder, via: 'ruling', basis: basis(c.managerAssignment, ...o.basis.events), claimantTurn: true } };
     }
     // Inside a limited period, the clause that sets it (e.g. 接访客户15天时效) is what keeps the customer theirs.
-    const clause = o.closed ? c.closedPermanent : o.protectionDays !== null && o.periods?.protection ? o.periods.protection : c.returningOwner;
+    // A customer who only called, and does not name their consultant, is kept by the call rule (reception-ab-split.7,
+    // callback-direct-kin.5); one who names the consultant who invited them, by that rule where the rulebook has one
+    // (internal-jieding-06.2.2). Inside a period a rulebook may name what holds them (site-draft-one-month.3).
+    const callOnly = o.via === 'call' && (customer?.visits ?? 0) === 0 && o.periods?.protection !== undefined;
+    const invited = callOnly && arrival.says.invitedBy === holder ? p.call_protection_days.clauses?.invited : undefined;
+    const named = arrival.says.invitedBy === holder || arrival.says.consultant === holder;
+    const clause = o.closed
+      ? c.closedPermanent
+      : invited
+        ? invited
+        : callOnly && !named
+          ? o.periods!.protection!
+          : o.protectionDays !== null && o.periods?.protection ? (o.periods.holds ?? o.periods.protection) : c.returningOwner;
     return { view, claim: { kind: 'owner', staff: holder, via: o.via, basis: basis(clause, ...o.basis.events), claimantTurn: false, designatedOnly: o.designatedOnly } };
   }
   // Follow-up lapsed, but the owner loses the credit only if another closes (consultant-rotation-detail.9a): until then the customer returns to them.
@@ -444,7 +458,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     if (arrival.purpose === 'deposit' || arrival.purpose === 'sign') {
       // Coming only to pay or sign: whoever handles it is obliged to help and gains nothing (sales-dept-first-visit.2.2e).
       const receiver = receivedBy ?? (onSite ? owner : standIn(state, owner, arrival.at, policy, arrival.phone).staff);
-      return { claim, view, receiver, receiverBasis: basis(c.depositVisitAssist), owner, ownerBasis: claim.basis, countsAsTurn: false, helperFor: receiver !== owner ? owner : undefined };
+      return { claim, view, receiver, receiverBasis: basis(c.depositVisitAssist), owner, ownerBasis: claim.basis, countsAsTurn: false, helperFor: receiver !== owner ? owner : undefined, obligatory: receiver !== owner || undefined };
     }
 
     const recognized = arrival.recognizedBy === owner;

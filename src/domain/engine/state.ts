@@ -81,8 +81,8 @@ export interface Ownership {
   previousOwner?: string | null;
   /** The ownership came from a designation the owner never received (site-draft-one-month.5b). */
   designatedOnly?: boolean;
-  /** The clauses that set each period (protection, follow-up gap, first callback): a lapse cites the one that ran out. */
-  periods?: { protection?: string; gap?: string; firstDue?: string };
+  /** The clauses that set each period (protection, follow-up gap, first callback): a lapse cites the one that ran out; `holds`, where the rulebook has one, keeps the customer theirs inside the protection. */
+  periods?: { protection?: string; holds?: string; gap?: string; firstDue?: string };
   /** In the department's pool because the owner left (departed_staff): only the manager reassigns (attribution-definition.2.3). */
   departedPool?: boolean;
   /** Why the previous owner's protection is void (internal-jieding-06.2.3): a later recognition by them does not hand the customer back, and a deal cites it. */
@@ -103,6 +103,8 @@ export interface Helper {
   denied?: boolean;
   /** The owner was on site: this was not standing in for an absent owner but serving their customer. */
   ownerPresent?: boolean;
+  /** The customer came only to pay a deposit or sign: the help was obligatory (sales-dept-first-visit.2.2e). */
+  obligatory?: boolean;
   owner: string;
   at: number;
   day: number;

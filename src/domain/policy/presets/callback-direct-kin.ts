@@ -13,7 +13,8 @@ export const callbackDirectKin = definePreset(
     // Callers are kept with at least one callback a week (5).
     call_protection_days: { value: { ownership: 'always', days: null, directions_call_owns: false }, clause: 'callback-direct-kin.5' },
     // The first callback is due the day after the first visit; later ones follow the agreed schedule (4, not quantified: none).
-    follow_up_max_gap_days: { value: { visit: null, call: 7, first_callback_due_days: 1, renews_protection: false }, clause: 'callback-direct-kin.4' },
+    // Callers: at least one callback a week, else new (5).
+    follow_up_max_gap_days: { value: { visit: null, call: 7, first_callback_due_days: 1, renews_protection: false }, clause: 'callback-direct-kin.4', clauses: { call: 'callback-direct-kin.5' } },
     // 超出回访期限的视为新客户 (4, 5).
     lapse_effect: { value: 'new_customer', clause: 'callback-direct-kin.4' },
     referral_window_days: { value: { rule: 'no_prior_contact', window_days: null, named_counts_as_turn: false, accompanied_counts_as_turn: false }, clause: 'callback-direct-kin.6.1' },

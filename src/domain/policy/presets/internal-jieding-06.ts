@@ -10,13 +10,15 @@ export const internalJieding06 = definePreset(
     // 个人长期保护政策失效 (2.3): no protection period; the register and the rules below decide.
     visit_protection_days: { value: null, clause: 'internal-jieding-06.2.3' },
     // A phone invitation on record is a claim (谁邀约接待业绩归谁, 2.3).
-    call_protection_days: { value: { ownership: 'always', days: null, directions_call_owns: false }, clause: 'internal-jieding-06.2.3' },
+    // A caller who names the consultant who invited them is theirs; absent, a colleague helps (2.2).
+    call_protection_days: { value: { ownership: 'always', days: null, directions_call_owns: false }, clause: 'internal-jieding-06.2.3', clauses: { invited: 'internal-jieding-06.2.2' } },
     follow_up_max_gap_days: { value: { visit: null, call: null, first_callback_due_days: null, renews_protection: false }, clause: 'internal-jieding-06.2.3' },
     // First referrer counts (4.2); a referral by one's own buyer comes back if recognised by the deal day (4.4).
     referral_window_days: { value: { rule: 'deal_day_recognition', window_days: null, named_counts_as_turn: false, accompanied_counts_as_turn: false }, clause: 'internal-jieding-06.4.4' },
     absent_owner_receiver: { value: 'whoever_is_receiving_any_colleague', clause: 'internal-jieding-06.1.4' },
     helper_counts_as_rotation_turn: { value: false, clause: 'internal-jieding-06.1.4' },
-    absent_owner_credit: { value: 'owner_100_helper_0', clause: 'internal-jieding-06.1.4' },
+    // A caller's named inviter away: 代理帮忙接待, the inviter's (2.2).
+    absent_owner_credit: { value: 'owner_100_helper_0', clause: 'internal-jieding-06.1.4', clauses: { invited: 'internal-jieding-06.2.2' } },
     split_ratios: {
       value: { absent_owner_commission: [5, 5], cooperative_performance: [5, 5], complaint_commission: [5, 5], complaint_referral_commission: [7, 3], family_cross: [5, 5] },
       clause: 'internal-jieding-06.1.3',

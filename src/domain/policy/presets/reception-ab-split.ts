@@ -15,7 +15,8 @@ export const receptionAbSplit = definePreset(
     // The first in the queue (B) stands in, with A's consent (4c); helping is not B's turn (not stated: none).
     absent_owner_receiver: { value: 'first_in_queue', clause: 'reception-ab-split.4c' },
     helper_counts_as_rotation_turn: { value: false, clause: 'reception-ab-split.4c' },
-    absent_owner_credit: { value: 'performance_owner_commission_5_5', clause: 'reception-ab-split.4d' },
+    // A past buyer's referral, its consultant away: the same split (5b).
+    absent_owner_credit: { value: 'performance_owner_commission_5_5', clause: 'reception-ab-split.4d', clauses: { buyer_referral: 'reception-ab-split.5b' } },
     // Commission 5:5 same day (4d, 5b); all to the original when concealed (4e).
     split_ratios: { value: { absent_owner_commission: [5, 5], cooperative_performance: [5, 5], complaint_commission: [5, 5], complaint_referral_commission: [7, 3], family_cross: [5, 5] }, clause: 'reception-ab-split.4d' },
     call_vs_visit_precedence: { value: 'visit_rotation_unless_appointment', clause: 'reception-ab-split.7' },

@@ -44,5 +44,7 @@ export const salesDept1Rotation = definePreset(
     closingOthersCustomer: 'sales-dept1-rotation.2.2.4',
     unitContention: 'sales-dept1-rotation.2.2.5',
     callOwner: 'sales-dept1-rotation.2.1.4',
+    // 来电咨询客户…由上级领导统一分配 (2.1.4): a caller the manager assigns before any visit.
+    managerAssignment: 'sales-dept1-rotation.2.1.4',
   },
 );

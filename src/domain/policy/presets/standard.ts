@@ -39,7 +39,7 @@ export const standard = definePreset(
     },
     own_customer_at_own_turn: { value: 'make_up', clause: 'sales-dept-first-visit.2.2f' },
     skipped_turn_make_up: { value: { personal: 0, business: 1 }, clause: 'consultant-rotation-detail.3b' },
-    complaint_outcome: { value: 'original_keeps_unless_service_fault', clause: 'site-draft-one-month.10a' },
+    complaint_outcome: { value: 'original_keeps_unless_service_fault', clause: 'site-draft-one-month.10a', clauses: { service_fault: 'site-draft-one-month.10a', other_fault: 'site-draft-one-month.10b' } },
     staff_relative_priority: { value: 'if_first_contact_or_prior_record', clause: 'resource-template-3month.2.2' },
     registration_required_fields: { value: ['name', 'phone'], clause: 'sales-dept-first-visit.1.3a' },
     penalties: { value: [], clause: 'devco-conduct-ch7.7.0b' },
