@@ -24,18 +24,10 @@ const UNPINNED = new Map<string, string>([
   // callback-direct-kin-05-complaint-then-referral-7-3
   ["callback-direct-kin-05-complaint-then-referral-7-3: owner c2", "cites callback-direct-kin.1; governs: callback-direct-kin.6.2b"],
   ["callback-direct-kin-05-complaint-then-referral-7-3: deal d2", "cites callback-direct-kin.1; governs: (commission only: callback-direct-kin.6.2b; the format's deal basis is the performance basis)"],
-  // internal-jieding-06-01-denies-visit-original-present-or-away
-  ["internal-jieding-06-01-denies-visit-original-present-or-away: judge c2 at 2025-02-16 10:50", "cites internal-jieding-06.1.4; governs: internal-jieding-06.1.3"],
   // internal-jieding-06-02-confirms-or-refuses-original
-  ["internal-jieding-06-02-confirms-or-refuses-original: owner c2 at 2025-03-08 14:30", "cites internal-jieding-06.1.2; governs: internal-jieding-06.1.6"],
-  ["internal-jieding-06-02-confirms-or-refuses-original: deal d2", "cites internal-jieding-06.1.2; governs: internal-jieding-06.1.6"],
   ["internal-jieding-06-02-confirms-or-refuses-original: owner c3", "cites internal-jieding-06.3.1; governs: internal-jieding-06.1.4 (closedPermanent cites 3.1, an event-day clause)"],
   // internal-jieding-06-03-cross-customers-household
-  ["internal-jieding-06-03-cross-customers-household: deal d2", "cites internal-jieding-06.1.2; governs: internal-jieding-06.1.5b"],
   ["internal-jieding-06-03-cross-customers-household: owner c2", "cites internal-jieding-06.3.1; governs: (closedPermanent cites 3.1, an event-day clause; no event here)"],
-  // internal-jieding-06-04-phone-invited-customers
-  ["internal-jieding-06-04-phone-invited-customers: owner c1 at 2025-05-08 10:30", "cites internal-jieding-06.1.2; governs: internal-jieding-06.2.1a"],
-  ["internal-jieding-06-04-phone-invited-customers: deal d1", "cites internal-jieding-06.1.2; governs: internal-jieding-06.2.1a"],
   // internal-jieding-06-06-event-day-closings
   ["internal-jieding-06-06-event-day-closings: deal d1", "cites internal-jieding-06.1.2; governs: internal-jieding-06.3.1"],
   // internal-jieding-06-08-inviter-who-receives-wins

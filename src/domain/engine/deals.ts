@@ -105,12 +105,13 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   }
 
   if (owner === null || owner === closer) {
-    // The consultant who first received the customer handles them to the end and keeps the credit (site-draft-one-month.1);
+    // The consultant who first received the customer handles them to the end and keeps the credit (site-draft-one-month.1), by the
+    // rule that made them the owner (a refused original, internal-jieding-06.1.6; an unclaimed invitation, 2.1a);
     // an inviter who received and voided an earlier protection, by the rule that voided it (internal-jieding-06.2.3).
     const voided = owner !== null ? customer?.ownership?.voidedBy : undefined;
     // A referred customer closed inside the referral's window, by the rule that keeps them the referrer's consultant's (onsite-offsite-outreach.4.1).
     const inWindow = owner !== null && customer?.ownership?.owner === owner && customer.ownership.via === 'referral' && p.referral_window_days.value.rule === 'window';
-    const b = voided && customer?.ownership?.owner === owner ? basis(voided.clause, ...voided.events, dealEvent) : inWindow ? basis(p.referral_window_days.clause, ...(customer?.referral?.eventId ? [customer.referral.eventId] : []), dealEvent) : basis(c.firstVisitOwner, dealEvent);
+    const b = voided && customer?.ownership?.owner === owner ? basis(voided.clause, ...voided.events, dealEvent) : inWindow ? basis(p.referral_window_days.clause, ...(customer?.referral?.eventId ? [customer.referral.eventId] : []), dealEvent) : basis(owner !== null && deal.ownerBasisAtDeal ? deal.ownerBasisAtDeal.clause : c.firstVisitOwner, dealEvent);
     const coClaim = customer?.coClaims?.find((x) => x.staff !== closer);
     if (coClaim) {
       // A shared claim: cooperation (internal-jieding-06.1.3), or a phone invitation objected to at that day's review (2.1b).
@@ -241,7 +242,12 @@ function householdSplit(state: OfficeState, deal: Deal, side: DealSplit, policy:
   switch (rule.value) {
     case 'performance_5_5': {
       const r = related.find((x) => FAMILY.has(x.kind));
-      if (!r) return side; // sibling households: the owner of the buyer's name (internal-jieding-06.1.5b)
+      if (!r) {
+        // Sibling households: the owner of the buyer's name (internal-jieding-06.1.5b), where the rulebook says so.
+        const sib = related.find((x) => x.kind === 'sibling');
+        const whole = side.performance.size === 1 && side.performance.has(sideOwner);
+        return sib && whole && rule.clauses?.sibling ? { ...side, performanceBasis: basis(rule.clauses.sibling, sib.eventId, dealEvent) } : side;
+      }
       const s = ratioSplit(sideOwner, r.owner, ratios.family_cross);
       const b = basis(rule.clause, r.eventId, dealEvent);
       return { performance: s, commission: s, performanceBasis: b, commissionBasis: b };

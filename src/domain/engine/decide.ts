@@ -522,6 +522,7 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
       day: existing?.day ?? day,
       eventIds: [...(existing?.eventIds ?? []), event.id],
       ownerAtDeal,
+      ownerBasisAtDeal: existing ? existing.ownerBasisAtDeal : ownerAtDeal ? view.ownership?.basis : undefined,
       lapsedOwner: existing ? existing.lapsedOwner : view.status === 'lapsed' && view.owner !== event.closedBy ? (view.owner ?? undefined) : undefined,
       ruling: existing?.ruling,
       closerWins: existing ? existing.closerWins : contested?.basis,

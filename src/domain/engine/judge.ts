@@ -318,6 +318,8 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
   // The lapse cites the clause whose period ran out.
   if (view.status === 'lapsed') return { view, claim: NONE_CLAIM(basis((view.ownership && periodClause(view.ownership, customer)) ?? c.lapse, ...(view.basis?.events ?? []))) };
   if (view.status === 'public') return { view, claim: NONE_CLAIM(basis(view.basis?.clause ?? c.departed, ...(view.basis?.events ?? []))) };
+  // Invited by phone, but the customer cannot say by whom, and no one's call is on record: the receiver's (internal-jieding-06.2.1a).
+  if (says.invitedBy === 'unknown') return { view, claim: NONE_CLAIM(basis(c.invitationUnclaimed)) };
   return { view, claim: NONE_CLAIM(referralRotation ?? basis(c.firstVisitOwner)) };
 }
 
@@ -506,10 +508,11 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
         if (r && r !== owner) {
           if (onSite || says.avoid === owner) {
             // Denied or refused, and not recognised by the original who is there: a new customer of the receiver (1.2, 1.6).
-            return { claim, view, receiver: r, receiverBasis: basis(c.rotation), owner: r, ownerBasis: basis(rule.clause, ...claim.basis.events), countsAsTurn: true, newOwnership: { via: 'visit', previousOwner: owner } };
+            const refuses = says.avoid === owner && says.firstVisit !== true;
+            return { claim, view, receiver: r, receiverBasis: basis(c.rotation), owner: r, ownerBasis: basis(refuses ? caseClause(rule, 'refuses_original') : rule.clause, ...claim.basis.events), countsAsTurn: true, newOwnership: { via: 'visit', previousOwner: owner } };
           }
           // The original is away but knows the customer: a cooperative reception, shared 5:5 (1.3).
-          return { claim, view, receiver: r, receiverBasis: basis(c.rotation), owner, ownerBasis: claim.basis, countsAsTurn: true, coClaim: { staff: r, basis: basis(p.split_ratios.clause, ...claim.basis.events) } };
+          return { claim, view, receiver: r, receiverBasis: basis(c.rotation), owner, ownerBasis: basis(caseClause(rule, 'original_away'), ...claim.basis.events), countsAsTurn: true, coClaim: { staff: r, basis: basis(p.split_ratios.clause, ...claim.basis.events) } };
         }
       }
     }

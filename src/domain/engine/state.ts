@@ -199,6 +199,8 @@ export interface Deal {
   eventIds: string[];
   /** The owner of the primary buyer when the deal was made. */
   ownerAtDeal: string | null;
+  /** Why that owner held the primary buyer when the deal was made: a deal they close themselves cites it. */
+  ownerBasisAtDeal?: Basis;
   /** The owner whose protection had lapsed when the deal was made: the closer took the customer (lapse_effect). */
   lapsedOwner?: string;
   ruling?: { performance?: Map<string, Share>; commission?: Map<string, Share>; basis: Basis };

@@ -163,8 +163,10 @@ export const policyParameters = z.strictObject({
     // `original_away`: denies a visit while the original, who knows them, is away (internal-jieding-06.1.3); `refuses_original`: says they came but will not have the original, who does not recognise them (1.6).
     ['original_away', 'refuses_original'],
   ),
+  // `sibling`: sibling households, where the buyer's own consultant keeps the credit (internal-jieding-06.1.5b).
   family_cross_rule: param(
     z.enum(['performance_5_5', 'performance_first_registrant_commission_5_5', 'first_receiver_of_party', 'kinship_priority', 'owner_of_buyer', 'whole_party_to_reporting_agent', 'team_decides', 'closer_wins']),
+    ['sibling'],
   ),
   call_vs_visit_precedence: param(z.enum(['call_first_if_same_day', 'earliest_contact_either_channel', 'visit_rotation_unless_appointment'])),
   daily_cutoff_and_deadlines: param(dailyRules),

@@ -24,9 +24,13 @@ export const internalJieding06 = definePreset(
       clause: 'internal-jieding-06.1.3',
     },
     // Denies a visit and the original, there, does not recognise: the new consultant's (1.2, 1.6); away: 5:5 (1.3).
-    returning_unrecognized_outcome: { value: 'new_consultant_gets_credit', clause: 'internal-jieding-06.1.2' },
+    returning_unrecognized_outcome: {
+      value: 'new_consultant_gets_credit',
+      clause: 'internal-jieding-06.1.2',
+      clauses: { original_away: 'internal-jieding-06.1.3', refuses_original: 'internal-jieding-06.1.6' },
+    },
     // Spouses and parent/child 5:5 (1.5a, 4.3); sibling households follow the buyer's name (1.5b).
-    family_cross_rule: { value: 'performance_5_5', clause: 'internal-jieding-06.1.5a' },
+    family_cross_rule: { value: 'performance_5_5', clause: 'internal-jieding-06.1.5a', clauses: { sibling: 'internal-jieding-06.1.5b' } },
     // The customer refuses the original, who does not recognise them: the new consultant's (1.6).
     complaint_outcome: { value: 'designee_gets_all', clause: 'internal-jieding-06.1.6' },
     penalties: { value: ['heavy penalty for staff taking the referral bonus (4.1)'], clause: 'internal-jieding-06.4.1' },
