@@ -10,7 +10,9 @@ import { rejectionText } from '../../api/errors.ts';
 import { schedulePolicy, usePolicies, useRecord, useStaff, whatIf, type WhatIf } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { OWNER_STATUS, spacedPhone, staffName, w } from '../../lib/format.ts';
-import { clauseOf, overridesOf, PARAM_LABEL, PARAMETER_IDS, policyParameters, PRESETS, valuesOf, type PresetDefinition } from '../../lib/policy.ts';
+import { clauseOf, overridesOf, PARAMETER_IDS, policyParameters, PRESETS, valuesOf, type PresetDefinition } from '../../lib/policy.ts';
+import { defaultClauseText, isDefaultClause, rulebookOf } from '../../../../src/domain/policy/schema.ts';
+import { FIELD_LABELS, OPTION_LABELS, PARAMETER_LABELS, RULEBOOK_TITLES_EN, type Label } from './policy-labels.ts';
 import { useOffice } from '../../layout/office.tsx';
 
 type Z = { def: { type: string; innerType?: Z; entries?: Record<string, string>; shape?: Record<string, Z>; items?: Z[]; element?: Z }; shape?: Record<string, Z> };
@@ -18,8 +20,11 @@ const defOf = (s: Z) => s.def;
 
 /** One value editor per zod shape of the policy schema (the domain's own schema drives the form). */
 function ValueEditor({ schema, value, onChange, disabled, path }: { schema: Z; value: unknown; onChange: (v: unknown) => void; disabled: boolean; path: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const d = defOf(schema);
+  // Options in words (policy-labels.ts), the identifier only where a label is missing (a unit test forbids that).
+  const option = (x: string) => OPTION_LABELS[`${path}=${x}`];
+  const optionWords = (x: string) => words(option(x), lang, x);
   switch (d.type) {
     case 'nullable': {
       const inner = d.innerType!;
@@ -36,8 +41,17 @@ function ValueEditor({ schema, value, onChange, disabled, path }: { schema: Z; v
       return <Switch disabled={disabled} checked={value as boolean} onChange={onChange} size="small" />;
     case 'string':
       return <Input disabled={disabled} value={value as string} onChange={(e) => onChange(e.target.value)} style={{ width: 120 }} />;
-    case 'enum':
-      return <Select disabled={disabled} value={value as string} onChange={onChange} style={{ minWidth: 220 }} options={Object.values(d.entries ?? {}).map((x) => ({ value: x, label: x }))} />;
+    case 'enum': {
+      const current = option(value as string);
+      return (
+        <Space direction="vertical" size={0}>
+          <Select disabled={disabled} value={value as string} onChange={onChange} style={{ minWidth: 240 }} data-testid={`param-${path}`} popupMatchSelectWidth={false}
+            options={Object.values(d.entries ?? {}).map((x) => ({ value: x, label: optionWords(x), title: option(x)?.hint[lang] }))}
+            optionRender={(o) => <Space direction="vertical" size={0}><span>{o.label}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{option(String(o.value))?.hint[lang]}</Typography.Text></Space>} />
+          {current && <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`hint-${path}`}>{current.hint[lang]}</Typography.Text>}
+        </Space>
+      );
+    }
     case 'tuple':
       return (
         <Space>
@@ -47,14 +61,14 @@ function ValueEditor({ schema, value, onChange, disabled, path }: { schema: Z; v
     case 'array': {
       const el = d.element!;
       const opts = el.def.type === 'enum' ? Object.values(el.def.entries ?? {}) : [];
-      return <Select disabled={disabled} mode={opts.length ? 'multiple' : 'tags'} value={value as string[]} onChange={onChange} style={{ minWidth: 260 }} options={opts.map((x) => ({ value: x, label: x }))} />;
+      return <Select disabled={disabled} mode={opts.length ? 'multiple' : 'tags'} value={value as string[]} onChange={onChange} style={{ minWidth: 260 }} data-testid={`param-${path}`} options={opts.map((x) => ({ value: x, label: optionWords(x), title: option(x)?.hint[lang] }))} />;
     }
     case 'object': {
       const shape = d.shape ?? schema.shape ?? {};
       return (
         <Space direction="vertical" size={4}>
           {Object.entries(shape).map(([k, s]) => (
-            <Space key={k} wrap><Typography.Text type="secondary" style={{ fontSize: 12, minWidth: 150, display: 'inline-block' }}>{k}</Typography.Text>
+            <Space key={k} wrap align="start"><Tooltip title={FIELD_LABELS[`${path}.${k}`]?.hint[lang]}><Typography.Text type="secondary" style={{ fontSize: 12, minWidth: 170, display: 'inline-block' }} data-testid={`field-${path}.${k}`}>{words(FIELD_LABELS[`${path}.${k}`], lang, k)}</Typography.Text></Tooltip>
               <ValueEditor schema={s} value={(value as Record<string, unknown>)[k]} disabled={disabled} path={`${path}.${k}`} onChange={(v) => onChange({ ...(value as object), [k]: v })} />
             </Space>
           ))}
@@ -65,6 +79,20 @@ function ValueEditor({ schema, value, onChange, disabled, path }: { schema: Z; v
       return <Typography.Text code>{JSON.stringify(value)}</Typography.Text>;
   }
 }
+/** A label in the reader's language; the raw identifier only where none exists. */
+function words(l: Label | undefined, lang: 'zh' | 'en', fallback: string): string {
+  return l ? l[lang] : fallback;
+}
+
+/** A clause as people cite it: its rulebook's title, then the clause number (or the standard policy's recommendation). */
+export function clauseCitation(clause: string, lang: 'zh' | 'en'): { title: string; number: string } {
+  const book = rulebookOf(clause);
+  const title = lang === 'zh' ? PRESETS.get(book)?.titleZh ?? clauseOf(clause)?.bookTitle ?? book : RULEBOOK_TITLES_EN[book] ?? book;
+  if (isDefaultClause(clause)) return { title, number: lang === 'zh' ? '未规定' : 'silent' };
+  const n = clause.slice(book.length + 1);
+  return { title, number: lang === 'zh' ? `第 ${n} 条` : `clause ${n}` };
+}
+
 function defaultOf(s: Z): unknown {
   const d = defOf(s);
   if (d.type === 'number') return 0;
@@ -128,7 +156,7 @@ export default function PolicyEditor() {
       <Col xs={24} xl={15}>
         <Card title={t('规则参数', 'Policy parameters')} extra={
           <Select value={presetId} style={{ width: 280 }} disabled={readOnly} data-testid="preset-select" onChange={(id: string) => { const p = PRESETS.get(id)!; setPresetId(id); setValues(valuesOf(p)); }}
-            options={[...PRESETS.values()].map((p) => ({ value: p.id, label: `${p.titleZh} (${p.id})` }))} />
+            options={[...PRESETS.values()].map((p) => ({ value: p.id, label: lang === 'zh' ? p.titleZh : RULEBOOK_TITLES_EN[p.id] ?? p.id }))} />
         }>
           {readOnly && <Alert type="info" showIcon message={t('只读：规则由案场经理修改。', 'Read-only: the sales manager edits the policy.')} style={{ marginBottom: 12 }} />}
           <Table size="small" pagination={false} rowKey="id" dataSource={PARAMETER_IDS.map((id) => ({ id }))} columns={[
@@ -137,7 +165,8 @@ export default function PolicyEditor() {
               const edited = JSON.stringify(base) !== JSON.stringify(values[id]);
               return (
                 <Space direction="vertical" size={2}>
-                  <Space><Typography.Text strong>{w(PARAM_LABEL[id], lang, id)}</Typography.Text>{edited && <Tag color="orange">{t('已改', 'edited')}</Tag>}</Space>
+                  <Space><Typography.Text strong data-testid={`label-${id}`}>{words(PARAMETER_LABELS[id], lang, id)}</Typography.Text>{edited && <Tag color="orange">{t('已改', 'edited')}</Tag>}</Space>
+                  {PARAMETER_LABELS[id] && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{PARAMETER_LABELS[id].hint[lang]}</Typography.Text>}
                   <ValueEditor schema={shape[id]!.shape.value} value={values[id]} disabled={readOnly} path={id} onChange={(v) => setValues({ ...values, [id]: v })} />
                 </Space>
               );
@@ -145,10 +174,12 @@ export default function PolicyEditor() {
             { title: t('条款原文', 'Clause'), key: 'c', render: (_, { id }) => {
               const p = (preset.parameters as Record<string, { clause: string; note?: string }>)[id]!;
               const c = clauseOf(p.clause);
+              const cite = clauseCitation(p.clause, lang);
+              const silent = defaultClauseText(p.clause);
               return (
                 <Space direction="vertical" size={0}>
-                  <Tooltip title={c?.bookTitle}><Tag color="volcano">{p.clause}</Tag></Tooltip>
-                  <Typography.Text style={{ fontSize: 13 }}>{c ? (lang === 'zh' ? c.zh : c.en) : t('（条款原文缺失）', '(clause text missing)')}</Typography.Text>
+                  <Tooltip title={p.clause}><Typography.Text style={{ fontSize: 12 }} data-testid={`clause-${id}`}>{lang === 'zh' ? `《${cite.title}》` : `${cite.title}, `}<Tag color="volcano" style={{ marginInlineStart: 4 }}>{cite.number}</Tag></Typography.Text></Tooltip>
+                  <Typography.Text style={{ fontSize: 13 }}>{c ? (lang === 'zh' ? c.zh : c.en) : silent ? silent[lang] : t('（条款原文缺失）', '(clause text missing)')}</Typography.Text>
                   {preset.fromStandard.includes(id as never) && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('本制度未规定，采用标准制度的选择', 'Not stated by this rulebook: the standard choice')}</Typography.Text>}
                 </Space>
               );
@@ -160,7 +191,7 @@ export default function PolicyEditor() {
         <Card title={t('预览影响并生效', 'Preview and schedule')}>
           <Typography.Paragraph type="secondary">{t('预览会按新规则重放案场的全部登记记录（演示案场即近一个月），列出归属或分成会变化的客户与成交，不会修改任何数据。', 'The preview replays the office’s whole log (a month for the demo office) under the new rules and lists the customers and deals that would change; it changes nothing.')}</Typography.Paragraph>
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Space wrap><Typography.Text>{t('当前：', 'Now: ')}{current ? `${current.preset} v${current.version}` : '—'}</Typography.Text>{changed && <Tag color="orange">{t(`改动 ${Object.keys(set).length} 项`, `${Object.keys(set).length} overrides`)}</Tag>}</Space>
+            <Space wrap><Typography.Text>{t('当前：', 'Now: ')}{current ? `${presetTitle(current.preset, lang)} v${current.version}` : '—'}</Typography.Text>{changed && <Tag color="orange">{t(`改动 ${Object.keys(set).length} 项`, `${Object.keys(set).length} overrides`)}</Tag>}</Space>
             <Button onClick={() => void runPreview()} loading={previewing} disabled={readOnly} data-testid="preview">{t('预览影响', 'Preview the effect')}</Button>
             {preview && <PreviewResult preview={preview} staff={staff.data} />}
             <Space wrap>
@@ -174,8 +205,8 @@ export default function PolicyEditor() {
         <Card title={t('版本记录', 'Versions')} style={{ marginTop: 16 }}>
           <Table size="small" pagination={false} rowKey="version" dataSource={[...(policies.data ?? [])].reverse()} data-testid="policy-versions" columns={[
             { title: 'v', dataIndex: 'version', width: 40 },
-            { title: t('制度', 'Preset'), dataIndex: 'preset' },
-            { title: t('改动', 'Overrides'), key: 's', render: (_, r) => Object.keys(r.set ?? {}).join(', ') || '—' },
+            { title: t('制度', 'Preset'), dataIndex: 'preset', render: (v: string) => presetTitle(v, lang) },
+            { title: t('改动', 'Overrides'), key: 's', render: (_, r) => Object.keys(r.set ?? {}).map((k) => words(PARAMETER_LABELS[k], lang, k)).join(lang === 'zh' ? '、' : ', ') || '—' },
             { title: t('生效于', 'From'), key: 'e', render: (_, r) => (r.effectiveAt?.startsWith('-') || !r.effectiveAt ? t('建立时', 'from the start') : dayjs(r.effectiveAt).format('YYYY-MM-DD HH:mm')) },
           ]} />
         </Card>
@@ -183,6 +214,8 @@ export default function PolicyEditor() {
     </Row>
   );
 }
+
+const presetTitle = (id: string, lang: 'zh' | 'en') => (lang === 'zh' ? PRESETS.get(id)?.titleZh : RULEBOOK_TITLES_EN[id]) ?? id;
 
 function PreviewResult({ preview, staff }: { preview: WhatIf; staff: Parameters<typeof staffName>[0] }) {
   const { t, lang } = useI18n();
