@@ -18,8 +18,8 @@ import { CHECKPOINT_FORMAT, ENGINE_FINGERPRINT, decodeCheckpoint, encodeCheckpoi
 import { Projector } from '../src/app/projector.ts';
 import { Timeline, type TimelineOptions } from '../src/domain/engine/timeline.ts';
 import type { EventOf, OfficeEvent } from '../src/domain/events.ts';
-import { resolvePolicy } from '../src/domain/policy/index.ts';
 import { generateTimeline, optionsForEvents } from '../src/sim/generate.ts';
+import { initialPolicy, policyOfEvent } from '../src/domain/policy/wiring.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,7 +44,7 @@ function time<T>(label: string, fn: () => T): T {
 
 const gen = optionsForEvents(Number(values.events), Number(values.seed));
 const tail = Number(values.tail);
-const resolveFromEvent = (ev: EventOf<'policy'>, version: number) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
+const resolveFromEvent = policyOfEvent;
 let options: TimelineOptions | undefined;
 let a: Timeline | undefined;
 const pa = new Projector();
@@ -55,7 +55,7 @@ time('replay (generate + apply)', () => {
   for (const event of generateTimeline(gen)) {
     if (!a) {
       const genesis = event as EventOf<'policy'>;
-      options = { timezone: 'Asia/Shanghai', policy: resolvePolicy(genesis.preset, genesis.set, Number.NEGATIVE_INFINITY, 1), keepHistory: false, checkIds: false, resolvePolicy: resolveFromEvent };
+      options = { timezone: 'Asia/Shanghai', policy: initialPolicy(genesis.preset, genesis.set), keepHistory: false, checkIds: false, resolvePolicy: resolveFromEvent };
       a = new Timeline(options);
       pa.genesis(genesis, ++seq);
       continue;

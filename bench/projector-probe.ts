@@ -13,8 +13,8 @@ import { parseArgs } from 'node:util';
 import { Projector } from '../src/app/projector.ts';
 import { Timeline, type TimelineOptions } from '../src/domain/engine/timeline.ts';
 import type { EventOf } from '../src/domain/events.ts';
-import { resolvePolicy } from '../src/domain/policy/index.ts';
 import { generateTimeline, optionsForEvents } from '../src/sim/generate.ts';
+import { initialPolicy, policyOfEvent } from '../src/domain/policy/wiring.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,7 +37,7 @@ const heapUsed = () => {
 };
 
 const gen = optionsForEvents(Number(values.events), Number(values.seed));
-const resolveFromEvent = (ev: EventOf<'policy'>, version: number) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
+const resolveFromEvent = policyOfEvent;
 console.log(`node ${process.version}; ${JSON.stringify(gen)}; flags ${process.execArgv.join(' ')}`);
 
 interface Replayed {
@@ -61,7 +61,7 @@ function replay(): Replayed {
     ++seq;
     if (!timeline) {
       const genesis = event as EventOf<'policy'>;
-      const options: TimelineOptions = { timezone: 'Asia/Shanghai', policy: resolvePolicy(genesis.preset, genesis.set, Number.NEGATIVE_INFINITY, 1), keepHistory: false, checkIds: false, resolvePolicy: resolveFromEvent };
+      const options: TimelineOptions = { timezone: 'Asia/Shanghai', policy: initialPolicy(genesis.preset, genesis.set), keepHistory: false, checkIds: false, resolvePolicy: resolveFromEvent };
       timeline = new Timeline(options);
       kept.genesis(genesis, seq);
       digest.genesis(genesis, seq);

@@ -10,10 +10,10 @@ import { expect } from 'vitest';
 import { type Entry, type OfficeState, type Outcome, Timeline, dealView, judgeArrival, ownerOf as ownerQuery, policyAt, rotationView } from '../src/domain/engine/index.ts';
 import type { CustomerRef, EventOf, OfficeEvent, PresenceState, RelationKind, Says, StaffRole } from '../src/domain/events.ts';
 import { normalizePhone } from '../src/domain/phone.ts';
-import { resolvePolicy } from '../src/domain/policy/index.ts';
 import type { RejectionCode } from '../src/domain/rejection.ts';
 import { parseShare, sharesEqual } from '../src/domain/shares.ts';
 import { DEFAULT_TIMEZONE, parseLocalTime } from '../src/domain/time.ts';
+import { initialPolicy, policyOfEvent } from '../src/domain/policy/wiring.ts';
 
 export const TZ = DEFAULT_TIMEZONE;
 
@@ -199,9 +199,9 @@ export class Office {
   constructor(preset: string, options: { set?: Record<string, unknown>; staff?: readonly (StaffSpec | string)[]; timezone?: string } = {}) {
     this.timeline = new Timeline({
       timezone: options.timezone ?? TZ,
-      policy: resolvePolicy(preset, options.set, Number.NEGATIVE_INFINITY),
+      policy: initialPolicy(preset, options.set),
       keepHistory: true,
-      resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
+      resolvePolicy: policyOfEvent,
     });
     for (const s of options.staff ?? DEFAULT_STAFF) {
       const spec = typeof s === 'string' ? { id: s } : s;

@@ -4,20 +4,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Timeline, dealView, ownerOf } from '../src/domain/engine/index.ts';
 import type { OfficeEvent } from '../src/domain/events.ts';
-import { PRESETS, resolvePolicy } from '../src/domain/policy/index.ts';
+import { PRESETS } from '../src/domain/policy/index.ts';
 import type { RejectionCode } from '../src/domain/rejection.ts';
 import { addShares, share, type Split } from '../src/domain/shares.ts';
 import { formatLocalDate, localDay } from '../src/domain/time.ts';
 import { type GenerateOptions, generateTimeline } from '../src/sim/generate.ts';
 import { TZ, customer, deal, duty, followup, report, snapshot, staff, t, visit } from './builders.ts';
+import { initialPolicy, policyOfEvent } from '../src/domain/policy/wiring.ts';
 
 const SLOW = { timeout: 30_000 };
 
 function newTimeline(preset = 'standard', set?: Record<string, unknown>): Timeline {
   return new Timeline({
     timezone: TZ,
-    policy: resolvePolicy(preset, set, Number.NEGATIVE_INFINITY),
-    resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
+    policy: initialPolicy(preset, set),
+    resolvePolicy: policyOfEvent,
   });
 }
 

@@ -3,7 +3,7 @@
 // change `createEngine` below and nothing else.
 import type { OfficeEvent, Says } from '../../src/domain/events.ts';
 import { Timeline, judgeArrival, policyAt } from '../../src/domain/engine/index.ts';
-import { resolvePolicy } from '../../src/domain/policy/index.ts';
+import { initialPolicy, policyOfEvent } from '../../src/domain/policy/wiring.ts';
 
 export interface EngineAdapter {
   readonly name: string;
@@ -24,10 +24,10 @@ export type ReplayMode = 'server' | 'lean';
 export function createEngine(timezone: string, preset = 'standard', mode: ReplayMode = 'server'): EngineAdapter {
   const timeline = new Timeline({
     timezone,
-    policy: resolvePolicy(preset, undefined, Number.NEGATIVE_INFINITY),
+    policy: initialPolicy(preset, undefined),
     keepHistory: mode === 'server' ? 'events' : false,
     checkIds: false,
-    resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
+    resolvePolicy: policyOfEvent,
   });
   return {
     name: `Timeline (src/domain/engine), ${mode === 'server' ? "server cold-start options: keepHistory 'events'" : 'lean: no history, no id check'}`,

@@ -17,12 +17,12 @@ import { BulkWriter } from '../../src/app/bulk.ts';
 import { toNewEvent } from '../../src/app/codec.ts';
 import { Projector, writeRows } from '../../src/app/projector.ts';
 import { Timeline, type Outcome } from '../../src/domain/engine/index.ts';
-import type { EventOf, OfficeEvent } from '../../src/domain/events.ts';
-import { resolvePolicy } from '../../src/domain/policy/index.ts';
+import type { OfficeEvent } from '../../src/domain/events.ts';
 import { DEFAULT_TIMEZONE } from '../../src/domain/time.ts';
 import { decodeWireEvent } from '../../src/domain/wire.ts';
 import { openStore, type NewEvent } from '../../src/store/index.js';
 import { forEachLine } from './lines.ts';
+import { initialPolicy, policyOfEvent } from '../../src/domain/policy/wiring.ts';
 
 export interface LoadArgs {
   file: string;
@@ -60,8 +60,8 @@ export async function loadSqlite(a: LoadArgs): Promise<LoadResult> {
     if (!genesis || genesis.type !== 'policy') throw new Error(`${a.file}: the first event is not a policy`);
     const writer = await BulkWriter.create(store, { id: a.project, name: a.project, timezone: DEFAULT_TIMEZONE }, { event: genesis }, { recordedBy: 'bench-loader' });
     let head = writer.headSeq;
-    const resolve = (ev: EventOf<'policy'>, version: number) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
-    const timeline = new Timeline({ timezone: DEFAULT_TIMEZONE, policy: resolvePolicy(genesis.preset, genesis.set, Number.NEGATIVE_INFINITY, 1), keepHistory: false, checkIds: false, resolvePolicy: resolve });
+    const resolve = policyOfEvent;
+    const timeline = new Timeline({ timezone: DEFAULT_TIMEZONE, policy: initialPolicy(genesis.preset, genesis.set), keepHistory: false, checkIds: false, resolvePolicy: resolve });
     let accepted = 1;
     let truncated = false;
     for (let i = 1; i < lines.length; i += batchSize) {

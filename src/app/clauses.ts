@@ -1,4 +1,6 @@
-// Clause texts from catalogue/rulebooks.yaml, for reasons in words.
+// The rulebook catalogue (catalogue/rulebooks.yaml, a copy of shared/rulebooks.yaml): the one loader.
+// `catalogue()` gives every clause with its rulebook (the CLI, tests); `loadClauses()` / `clauseText()`
+// the texts reasons cite, from the build's precompiled copy when it was made from this very text.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -9,9 +11,38 @@ export interface ClauseText {
   en: string;
 }
 
+/** A clause of the catalogue with its rulebook. */
+export interface CatalogueClause extends ClauseText {
+  id: string;
+  modelable: boolean;
+  rulebook: string;
+  rulebookTitleZh: string;
+}
+
+const CATALOGUE = new URL('../../catalogue/rulebooks.yaml', import.meta.url);
+
+interface CatalogueDoc {
+  rulebooks?: { id?: string; title_zh?: string; clauses?: { id?: string; zh?: string; en?: string; modelable?: boolean }[] }[];
+}
+
+let full: Map<string, CatalogueClause> | undefined;
+
+/** Every clause of the catalogue by id, with its rulebook (parsed once). */
+export function catalogue(path: URL | string = CATALOGUE): Map<string, CatalogueClause> {
+  if (full && path === CATALOGUE) return full;
+  const out = new Map<string, CatalogueClause>();
+  for (const book of (parse(readFileSync(path, 'utf8')) as CatalogueDoc).rulebooks ?? []) {
+    for (const c of book.clauses ?? []) {
+      if (c.id) out.set(c.id, { id: c.id, zh: String(c.zh ?? ''), en: String(c.en ?? ''), modelable: c.modelable === true, rulebook: String(book.id ?? ''), rulebookTitleZh: String(book.title_zh ?? '') });
+    }
+  }
+  if (path === CATALOGUE) full = out;
+  return out;
+}
+
 let cache: Map<string, ClauseText> | undefined;
 
-export function loadClauses(path = new URL('../../catalogue/rulebooks.yaml', import.meta.url)): Map<string, ClauseText> {
+export function loadClauses(path: URL = CATALOGUE): Map<string, ClauseText> {
   if (cache) return cache;
   const out = new Map<string, ClauseText>();
   try {
@@ -26,7 +57,7 @@ export function loadClauses(path = new URL('../../catalogue/rulebooks.yaml', imp
 
 /** Every clause of the catalogue's text as [id, zh, en]. */
 export function clausesOf(yamlText: string): [string, string, string][] {
-  const doc = parse(yamlText) as { rulebooks?: { clauses?: { id?: string; zh?: string; en?: string }[] }[] };
+  const doc = parse(yamlText) as CatalogueDoc;
   const out: [string, string, string][] = [];
   for (const book of doc.rulebooks ?? []) {
     for (const c of book.clauses ?? []) if (c.id) out.push([c.id, String(c.zh ?? ''), String(c.en ?? '')]);

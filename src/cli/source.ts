@@ -4,11 +4,12 @@ import { readFile } from 'node:fs/promises';
 import type { OfficeEvent } from '../domain/events.ts';
 import { Timeline } from '../domain/engine/index.ts';
 import { normalizePhone } from '../domain/phone.ts';
-import { type Policy, resolvePolicy } from '../domain/policy/index.ts';
+import { type Policy } from '../domain/policy/index.ts';
 import { DEFAULT_TIMEZONE } from '../domain/time.ts';
 import { decodeWireEvent } from '../domain/wire.ts';
 import { parseScenario } from '../scenario/parse.ts';
 import { staffEvents } from '../scenario/run.ts';
+import { initialPolicy, policyOfEvent } from '../domain/policy/wiring.ts';
 
 export interface TimelineSource {
   timezone: string;
@@ -58,9 +59,9 @@ export async function loadSource(file: string): Promise<TimelineSource> {
 export function replay(source: TimelineSource, policy?: Policy, keepHistory = true): Timeline {
   const timeline = new Timeline({
     timezone: source.timezone,
-    policy: policy ?? resolvePolicy(source.preset, source.set, Number.NEGATIVE_INFINITY),
+    policy: policy ?? initialPolicy(source.preset, source.set),
     keepHistory,
-    resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
+    resolvePolicy: policyOfEvent,
   });
   for (const e of source.events) timeline.apply(e);
   return timeline;

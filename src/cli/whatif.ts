@@ -3,9 +3,9 @@
 // and every deal whose split changes, with both bases.
 import { parseArgs } from 'node:util';
 import { dealView, ownerOf } from '../domain/engine/index.ts';
-import { resolvePolicy } from '../domain/policy/index.ts';
 import { clauseText } from './catalogue.ts';
 import { loadSource, replay } from './source.ts';
+import { initialPolicy } from '../domain/policy/wiring.ts';
 
 export function parseSetArgs(pairs: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -40,7 +40,7 @@ export async function whatifCommand(args: string[], write: (line: string) => voi
   const lang = values.lang === 'en' ? 'en' : 'zh';
   const source = await loadSource(file);
   const before = replay(source);
-  const after = replay(source, resolvePolicy(values.policy, parseSetArgs(values.set ?? []), Number.NEGATIVE_INFINITY));
+  const after = replay(source, initialPolicy(values.policy, parseSetArgs(values.set ?? [])));
   const end = source.events.at(-1)?.at ?? 0;
   const result: WhatIf = { owners: [], deals: [] };
   const phones = new Set([...before.state.customers.keys(), ...after.state.customers.keys()]);

@@ -3,11 +3,12 @@
 // `Actual` values through the HTTP API, so both are compared alike.
 import { judgeArrival, ownerOf, rotationView, reportView, dealView, Timeline, type OwnerView } from '../domain/engine/index.ts';
 import { normalizePhone } from '../domain/phone.ts';
-import { PolicyError, resolvePolicy } from '../domain/policy/index.ts';
+import { PolicyError } from '../domain/policy/index.ts';
 import { parseShare, sharesEqual } from '../domain/shares.ts';
 import { formatLocalTime } from '../domain/time.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import { ScenarioError, type Expectation, type Scenario } from './parse.ts';
+import { initialPolicy, policyOfEvent } from '../domain/policy/wiring.ts';
 
 export interface ExpectationResult {
   expectation: Record<string, unknown>;
@@ -51,7 +52,7 @@ export class LocalOffice implements OfficeProbe {
   constructor(private readonly scenario: Scenario) {
     let policy;
     try {
-      policy = resolvePolicy(scenario.preset, scenario.set, Number.NEGATIVE_INFINITY);
+      policy = initialPolicy(scenario.preset, scenario.set);
     } catch (e) {
       if (e instanceof PolicyError) throw new ScenarioError(scenario.file, e.field, e.message);
       throw e;
@@ -60,7 +61,7 @@ export class LocalOffice implements OfficeProbe {
       timezone: scenario.timezone,
       policy,
       keepHistory: true,
-      resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
+      resolvePolicy: policyOfEvent,
     });
     for (const e of staffEvents(scenario)) this.timeline.apply(e);
     for (const { event, name } of scenario.events) {

@@ -9,17 +9,17 @@ import { LazyCustomers } from '../../src/app/lazy-customers.ts';
 import { Projector } from '../../src/app/projector.ts';
 import { Timeline, type TimelineOptions } from '../../src/domain/engine/timeline.ts';
 import type { EventOf, OfficeEvent } from '../../src/domain/events.ts';
-import { resolvePolicy } from '../../src/domain/policy/index.ts';
 import { generateTimeline, optionsForEvents } from '../../src/sim/generate.ts';
 import { TZ, snapshot } from '../builders.ts';
+import { initialPolicy, policyOfEvent } from '../../src/domain/policy/wiring.ts';
 
-const resolveFromEvent = (ev: EventOf<'policy'>, version: number) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
+const resolveFromEvent = policyOfEvent;
 
 describe('a sharded checkpoint', () => {
   it.each(['standard', 'channel-sms-report'])('goes on exactly as the original (%s)', (preset) => {
     const events = [...generateTimeline({ ...optionsForEvents(24_000, 5), preset } as never)] as OfficeEvent[];
     const genesis = events[0] as EventOf<'policy'>;
-    const opts = (): TimelineOptions => ({ timezone: TZ, policy: resolvePolicy(genesis.preset, genesis.set, Number.NEGATIVE_INFINITY, 1), resolvePolicy: resolveFromEvent, keepHistory: false, checkIds: false });
+    const opts = (): TimelineOptions => ({ timezone: TZ, policy: initialPolicy(genesis.preset, genesis.set), resolvePolicy: resolveFromEvent, keepHistory: false, checkIds: false });
     const a = new Timeline(opts());
     const pa = new Projector();
     pa.genesis(genesis, 1);

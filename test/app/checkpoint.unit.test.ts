@@ -25,19 +25,20 @@ import type * as CheckpointModule from '../../src/app/checkpoint.ts';
 import { Projector, type RowChange } from '../../src/app/projector.ts';
 import { type Outcome, Timeline, type TimelineOptions } from '../../src/domain/engine/timeline.ts';
 import type { EventOf, OfficeEvent } from '../../src/domain/events.ts';
-import { PRESETS, resolvePolicy } from '../../src/domain/policy/index.ts';
+import { PRESETS } from '../../src/domain/policy/index.ts';
 import { Rejected } from '../../src/domain/rejection.ts';
 import { type GenerateOptions, generateTimeline } from '../../src/sim/generate.ts';
 import { type Injection, eventsWithInjections } from './injections.ts';
 import { TZ, correction, snapshot } from '../builders.ts';
+import { initialPolicy, policyOfEvent } from '../../src/domain/policy/wiring.ts';
 
 const SLOW = { timeout: 60_000 };
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-const resolveFromEvent = (ev: EventOf<'policy'>, version: number) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
+const resolveFromEvent = policyOfEvent;
 
 function options(genesis: EventOf<'policy'>, o: Partial<TimelineOptions>): TimelineOptions {
-  return { timezone: TZ, policy: resolvePolicy(genesis.preset, genesis.set, Number.NEGATIVE_INFINITY, 1), resolvePolicy: resolveFromEvent, ...o };
+  return { timezone: TZ, policy: initialPolicy(genesis.preset, genesis.set), resolvePolicy: resolveFromEvent, ...o };
 }
 
 /** JSON that keeps what matters here: Map entries in their order, object keys in their order, ±Infinity, undefined-valued keys. */

@@ -4,11 +4,12 @@
 // Shared by the checkpoint and projector tests.
 import { Timeline } from '../../src/domain/engine/timeline.ts';
 import type { EventOf, OfficeEvent } from '../../src/domain/events.ts';
-import { PRESETS, resolvePolicy } from '../../src/domain/policy/index.ts';
+import { PRESETS } from '../../src/domain/policy/index.ts';
 import { type GenerateOptions, generateTimeline } from '../../src/sim/generate.ts';
 import { TZ, correction, customer, deal, followup, leave, policyVersion, report, ruling, visit } from '../builders.ts';
+import { initialPolicy, policyOfEvent } from '../../src/domain/policy/wiring.ts';
 
-const resolveFromEvent = (ev: EventOf<'policy'>, version: number) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
+const resolveFromEvent = policyOfEvent;
 
 export type Injection = 'invalid-phone' | 'unknown-staff' | 'duplicate-report' | 'unit-taken' | 'correction' | 'ruling' | 'policy' | 'leave';
 
@@ -61,7 +62,7 @@ export function eventsWithInjections(gen: GenerateOptions, inject: readonly [num
     at.set(i, [...(at.get(i) ?? []), kind]);
   }
   const genesis = base[0] as EventOf<'policy'>;
-  const ref = new Timeline({ timezone: TZ, policy: resolvePolicy(genesis.preset, genesis.set, Number.NEGATIVE_INFINITY, 1), resolvePolicy: resolveFromEvent, keepHistory: 'events', checkIds: false });
+  const ref = new Timeline({ timezone: TZ, policy: initialPolicy(genesis.preset, genesis.set), resolvePolicy: resolveFromEvent, keepHistory: 'events', checkIds: false });
   const out: OfficeEvent[] = [base[0]!];
   const acceptedVisits: string[] = [];
   let n = 0;

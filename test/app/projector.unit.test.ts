@@ -9,16 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { Projector, type ProjectorCheckpoint, type RowChange, rowDigest } from '../../src/app/projector.ts';
 import { Timeline, type TimelineOptions } from '../../src/domain/engine/timeline.ts';
 import type { EventOf, OfficeEvent } from '../../src/domain/events.ts';
-import { PRESETS, resolvePolicy } from '../../src/domain/policy/index.ts';
+import { PRESETS } from '../../src/domain/policy/index.ts';
 import { type GenerateOptions, generateTimeline } from '../../src/sim/generate.ts';
 import { type Injection, eventsWithInjections } from './injections.ts';
 import { TZ } from '../builders.ts';
+import { initialPolicy, policyOfEvent } from '../../src/domain/policy/wiring.ts';
 
 const SLOW = { timeout: 60_000 };
-const resolveFromEvent = (ev: EventOf<'policy'>, version: number) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version);
+const resolveFromEvent = policyOfEvent;
 /** The server's replay options (src/app/office.ts): history kept, so corrections replay. */
 function options(genesis: EventOf<'policy'>): TimelineOptions {
-  return { timezone: TZ, policy: resolvePolicy(genesis.preset, genesis.set, Number.NEGATIVE_INFINITY, 1), resolvePolicy: resolveFromEvent, keepHistory: 'events', checkIds: false };
+  return { timezone: TZ, policy: initialPolicy(genesis.preset, genesis.set), resolvePolicy: resolveFromEvent, keepHistory: 'events', checkIds: false };
 }
 
 const changesJson = (c: readonly RowChange[]) => JSON.stringify(c);

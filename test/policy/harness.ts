@@ -8,10 +8,10 @@ import type { Basis } from '../../src/domain/engine/state.ts';
 import type { Change } from '../../src/domain/engine/changes.ts';
 import type { OfficeEvent } from '../../src/domain/events.ts';
 import { normalizePhone } from '../../src/domain/phone.ts';
-import { resolvePolicy } from '../../src/domain/policy/index.ts';
 import { type Scenario, parseScenario } from '../../src/scenario/parse.ts';
 import { staffEvents } from '../../src/scenario/run.ts';
 import { generateTimeline } from '../../src/sim/generate.ts';
+import { initialPolicy, policyOfEvent } from '../../src/domain/policy/wiring.ts';
 
 export interface Cited {
   /** The preset in force when the decision was made. */
@@ -84,9 +84,9 @@ export interface Outcomes {
 export function run(events: Iterable<OfficeEvent>, preset: string, set: Record<string, unknown> | undefined, timezone: string, questions: { at: number; phone: string; party: string[]; says: Record<string, unknown> }[] = []): Outcomes {
   const timeline = new Timeline({
     timezone,
-    policy: resolvePolicy(preset, set, Number.NEGATIVE_INFINITY),
+    policy: initialPolicy(preset, set),
     keepHistory: false,
-    resolvePolicy: (ev, version) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, version),
+    resolvePolicy: policyOfEvent,
   });
   const cited: Cited[] = [];
   const decisions: string[] = [];

@@ -4,9 +4,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromStored } from '../../src/app/codec.ts';
 import { rotationView, ownerOf, Timeline } from '../../src/domain/engine/index.ts';
-import { resolvePolicy } from '../../src/domain/policy/index.ts';
 import type { EventStore } from '../../src/store/index.js';
 import { api, cleanup, startServer, TARGETS, warnSkips, type Running } from './harness.ts';
+import { initialPolicy, policyOfEvent } from '../../src/domain/policy/wiring.ts';
 
 warnSkips('server concurrency');
 afterAll(cleanup);
@@ -23,7 +23,7 @@ async function serialReplay(store: EventStore, projectId: string) {
     const event = fromStored(row);
     if (!timeline) {
       if (event.type !== 'policy') throw new Error('first event is not a policy');
-      timeline = new Timeline({ timezone: 'Asia/Shanghai', policy: resolvePolicy(event.preset, event.set, Number.NEGATIVE_INFINITY, 1), keepHistory: true, resolvePolicy: (ev, v) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, v) });
+      timeline = new Timeline({ timezone: 'Asia/Shanghai', policy: initialPolicy(event.preset, event.set), keepHistory: true, resolvePolicy: policyOfEvent });
       continue;
     }
     const outcome = timeline.apply(event);

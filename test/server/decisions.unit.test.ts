@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { decisionJson } from '../../src/app/office.ts';
 import { Timeline } from '../../src/domain/engine/index.ts';
-import { resolvePolicy } from '../../src/domain/policy/index.ts';
 import { generateTimeline, optionsForEvents } from '../../src/sim/generate.ts';
+import { policyOfEvent, initialPolicy } from '../../src/domain/policy/wiring.ts';
 
 const viaText = (ch: unknown) => JSON.parse(JSON.stringify(ch, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : typeof v === 'number' && !Number.isFinite(v) ? null : v))) as unknown;
 
@@ -13,9 +13,9 @@ describe('decisionJson', () => {
   it('equals the JSON round trip for every change of a generated office', () => {
     const timeline = new Timeline({
       timezone: 'Asia/Shanghai',
-      policy: resolvePolicy('standard', undefined, Number.NEGATIVE_INFINITY),
+      policy: initialPolicy('standard'),
       keepHistory: true,
-      resolvePolicy: (ev, v) => resolvePolicy(ev.preset, ev.set, ev.effectiveAt ?? ev.at, v),
+      resolvePolicy: policyOfEvent,
     });
     const kinds = new Set<string>();
     let changes = 0;
