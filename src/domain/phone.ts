@@ -13,6 +13,7 @@ const CANONICAL = /^1\d{10}$/;
 const PLAIN = /^(\+86|0086)?[\s-]*1[\d\s-]{10,16}$/;
 const SEPARATORS = /[\s-]/g;
 const COUNTRY = /^(\+86|0086)/;
+const BARE_COUNTRY = /^86(?=1\d{10}$)/;
 const MASK = /^(\d+)(\*+)(\d+)$/;
 
 /**
@@ -87,7 +88,9 @@ function segmentValid(phone: string): boolean {
 export function readPhone(text: string): string | undefined {
   if (CANONICAL.test(text)) return segmentValid(text) ? text : undefined;
   if (!isPhoneText(text)) return undefined;
-  const d = phoneDigits(text);
+  // 86 written without + or 00 before a mobile (8613812345678) is still the country code: 13 digits leave no doubt,
+  // and logs written before the grammar recorded such numbers as accepted.
+  const d = phoneDigits(text).replace(BARE_COUNTRY, '');
   return CANONICAL.test(d) && segmentValid(d) ? d : undefined;
 }
 

@@ -124,3 +124,14 @@ describe('the segment table', () => {
     expect(parseMask('１３８＊＊＊８８８８８')).toEqual({ prefix: '138', hidden: 3, suffix: '88888' });
   });
 });
+
+describe('logs written before the phone grammar replay as they were recorded', () => {
+  it('numbers the old normalisation accepted still normalise to the same mobile', () => {
+    // What normalizePhone answered for these before the grammar (commit 79f379d): a replay must not turn them into rejections.
+    const before: Record<string, string> = {
+      '8613812345678': '13812345678', '86 138 1234 5678': '13812345678', '+8613812345678': '13812345678',
+      '008613812345678': '13812345678', '138 1234 5678': '13812345678', '138-1234-5678': '13812345678',
+    };
+    for (const [text, phone] of Object.entries(before)) expect(normalizePhone(text), text).toBe(phone);
+  });
+});
