@@ -21,19 +21,6 @@ const OWN = new URL('./scenarios/own', import.meta.url).pathname;
 
 /** file (without .yaml) + signature → what the engine cites and the clause that governs. */
 const UNPINNED = new Map<string, string>([
-  // callback-direct-kin-05-complaint-then-referral-7-3
-  ["callback-direct-kin-05-complaint-then-referral-7-3: owner c2", "cites callback-direct-kin.1; governs: callback-direct-kin.6.2b"],
-  ["callback-direct-kin-05-complaint-then-referral-7-3: deal d2", "cites callback-direct-kin.1; governs: (commission only: callback-direct-kin.6.2b; the format's deal basis is the performance basis)"],
-  // internal-jieding-06-02-confirms-or-refuses-original
-  ["internal-jieding-06-02-confirms-or-refuses-original: owner c3", "cites internal-jieding-06.3.1; governs: internal-jieding-06.1.4 (closedPermanent cites 3.1, an event-day clause)"],
-  // internal-jieding-06-03-cross-customers-household
-  ["internal-jieding-06-03-cross-customers-household: owner c2", "cites internal-jieding-06.3.1; governs: (closedPermanent cites 3.1, an event-day clause; no event here)"],
-  // internal-jieding-06-06-event-day-closings
-  ["internal-jieding-06-06-event-day-closings: deal d1", "cites internal-jieding-06.1.2; governs: internal-jieding-06.3.1"],
-  // internal-jieding-06-08-inviter-who-receives-wins
-  ["internal-jieding-06-08-inviter-who-receives-wins: owner c1", "cites internal-jieding-06.3.1; governs: internal-jieding-06.2.3"],
-  // internal-jieding-06-09-invitation-objection-same-day-review
-  ["internal-jieding-06-09-invitation-objection-same-day-review: owner c6", "cites internal-jieding-06.3.1; governs: internal-jieding-06.2.1b (closedPermanent cites 3.1, an event-day clause; no event here)"],
 ]);
 
 interface Book {

@@ -2,7 +2,7 @@
 // engine's own decision on a `leave` event, computed on the current state and
 // recorded nowhere (decide is pure; nothing is applied). Over GuishuApp's
 // public `query` only.
-import { decide, ownerView, policyAt, type Change, type DecideContext, type OfficeState } from '../domain/engine/index.ts';
+import { closedOwnerBasis, decide, ownerView, policyAt, type Change, type DecideContext, type OfficeState } from '../domain/engine/index.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import { Rejected } from '../domain/rejection.ts';
 import { clauseText, type ClauseText } from './clauses.ts';
@@ -74,8 +74,8 @@ export function departurePreview(app: GuishuApp, projectId: string, staffId: str
         const clause = change.ownership.basis.clause;
         customers.push({ phone: customer.phone, name: customer.name ?? null, before, after: { owner: change.ownership.owner ?? 'none', status: 'public', outcome: 'pool' }, clause, clauseText: clauseText(clause) });
       } else {
-        // Kept: a closed customer stays with the consultant who sold (closedPermanent); otherwise the policy moves nobody.
-        const clause = o.closed ? policy.clauses.closedPermanent : param.clause;
+        // Kept: a closed customer stays with the consultant who sold (the clause that gave them the deal's credit); otherwise the policy moves nobody.
+        const clause = o.closed ? closedOwnerBasis(state, o).clause : param.clause;
         customers.push({ phone: customer.phone, name: customer.name ?? null, before, after: { owner: staffId, status: view.status, outcome: 'stays' }, clause, clauseText: clauseText(clause) });
       }
     }

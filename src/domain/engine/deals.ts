@@ -1,10 +1,10 @@
 // How a deal's performance credit (业绩) and commission (佣金) are split.
 // Computed from the recorded facts whenever asked, so a fact learned after
 // the deal (a recognition that day, a household link, a ruling) counts.
-import { type Policy, caseClause } from '../policy/schema.ts';
+import { type Policy, caseClause, isDefaultClause } from '../policy/schema.ts';
 import { type Share, type Split, share, splitOf } from '../shares.ts';
 import { holdingOwner, ownerView } from './ownership.ts';
-import { type Basis, type CoClaim, type Customer, type Deal, type OfficeState, basis, policyAt } from './state.ts';
+import { type Basis, type CoClaim, type Customer, type Deal, type OfficeState, type Ownership, basis, policyAt } from './state.ts';
 
 export interface DealSplit {
   performance: Split;
@@ -69,7 +69,8 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
   const referrerComplaint = referrer?.complaint;
   if (p.complaint_outcome.value === 'commission_shared_then_referral_split' && referrerComplaint?.reassignTo && referrerComplaint.fault === 'service' && owner === referrerComplaint.reassignTo) {
     const b = basis(p.split_ratios.clause, referrerComplaint.eventId, dealEvent);
-    return { performance: one(owner), commission: ratioSplit(owner, referrerComplaint.against, ratios.complaint_referral_commission), performanceBasis: basis(c.closedPermanent, dealEvent), commissionBasis: b };
+    // The referred customer is the serving consultant's, and so is the performance (6.2b: 客户归服务顾问).
+    return { performance: one(owner), commission: ratioSplit(owner, referrerComplaint.against, ratios.complaint_referral_commission), performanceBasis: b, commissionBasis: b };
   }
 
   // A customer reassigned after a complaint.
@@ -111,7 +112,15 @@ function ownerSide(state: OfficeState, deal: Deal, policy: Policy): DealSplit {
     const voided = owner !== null ? customer?.ownership?.voidedBy : undefined;
     // A referred customer closed inside the referral's window, by the rule that keeps them the referrer's consultant's (onsite-offsite-outreach.4.1).
     const inWindow = owner !== null && customer?.ownership?.owner === owner && customer.ownership.via === 'referral' && p.referral_window_days.value.rule === 'window';
-    const b = voided && customer?.ownership?.owner === owner ? basis(voided.clause, ...voided.events, dealEvent) : inWindow ? basis(p.referral_window_days.clause, ...(customer?.referral?.eventId ? [customer.referral.eventId] : []), dealEvent) : basis(owner !== null && deal.ownerBasisAtDeal ? deal.ownerBasisAtDeal.clause : c.firstVisitOwner, dealEvent);
+    // At a marketing event, a consultant who closes a new customer or their own keeps the credit (internal-jieding-06.3.1).
+    const event = p.daily_cutoff_and_deadlines.value.event_day_identification ? inCampaign(state, deal.at) : undefined;
+    const b = voided && customer?.ownership?.owner === owner
+      ? basis(voided.clause, ...voided.events, dealEvent)
+      : inWindow
+        ? basis(p.referral_window_days.clause, ...(customer?.referral?.eventId ? [customer.referral.eventId] : []), dealEvent)
+        : event
+          ? basis(c.eventDayOwn, event.eventId, dealEvent)
+          : basis(owner !== null && deal.ownerBasisAtDeal ? deal.ownerBasisAtDeal.clause : c.firstVisitOwner, dealEvent);
     const coClaim = customer?.coClaims?.find((x) => x.staff !== closer);
     if (coClaim) {
       // A shared claim: cooperation (internal-jieding-06.1.3), or a phone invitation objected to at that day's review (2.1b).
@@ -305,6 +314,31 @@ export function dealSplit(state: OfficeState, deal: Deal): DealSplit {
     performanceBasis: ruling.performance ? ruling.basis : computed.performanceBasis,
     commissionBasis: ruling.commission ? ruling.basis : computed.commissionBasis,
   };
+}
+
+/**
+ * Why a closed owner (成交) holds the customer. Where the rulebook says a buyer
+ * stays with the consultant (shenyang-multi-team.2.2b), that clause; else the
+ * clause that gave the owner the closing deal's performance credit (the deal's
+ * performance basis, read as it stands now); an owner with no share of it (a
+ * co-buyer's consultant, an event-day closer's colleague) holds by the rule
+ * that made them the owner (`heldBy`), or, with none, the rulebook's silence.
+ */
+export function ownerBasisOfDeal(state: OfficeState, owner: string, deal: Deal, heldBy: Basis | undefined): Basis {
+  const policy = policyAt(state, deal.at);
+  const stated = policy.clauses.closedPermanent;
+  if (!isDefaultClause(stated)) return basis(stated, deal.eventIds[0]!);
+  const split = dealSplit(state, deal);
+  const mine = split.performance.get(owner);
+  if (mine && mine.num > 0) return split.performanceBasis;
+  return heldBy ?? basis(stated, deal.eventIds[0]!);
+}
+
+/** The basis of an ownership as it stands: a closed one's from the deal that closed it (`ownerBasisOfDeal`), any other's as recorded. */
+export function closedOwnerBasis(state: OfficeState, o: Ownership): Basis {
+  const closing = o.closed && o.owner !== null ? o.closedByDeal : undefined;
+  const deal = closing ? state.deals.get(closing.id) : undefined;
+  return deal && !deal.cancelled ? ownerBasisOfDeal(state, o.owner!, deal, closing!.heldBy) : o.basis;
 }
 
 export type { Share };

@@ -10,11 +10,11 @@ import { parseShare, type Share } from '../shares.ts';
 import { endOfPeriod, localDay, localMinuteOfDay } from '../time.ts';
 import type { Change } from './changes.ts';
 import { judgeCompanions, receive, type Arrival } from './judge.ts';
-import { closerWinsHousehold } from './deals.ts';
+import { closerWinsHousehold, ownerBasisOfDeal } from './deals.ts';
 import { holdingOwner, ownerView, periodClause } from './ownership.ts';
 import { customersForMask, reportsForMaskOrPhone, reportStatus } from './reports.ts';
 import { pointerForNewRoster, takeTurn } from './rotation.ts';
-import { type Basis, type Customer, type OfficeState, type Ownership, type OwnershipVia, basis, policyAt } from './state.ts';
+import { type Basis, type Customer, type Deal, type OfficeState, type Ownership, type OwnershipVia, basis, policyAt } from './state.ts';
 
 export interface DecideContext {
   /** Resolves a policy event into a versioned policy (presets live outside the engine's hot path). */
@@ -509,34 +509,35 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
   const ownerAtDeal = existing ? existing.ownerAtDeal : holdingOwner(view);
   // A household the consultants contest: under closer-wins the closer takes it (onsite-offsite-outreach.2.3c).
   const contested = existing ? undefined : closerWinsHousehold(state, phones, event.closedBy, event.at, policy, event.id);
-  out.push({
-    kind: 'deal',
-    deal: {
-      id: event.deal,
-      customers: phones,
-      closedBy: event.closedBy,
-      stage: event.stage,
-      unit: event.unit ?? existing?.unit,
-      price: event.price ?? existing?.price,
-      at: existing?.at ?? event.at,
-      day: existing?.day ?? day,
-      eventIds: [...(existing?.eventIds ?? []), event.id],
-      ownerAtDeal,
-      ownerBasisAtDeal: existing ? existing.ownerBasisAtDeal : ownerAtDeal ? view.ownership?.basis : undefined,
-      lapsedOwner: existing ? existing.lapsedOwner : view.status === 'lapsed' && view.owner !== event.closedBy ? (view.owner ?? undefined) : undefined,
-      ruling: existing?.ruling,
-      closerWins: existing ? existing.closerWins : contested?.basis,
-    },
-  });
-  // The buyer stays with their owner for good (shenyang-multi-team.2.2b); one nobody holds goes to the closer.
+  const record: Deal = {
+    id: event.deal,
+    customers: phones,
+    closedBy: event.closedBy,
+    stage: event.stage,
+    unit: event.unit ?? existing?.unit,
+    price: event.price ?? existing?.price,
+    at: existing?.at ?? event.at,
+    day: existing?.day ?? day,
+    eventIds: [...(existing?.eventIds ?? []), event.id],
+    ownerAtDeal,
+    ownerBasisAtDeal: existing ? existing.ownerBasisAtDeal : ownerAtDeal ? view.ownership?.basis : undefined,
+    lapsedOwner: existing ? existing.lapsedOwner : view.status === 'lapsed' && view.owner !== event.closedBy ? (view.owner ?? undefined) : undefined,
+    ruling: existing?.ruling,
+    closerWins: existing ? existing.closerWins : contested?.basis,
+  };
+  out.push({ kind: 'deal', deal: record });
+  // The buyer stays with their owner for good; one nobody holds goes to the closer. Either cites the clause that gave them
+  // the deal's credit, or the rulebook's own clause on buyers (shenyang-multi-team.2.2b): `ownerBasisOfDeal`.
   for (const phone of phones) {
     const customer = state.customers.get(phone);
     const v = ownerView(state, customer, event.at);
     const held = holdingOwner(v);
     if (held) {
-      if (!v.ownership!.closed) out.push({ kind: 'ownership', phone, ownership: { ...v.ownership!, closed: true, basis: basis(policy.clauses.closedPermanent, event.id, ...v.ownership!.basis.events) } });
+      const heldBy = v.ownership!.basis;
+      if (!v.ownership!.closed) out.push({ kind: 'ownership', phone, ownership: { ...v.ownership!, closed: true, closedByDeal: { id: event.deal, heldBy }, basis: ownerBasisOfDeal(state, held, record, heldBy) } });
     } else {
-      out.push({ kind: 'ownership', phone, ownership: { ...ownership(event.closedBy, 'deal', event.at, day, basis(v.status === 'lapsed' ? policy.parameters.lapse_effect.clause : policy.clauses.firstVisitOwner, event.id), policy, customer, { previousOwner: v.owner ?? undefined }), closed: true } });
+      const heldBy = basis(v.status === 'lapsed' ? policy.parameters.lapse_effect.clause : policy.clauses.firstVisitOwner, event.id);
+      out.push({ kind: 'ownership', phone, ownership: { ...ownership(event.closedBy, 'deal', event.at, day, ownerBasisOfDeal(state, event.closedBy, record, heldBy), policy, customer, { previousOwner: v.owner ?? undefined }), closed: true, closedByDeal: { id: event.deal, heldBy } } });
     }
   }
   // The closer owns the contested household, buyers and family alike (onsite-offsite-outreach.2.3c).

@@ -5,7 +5,7 @@ export { evolve } from './evolve.ts';
 export { judgeArrival, judgeCompanions, receive, claimOn, type Arrival, type CompanionOutcome, type Reception, type Claim } from './judge.ts';
 export { ownerView, holdingOwner, type OwnerView, type OwnerStatus } from './ownership.ts';
 export { nextUp, availabilityOf, type NextUp } from './rotation.ts';
-export { dealSplit, type DealSplit } from './deals.ts';
+export { closedOwnerBasis, dealSplit, type DealSplit } from './deals.ts';
 export { findValidReport, reportStatus, reportsFor } from './reports.ts';
 export { Timeline, type Outcome, type Entry, type TimelineOptions } from './timeline.ts';
 export * from './queries.ts';

@@ -5,6 +5,7 @@
 import type { Says } from '../events.ts';
 import { type Policy, caseClause } from '../policy/schema.ts';
 import { localDay } from '../time.ts';
+import { closedOwnerBasis } from './deals.ts';
 import { holdingOwner, ownerView, periodClause, type OwnerView } from './ownership.ts';
 import { findValidReport } from './reports.ts';
 import { availabilityOf, firstOfTeam, isAtOffice, isOnSite, lastInRotation, nextUp } from './rotation.ts';
@@ -148,7 +149,7 @@ export function claimOn(state: OfficeState, arrival: Arrival, policy: Policy): {
     const invited = callOnly && arrival.says.invitedBy === holder ? p.call_protection_days.clauses?.invited : undefined;
     const named = arrival.says.invitedBy === holder || arrival.says.consultant === holder;
     const clause = o.closed
-      ? c.closedPermanent
+      ? closedOwnerBasis(state, o).clause
       : invited
         ? invited
         : callOnly && !named

@@ -2,14 +2,16 @@
 // deal stand. Pure reads at a given instant.
 import type { Rejected } from '../rejection.ts';
 import { splitToJson } from '../shares.ts';
-import { dealSplit } from './deals.ts';
+import { closedOwnerBasis, dealSplit } from './deals.ts';
 import { ownerView, type OwnerView } from './ownership.ts';
 import { reportStatus } from './reports.ts';
 import { nextUp } from './rotation.ts';
 import { type OfficeState, type ReportStatus, policyAt } from './state.ts';
 
 export function ownerOf(state: OfficeState, phone: string, at: number): OwnerView {
-  return ownerView(state, state.customers.get(phone), at);
+  const view = ownerView(state, state.customers.get(phone), at);
+  // A closed owner: the clause that gave them the deal's credit, as the deal stands now (an objection that day counts).
+  return view.status === 'closed' && view.ownership ? { ...view, basis: closedOwnerBasis(state, view.ownership) } : view;
 }
 
 export interface RotationView {

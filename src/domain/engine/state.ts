@@ -87,6 +87,8 @@ export interface Ownership {
   departedPool?: boolean;
   /** Why the previous owner's protection is void (internal-jieding-06.2.3): a later recognition by them does not hand the customer back, and a deal cites it. */
   voidedBy?: Basis;
+  /** The deal that closed the customer (成交), and why the owner held them then: a closed owner cites the clause that gave them that deal's credit, else that reason (`closedOwnerBasis`). */
+  closedByDeal?: { id: string; heldBy: Basis };
 }
 
 export interface Contact {

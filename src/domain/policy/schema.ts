@@ -213,10 +213,11 @@ export const DECISIONS = [
   'recognizedHandover', // the original consultant recognises the customer: handed over, not a turn
   'depositVisitAssist', // a visit only to pay or sign is obligatory help
   'lapse', // protection ran out: the next contact decides
-  'closedPermanent', // a customer who bought stays with the consultant
+  'closedPermanent', // a customer who bought stays with the consultant, where the rulebook says so (else the deal's performance basis)
   'closingOthersCustomer', // closing a colleague's customer returns the credit
   'eventDayShared', // at an event, another's customer identified that day: shared
   'eventDayCloser', // at an event, the original did not react: the closer
+  'eventDayOwn', // at an event, a consultant who closes a new customer or their own: theirs
   'unitContention', // the first deposit on a unit wins
   'ruling', // a manager's ruling decides a dispute
   'managerAssignment', // a manager assigns a customer before first contact

@@ -25,7 +25,6 @@ export const attributionDefinition = definePreset(
     designation: { value: { new_customer_naming: 'referred_only', counts_as_turn: true }, clause: 'attribution-definition.2.5' },
   },
   {
-    closedPermanent: 'attribution-definition.1.1a',
     rotation: 'attribution-definition.2.6',
     firstVisitOwner: 'attribution-definition.1.1a',
     registration: 'attribution-definition.2.1',

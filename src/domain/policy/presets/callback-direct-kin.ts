@@ -32,7 +32,6 @@ export const callbackDirectKin = definePreset(
     designation: { value: { new_customer_naming: 'owns', counts_as_turn: false }, clause: 'callback-direct-kin.3a' },
   },
   {
-    closedPermanent: 'callback-direct-kin.1',
     firstVisitOwner: 'callback-direct-kin.1',
     registration: 'callback-direct-kin.7.1',
     callOwner: 'callback-direct-kin.5',

@@ -29,7 +29,6 @@ export const channelSmsReport = definePreset(
     complaint_outcome: { value: 'agent_reassigned', clause: 'channel-sms-report.4' },
   },
   {
-    closedPermanent: 'channel-sms-report.3a',
     reportConverted: 'channel-sms-report.2a',
     reportDuplicate: 'channel-sms-report.3a',
     reportLate: 'channel-sms-report.2b',

@@ -35,7 +35,6 @@ export const consultantRotationDetail = definePreset(
     designation: { value: { new_customer_naming: 'owns', counts_as_turn: true }, clause: 'consultant-rotation-detail.4b' },
   },
   {
-    closedPermanent: 'consultant-rotation-detail.8',
     rotation: 'consultant-rotation-detail.1',
     firstVisitOwner: 'consultant-rotation-detail.2',
     registration: 'consultant-rotation-detail.2',

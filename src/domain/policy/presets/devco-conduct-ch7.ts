@@ -18,7 +18,6 @@ export const devcoConductCh7 = definePreset(
     penalties: { value: ['disqualification + 1000 yuan fine (7.1.3)'], clause: 'devco-conduct-ch7.7.1.3' },
   },
   {
-    closedPermanent: 'devco-conduct-ch7.7.1',
     firstVisitOwner: 'devco-conduct-ch7.7.1',
     callOwner: 'devco-conduct-ch7.7.1',
     returningOwner: 'devco-conduct-ch7.7.1',

@@ -24,7 +24,6 @@ export const onsiteOffsiteOutreach = definePreset(
     returning_unrecognized_outcome: { value: 'look_up_in_crm', clause: 'onsite-offsite-outreach.3.2' },
   },
   {
-    closedPermanent: 'onsite-offsite-outreach.1.1',
     firstVisitOwner: 'onsite-offsite-outreach.3.1',
     registration: 'onsite-offsite-outreach.3.1',
     callOwner: 'onsite-offsite-outreach.3.4',

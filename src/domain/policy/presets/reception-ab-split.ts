@@ -32,7 +32,6 @@ export const receptionAbSplit = definePreset(
     first_question_set: { value: ['first_visit', 'prior_receiver'], clause: 'reception-ab-split.4a' },
   },
   {
-    closedPermanent: 'reception-ab-split.4b',
     rotation: 'reception-ab-split.1',
     registration: 'reception-ab-split.2',
     firstVisitOwner: 'reception-ab-split.2',

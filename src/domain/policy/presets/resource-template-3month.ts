@@ -19,7 +19,6 @@ export const resourceTemplate3Month = definePreset(
     call_vs_visit_precedence: { value: 'earliest_contact_either_channel', clause: 'resource-template-3month.1.1' },
   },
   {
-    closedPermanent: 'resource-template-3month.1.1',
     firstVisitOwner: 'resource-template-3month.1.1',
     callOwner: 'resource-template-3month.1.1',
     returningOwner: 'resource-template-3month.1.1',

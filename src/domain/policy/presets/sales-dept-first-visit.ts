@@ -29,7 +29,6 @@ export const salesDeptFirstVisit = definePreset(
     designation: { value: { new_customer_naming: 'owns', counts_as_turn: false }, clause: 'sales-dept-first-visit.2.1a' },
   },
   {
-    closedPermanent: 'sales-dept-first-visit.1.2',
     rotation: 'sales-dept-first-visit.2.2a',
     firstVisitOwner: 'sales-dept-first-visit.1.2',
     registration: 'sales-dept-first-visit.1.3a',

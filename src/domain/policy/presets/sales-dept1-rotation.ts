@@ -34,7 +34,6 @@ export const salesDept1Rotation = definePreset(
     first_question_set: { value: ['first_visit', 'prior_receiver'], clause: 'sales-dept1-rotation.2.1.3' },
   },
   {
-    closedPermanent: 'sales-dept1-rotation.2.1.1',
     rotation: 'sales-dept1-rotation.1.2',
     firstVisitOwner: 'sales-dept1-rotation.2.1.1',
     registration: 'sales-dept1-rotation.2.1.2',

@@ -32,7 +32,6 @@ export const siteDraftOneMonth = definePreset(
     designation: { value: { new_customer_naming: 'owns', counts_as_turn: false }, clause: 'site-draft-one-month.5a' },
   },
   {
-    closedPermanent: 'site-draft-one-month.1',
     firstVisitOwner: 'site-draft-one-month.1',
     registration: 'site-draft-one-month.1',
     returningOwner: 'site-draft-one-month.3',

@@ -64,6 +64,7 @@ export const standard = definePreset(
     closingOthersCustomer: 'consultant-rotation-detail.8',
     eventDayShared: 'internal-jieding-06.3.2',
     eventDayCloser: 'internal-jieding-06.3.3',
+    eventDayOwn: 'internal-jieding-06.3.1',
     unitContention: 'sales-dept1-rotation.2.2.5',
     ruling: 'devco-conduct-ch7.7.0b',
     managerAssignment: 'site-draft-one-month.8',

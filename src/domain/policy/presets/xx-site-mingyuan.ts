@@ -28,7 +28,6 @@ export const xxSiteMingyuan = definePreset(
     designation: { value: { new_customer_naming: 'prior_contact_only', counts_as_turn: false }, clause: 'xx-site-mingyuan.2.1b' },
   },
   {
-    closedPermanent: 'xx-site-mingyuan.2.6a',
     rotation: 'xx-site-mingyuan.2.1a',
     firstVisitOwner: 'xx-site-mingyuan.2.5b',
     registration: 'xx-site-mingyuan.2.5a',
