@@ -76,6 +76,15 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The configuration of this process's environment, for the modules that also run without
+ * `guishu start` passing it (tests, embedders, CLI commands): the same schema, so a variable is
+ * read and validated in one place.
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig(env);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {

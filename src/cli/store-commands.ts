@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { openStore, storeConfigFromEnv, type EventStore } from '../store/index.ts';
 import type { WitnessLine } from '../ops/witness.ts';
+import { configFromEnv } from '../config.ts';
 
 type Write = (line: string) => void;
 const err = (line: string) => process.stderr.write(line + '\n');
@@ -232,7 +233,8 @@ async function exportXlsxCommand(args: string[], write: Write): Promise<number> 
   const out = values.out ?? `${values.project}-${values.date}-登记表.xlsx`;
   try {
     // The server's key when this machine has it (never created here): the closing head is signed, else marked unsigned.
-    const signer = loadSigner({ key: process.env.GUISHU_SIGNING_KEY, dataDir: process.env.GUISHU_DATA?.trim() || './data', create: false });
+    const env = configFromEnv();
+    const signer = loadSigner({ key: env.signingKey, dataDir: env.dataDir, create: false });
     const r = await withStore((store) => exportRegisters(store, values.project!, values.date!, out, { signer }));
     write(`${r.file}: ${r.visits} visits, ${r.calls} calls on ${values.date}; closing head seq ${r.closing.seq} ${r.closing.hash.slice(0, 16)}… ${r.closing.keyId ? `signed by ${r.closing.keyId}` : 'unsigned (no signing key on this machine)'}`);
     return 0;

@@ -18,6 +18,7 @@ import { isManagerial, PROJECT_ROLES, standingIn, type Principal, type Role, typ
 import { localDay } from '../domain/time.ts';
 import type { EventStore } from '../store/index.js';
 import { instant, projectParam, projectParams, toInstant } from './schemas.ts';
+import { configFromEnv } from '../config.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -120,8 +121,8 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
   const now = o.now ?? Date.now;
   const accounts = new Accounts(store, o);
   const audit = new AuditLog(store, now);
-  const envRate = Number(process.env.GUISHU_JUDGE_RATE);
-  const guard = new Guard(accounts, audit, app, o.judgeRate ?? (Number.isInteger(envRate) && envRate > 0 ? envRate : 60), now);
+  const env = configFromEnv();
+  const guard = new Guard(accounts, audit, app, o.judgeRate ?? env.judgeRate ?? 60, now);
   const loginRate = o.loginRate ?? rateFromEnv('GUISHU_LOGIN_RATE') ?? LOGIN_RATE;
   const addressRate = o.addressRate ?? rateFromEnv('GUISHU_ADDRESS_RATE') ?? 0;
 
@@ -134,7 +135,7 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
     errorResponseBuilder: (_request, c) => tooMany('rate-limited', `more than ${c.max} requests a minute from this address`, c.ttl / 1000),
   });
 
-  const created = await accounts.bootstrap(o.adminPassword ?? process.env.GUISHU_ADMIN_PASSWORD);
+  const created = await accounts.bootstrap(o.adminPassword ?? env.adminPassword);
   if (created?.generated) {
     (o.announce ?? ((line: string) => process.stderr.write(line + '\n')))(`guishu: created user "admin" with password ${created.password} — shown only this once; change it (POST /api/auth/password)`);
   }

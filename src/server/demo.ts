@@ -22,6 +22,7 @@ import type { OfficeEvent } from '../domain/events.ts';
 import { DEFAULT_TIMEZONE, formatLocalDate, localDay } from '../domain/time.ts';
 import { generateTimeline } from '../sim/generate.ts';
 import { problem, sendProblem } from './problems.ts';
+import { configFromEnv } from '../config.ts';
 
 export const DEMO_PROJECT = 'demo';
 export const DEMO_LOADER = 'demo-loader';
@@ -89,7 +90,7 @@ interface LoadState {
 export function registerDemo(fastify: FastifyInstance, opts: DemoOptions): void {
   const { app } = opts;
   const now = opts.now ?? Date.now;
-  const enabled = opts.enabled ?? process.env.GUISHU_DEMO === '1';
+  const enabled = opts.enabled ?? configFromEnv().demo;
   const state: LoadState = { running: false, done: 0, total: 0, error: null, finishedAt: null };
   let loaderProject: boolean | undefined;
 

@@ -16,6 +16,7 @@ import { HeadError, signedHeads } from '../ops/heads.ts';
 import { loadSigner, type Signer, type SigningOptions } from '../ops/signing.ts';
 import type { EventStore } from '../store/index.js';
 import { projectParam } from './schemas.ts';
+import { configFromEnv } from '../config.ts';
 
 declare module './index.ts' {
   interface ServerOptions {
@@ -38,7 +39,10 @@ const seqParam = z.coerce.number().int().min(0).max(2 ** 31 - 1);
  * without them (tests, embedders) from the environment on first use.
  */
 function signerOf(opts: SigningOptions | undefined): () => Signer {
-  const load = () => loadSigner({ key: opts?.key ?? process.env.GUISHU_SIGNING_KEY, dataDir: opts?.dataDir ?? (process.env.GUISHU_DATA?.trim() || './data'), create: true })!;
+  const load = () => {
+    const env = opts ? undefined : configFromEnv();
+    return loadSigner({ key: opts?.key ?? env?.signingKey, dataDir: opts?.dataDir ?? env?.dataDir ?? './data', create: true })!;
+  };
   let signer: Signer | undefined = opts ? load() : undefined;
   return () => (signer ??= load());
 }
