@@ -33,10 +33,9 @@ import { clauseText } from './clauses.ts';
 import { fromStored } from './codec.ts';
 import type { AppliedNotice, GuishuApp } from './office.ts';
 
-export const DISPUTE_KINDS = [
-  'report-vs-visit', 'party-swallowed-report', 'recognition-after-reception', 'same-day-contacts', 'lapse-retaken', 'complaint', 'override', 'objection',
-] as const;
-export type DisputeKind = (typeof DISPUTE_KINDS)[number];
+import { DISPUTE_KINDS, type Dispute, type DisputeKind } from '../shared/office-answers.ts';
+
+export { DISPUTE_KINDS, type Dispute, type DisputeKind };
 
 /** A lapsed customer taken by another within this many local days of the last protected day is a dispute. */
 export const LAPSE_WINDOW_DAYS = 7;
@@ -325,21 +324,6 @@ class ProjectIndex {
   lastRuling(phone: string): { eventId: string; at: number } | undefined {
     return this.phones.get(phone)?.lastRuling;
   }
-}
-
-/** A dispute as the queue shows it: the record, the customer now, and the clause of the current decision. */
-export interface Dispute {
-  id: string;
-  kind: DisputeKind;
-  at: string;
-  local: string;
-  customer: string;
-  name: string | null;
-  staff: string[];
-  evidence: string[];
-  decision: { owner: string; status: string; clause: string | null; text: { zh: string; en: string } | null };
-  /** A ruling on the customer after the dispute's latest evidence (the dispute is settled), or null. */
-  ruling: { eventId: string; at: string } | null;
 }
 
 export interface DisputeQuery {

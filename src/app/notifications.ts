@@ -24,23 +24,9 @@ export const PROTECTION_NOTICE_DAYS = 2;
 /** Reminders older than this are not listed. */
 export const NOTICE_HORIZON_DAYS = 30;
 
-export type NotificationKind = 'ruling' | 'report-status' | 'protection-ending' | 'dispute';
+import type { Notification, NotificationKind } from '../shared/office-answers.ts';
 
-export interface Notification {
-  id: string;
-  kind: NotificationKind;
-  at: string;
-  local: string;
-  /** Masked. */
-  customer: string | null;
-  /** Only for the customer's owner. */
-  name: string | null;
-  title: { zh: string; en: string };
-  text: { zh: string; en: string };
-  /** Where the web app shows it. */
-  link: string | null;
-  read: boolean;
-}
+export type { Notification, NotificationKind };
 
 /** Whom a notification is for: staff ids, or (a manager's) a role. */
 export interface Addressed {

@@ -8,32 +8,8 @@ import { get, post } from './client.ts';
 
 const P = (project: string) => `/api/projects/${encodeURIComponent(project)}`;
 
-export type DisputeKind = 'report-vs-visit' | 'party-swallowed-report' | 'recognition-after-reception' | 'same-day-contacts' | 'lapse-retaken' | 'complaint' | 'override' | 'objection';
-export interface Dispute {
-  id: string;
-  kind: DisputeKind;
-  at: string;
-  local: string;
-  customer: string;
-  name: string | null;
-  staff: string[];
-  evidence: string[];
-  decision: { owner: string; status: string; clause: string | null; text: { zh: string; en: string } | null };
-  ruling: { eventId: string; at: string } | null;
-}
-
-export interface Notification {
-  id: string;
-  kind: 'ruling' | 'report-status' | 'protection-ending' | 'dispute';
-  at: string;
-  local: string;
-  customer: string | null;
-  name: string | null;
-  title: { zh: string; en: string };
-  text: { zh: string; en: string };
-  link: string | null;
-  read: boolean;
-}
+export type { Dispute, DisputeKind, Notification } from '../../../src/shared/office-answers.ts';
+import type { Dispute, Notification } from '../../../src/shared/office-answers.ts';
 
 export const useDisputes = (project: string, enabled = true) =>
   useQuery({ queryKey: [project, 'disputes'], enabled, queryFn: () => get<{ disputes: Dispute[] }>(`${P(project)}/disputes?limit=500`).then((r) => r.disputes), refetchInterval: 60_000 });
