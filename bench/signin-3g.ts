@@ -35,10 +35,7 @@ try {
     const t0 = Date.now();
     await page.goto(`${office.url}/login`, { waitUntil: 'commit' });
     // Checked on every animation frame (a locator's waitFor polls every 500 ms, which would round the figure up).
-    await page.waitForFunction(() => {
-      const button = document.querySelector('[data-testid="sign-in"]');
-      return button !== null && (button as HTMLElement).offsetParent !== null;
-    }, undefined, { polling: 'raf', timeout: 60_000 });
+    await page.waitForFunction('document.querySelector(\'[data-testid="sign-in"]\')?.offsetParent != null', undefined, { polling: 'raf', timeout: 60_000 });
     const visible = Date.now() - t0;
     await page.waitForLoadState('load');
     const loaded = Date.now() - t0;
