@@ -187,7 +187,7 @@ async function readMarks(store: EventStore, projectId: string, userId: string, i
 }
 
 /** Marks reminders read for the user (repeats are harmless); returns how many were new. */
-export async function markRead(store: EventStore, projectId: string, userId: string, ids: readonly string[]): Promise<number> {
+export async function markRead(store: EventStore, projectId: string, userId: string, ids: readonly string[], readAt: number): Promise<number> {
   const unique = [...new Set(ids)];
-  return unique.length ? markNotificationsRead(store.db, projectId, userId, unique, new Date().toISOString()) : 0;
+  return unique.length ? markNotificationsRead(store.db, projectId, userId, unique, new Date(readAt).toISOString()) : 0;
 }

@@ -19,6 +19,7 @@ import { forbidden } from '../auth/errors.ts';
 import { dealInvolves, maskAny } from '../auth/redact.ts';
 import { isManagerial, seesAll } from '../auth/roles.ts';
 import { customerRef, money, prose, rate, text } from '../domain/events.ts';
+import { isDefaultClause } from '../domain/policy/index.ts';
 import { statementXlsx } from '../ops/statement-xlsx.ts';
 import type { Guard } from './auth.ts';
 import { idParams, instant, lateReason, projectParams, toInstant } from './schemas.ts';
@@ -169,7 +170,8 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
     const deal = await ledger.deal(project, id);
     const by = request.body.by ?? guard.standing(request, project).staffId;
     if (!by) throw new InvalidInputError('by', 'say which manager confirms (by)', 'missing-field');
-    const clause = /^[a-z0-9-]+\.[0-9A-Za-z.]+$/.test(deal.commissionBasis.clause) ? deal.commissionBasis.clause : undefined;
+    // A ruling names a rulebook's clause; where the split rests on the rulebook's silence it names none.
+    const clause = isDefaultClause(deal.commissionBasis.clause) ? undefined : deal.commissionBasis.clause;
     const result = await app.recordEvent(project, { type: 'ruling', ...(request.body.id ? { id: request.body.id } : {}), deal: id, performance: deal.shares.performance, commission: deal.shares.commission, by, reason: request.body.reason, ...(clause ? { clause } : {}) }, ctx(request));
     return reply.code(result.repeated ? 200 : 201).send({ ...result, deal: await ledger.deal(project, id) });
   });

@@ -75,7 +75,7 @@ export function registerDisputes(fastify: FastifyInstance, { app, store, guard, 
     let ids = request.body.ids ?? [];
     if (request.body.all) ids = (await notificationsFor(app, index, store, project, who, { limit: 500 })).notifications.map((n) => n.id);
     else await app.timezone(project); // 404 for an unknown project
-    const marked = await markRead(store, project, who.userId, ids);
+    const marked = await markRead(store, project, who.userId, ids, app.now()); // the server's clock, as for every record
     return { marked };
   });
 
