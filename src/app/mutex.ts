@@ -22,23 +22,3 @@ export class KeyedMutex {
     }
   }
 }
-
-/** A counting semaphore (bounds how many pool connections advisory locks may hold). */
-export class Semaphore {
-  private readonly waiting: (() => void)[] = [];
-  constructor(private free: number) {}
-
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
