@@ -1,6 +1,6 @@
 import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import type { DialectName } from './migrations/types.js';
+import type { DialectName, MigrationDdl } from './migrations/types.js';
 
 /** What a live subscriber is told after a commit: the project's new head. */
 export interface HeadNotice {
@@ -10,6 +10,23 @@ export interface HeadNotice {
 
 export type Unlisten = () => Promise<void>;
 
+/** An append sent as one message (PostgreSQL): the writes, then a guard that the head is where they left it. */
+export interface PipelinedAppend {
+  /**
+   * Runs the statements as one transaction in a single round trip (BEGIN …
+   * COMMIT pipelined); any failure rolls all of them back and is thrown.
+   * `afterCommit` (the notice) runs after COMMIT, on its own.
+   */
+  run(statements: readonly CompiledQuery[], afterCommit: readonly CompiledQuery[]): Promise<void>;
+  /** A statement that fails the transaction unless the project's head row says (seq, hash). */
+  headGuard(projectId: string, seq: number, hash: string): CompiledQuery;
+  /**
+   * Whether a failed run lost a race: another writer took the next seq (the
+   * events primary key) or the head was not where the caller thought (the guard).
+   */
+  lostRace(err: unknown): boolean;
+}
+
 /**
  * The few things that differ between databases. Everything else (append,
  * verify, reads) is written once in event-store.ts over Kysely. Each
@@ -18,6 +35,8 @@ export type Unlisten = () => Promise<void>;
 export interface StoreAdapter {
   readonly dialect: DialectName;
   readonly db: Kysely<Database>;
+  /** What the migrations write differently on this database (triggers, a column type, the migrators' lock). */
+  readonly ddl: MigrationDdl;
   /**
    * A write transaction. SQLite: BEGIN IMMEDIATE (takes the write lock up
    * front, so two processes never deadlock upgrading a read lock).
@@ -30,11 +49,10 @@ export interface StoreAdapter {
    */
   lockProject(tx: Transaction<Database>, projectId: string): Promise<{ head_seq: number; head_hash: string } | undefined>;
   /**
-   * Runs the statements as one transaction in a single round trip (BEGIN …
-   * COMMIT pipelined); any failure rolls all of them back and is thrown.
+   * The one-message append (EventStore.append with expectedHeadHash).
    * Absent where there is no round trip to save (SQLite).
    */
-  pipelined?: (statements: readonly CompiledQuery[], afterCommit: readonly CompiledQuery[]) => Promise<void>;
+  pipelined?: PipelinedAppend;
   /**
    * The statement that announces a new head, or null when the database has
    * none. It runs after the append commits, in a transaction of its own:

@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { executeAll } from './pipeline.js';
 import type { HeadNotice, StoreAdapter, Unlisten } from './adapter.js';
 import { canonicalJson } from './canonical.js';
@@ -244,7 +244,7 @@ const CHUNK = 400;
 export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOptions = {}): Promise<EventStore> {
   const now = () => (opts.now ? opts.now() : new Date()).toISOString();
   const { db } = adapter;
-  const doMigrate = () => migrate(adapter.transaction.bind(adapter) as never, adapter.dialect);
+  const doMigrate = () => migrate(adapter.transaction.bind(adapter) as never, adapter.ddl);
   const migrationsApplied = await doMigrate();
 
   /** The project's events whose `column` is one of `values` (in chunks), in seq order. */
@@ -350,14 +350,13 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
         const { writes, last, compiled } = await writesFor(db, rows, expectedHeadSeq, out);
         if (!compiled) throw new TypeError('append: a pipelined append needs projections returned as compiled statements');
         // A stale head fails the transaction: the head row must now say what this append wrote.
-        writes.push(sql`select 1 / (select count(*) from projects where project_id = ${projectId} and head_seq = ${last.seq} and head_hash = ${last.hash})::int as guard`.compile(db));
+        writes.push(pipelined.headGuard(projectId, last.seq, last.hash));
         const notify = adapter.notifyStatement({ projectId, headSeq: last.seq });
         try {
-          await pipelined(writes, notify ? [notify] : []);
+          await pipelined.run(writes, notify ? [notify] : []);
         } catch (err) {
-          const constraint = (err as { constraint_name?: unknown } | null)?.constraint_name;
           // Someone else took the next seq, or the head was not where the cache thought: a lost race.
-          if (constraint === 'events_pk' || (err as { code?: unknown } | null)?.code === '22012') throw new ConcurrencyError(projectId, expectedHeadSeq, -1);
+          if (pipelined.lostRace(err)) throw new ConcurrencyError(projectId, expectedHeadSeq, -1);
           if (adapter.isUniqueViolation(err)) throw new DuplicateEventError(projectId, String((err as Error).message));
           throw err;
         }

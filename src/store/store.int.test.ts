@@ -530,7 +530,7 @@ for (const target of targets) {
       const p = pid('backfill');
       const adapter = config.kind === 'sqlite' ? openSqliteAdapter(config) : await openPostgresAdapter(config);
       try {
-        await migrate(adapter.transaction.bind(adapter) as never, adapter.dialect, MIGRATIONS.filter((m) => m.version < 3));
+        await migrate(adapter.transaction.bind(adapter) as never, adapter.ddl, MIGRATIONS.filter((m) => m.version < 3));
         await adapter.transaction(async (tx) => {
           await tx.insertInto('projects').values({ project_id: p, name: 'Old', created_at: new Date().toISOString() }).execute();
           for (const [id, phone] of [['r1', '138***88888'], ['r2', '139***12345'], ['r3', '139****5678']] as const) {

@@ -10,7 +10,7 @@ const NN = (c: ColumnDefinitionBuilder) => c.notNull();
 export const m0001_initial: Migration = {
   version: 1,
   name: 'initial',
-  async up(db, dialect) {
+  async up(db, ddl) {
     await db.schema.createTable('projects')
       .addColumn('project_id', 'text', (c) => c.primaryKey())
       .addColumn('name', 'text', NN)
@@ -132,36 +132,8 @@ export const m0001_initial: Migration = {
       .execute();
 
     // Append-only guard. The one permitted UPDATE is erasure: `personal` set
-    // to NULL with every other column unchanged (see docs/store.md).
-    if (dialect === 'sqlite') {
-      // SQLite must list the columns. A later migration that adds a column to
-      // `events` must drop and recreate this trigger with the new column too.
-      const cols = ['project_id', 'seq', 'event_id', 'type', 'at', 'recorded_at', 'recorded_by', 'payload',
-        'personal_digest', 'status', 'rejection_code', 'prev_hash', 'hash'];
-      const unchanged = cols.map((c) => `NEW.${c} IS OLD.${c}`).join(' AND ');
-      await sql.raw(`CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-        WHEN NOT (NEW.personal IS NULL AND ${unchanged})
-        BEGIN SELECT RAISE(ABORT, 'guishu: events is append-only (only personal may be set to NULL)'); END`).execute(db);
-      await sql.raw(`CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-        BEGIN SELECT RAISE(ABORT, 'guishu: events is append-only (DELETE refused)'); END`).execute(db);
-    } else {
-      // PostgreSQL compares whole rows minus `personal`, so new columns are
-      // covered without touching the function.
-      await sql.raw(`CREATE FUNCTION guishu_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF TG_OP = 'UPDATE' AND NEW.personal IS NULL
-             AND (to_jsonb(NEW) - 'personal') = (to_jsonb(OLD) - 'personal') THEN
-            RETURN NEW;
-          END IF;
-          RAISE EXCEPTION 'guishu: events is append-only (% refused; only personal may be set to NULL)', TG_OP
-            USING ERRCODE = 'restrict_violation';
-        END $$`).execute(db);
-      await sql.raw(`CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-        FOR EACH ROW EXECUTE FUNCTION guishu_events_guard()`).execute(db);
-      await sql.raw(`CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-        FOR EACH ROW EXECUTE FUNCTION guishu_events_guard()`).execute(db);
-      await sql.raw(`CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
-        FOR EACH STATEMENT EXECUTE FUNCTION guishu_events_guard()`).execute(db);
-    }
+    // to NULL with every other column unchanged (see docs/store.md). The
+    // triggers differ per database: src/store/{sqlite,postgres}/ddl.ts.
+    await ddl.eventsAppendOnly(db);
   },
 };

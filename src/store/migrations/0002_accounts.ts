@@ -11,7 +11,7 @@ const NN = (c: ColumnDefinitionBuilder) => c.notNull();
 export const m0002_accounts: Migration = {
   version: 2,
   name: 'accounts',
-  async up(db, dialect) {
+  async up(db, ddl) {
     await db.schema.createTable('users')
       .addColumn('project_id', 'text', NN)
       .addColumn('user_id', 'text', NN)
@@ -110,22 +110,7 @@ export const m0002_accounts: Migration = {
       .addPrimaryKeyConstraint('erasures_pk', ['project_id', 'seq'])
       .execute();
 
-    if (dialect === 'sqlite') {
-      await sql.raw(`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'guishu: audit_log is append-only (UPDATE refused)'); END`).execute(db);
-      await sql.raw(`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'guishu: audit_log is append-only (DELETE refused)'); END`).execute(db);
-    } else {
-      await sql.raw(`CREATE FUNCTION guishu_audit_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          RAISE EXCEPTION 'guishu: audit_log is append-only (% refused)', TG_OP USING ERRCODE = 'restrict_violation';
-        END $$`).execute(db);
-      await sql.raw(`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        FOR EACH ROW EXECUTE FUNCTION guishu_audit_guard()`).execute(db);
-      await sql.raw(`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        FOR EACH ROW EXECUTE FUNCTION guishu_audit_guard()`).execute(db);
-      await sql.raw(`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-        FOR EACH STATEMENT EXECUTE FUNCTION guishu_audit_guard()`).execute(db);
-    }
+    // Append-only like `events` (the triggers: src/store/{sqlite,postgres}/ddl.ts).
+    await ddl.auditLogAppendOnly(db);
   },
 };

@@ -9,13 +9,13 @@ import type { Migration } from './types.js';
 export const m0004_checkpoints: Migration = {
   version: 4,
   name: 'checkpoints',
-  async up(db, dialect) {
+  async up(db, ddl) {
     await db.schema.createTable('checkpoints')
       .addColumn('project_id', 'text', (c) => c.notNull().primaryKey())
       .addColumn('seq', 'integer', (c) => c.notNull())
       .addColumn('head_hash', 'text', (c) => c.notNull())
       .addColumn('fingerprint', 'text', (c) => c.notNull())
-      .addColumn('body', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+      .addColumn('body', ddl.binaryType, (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
   },

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { DialectName, Migration } from './types.js';
+import type { Kysely } from 'kysely';
+import type { Migration, MigrationDdl } from './types.js';
 import { m0001_initial } from './0001_initial.js';
 import { m0002_accounts } from './0002_accounts.js';
 import { m0003_report_mask_shapes } from './0003_report_mask_shapes.js';
@@ -8,7 +8,7 @@ import { m0005_erasure_guard } from './0005_erasure_guard.js';
 import { m0006_session_logins } from './0006_session_logins.js';
 import { m0007_notification_reads } from './0007_notification_reads.js';
 
-export type { DialectName, Migration } from './types.js';
+export type { DialectName, Migration, MigrationDb, MigrationDdl } from './types.js';
 
 /**
  * The one migration history, in order. Append new migrations at the end with
@@ -24,21 +24,20 @@ export type MigrationTx = <T>(fn: (tx: Kysely<any>) => Promise<T>) => Promise<T>
  * Applies every pending migration, each in its own transaction together with
  * its schema_migrations row, so a crash leaves either all of a step or none
  * (both SQLite and PostgreSQL have transactional DDL). Concurrent boots are
- * serialised: SQLite by BEGIN IMMEDIATE, PostgreSQL by an advisory lock.
+ * serialised: SQLite by BEGIN IMMEDIATE, PostgreSQL by an advisory lock
+ * (ddl.lockMigrations).
  * Returns the versions applied by this call (empty when up to date).
  */
 export async function migrate(
   inTx: MigrationTx,
-  dialect: DialectName,
+  ddl: MigrationDdl,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<number[]> {
   checkOrder(migrations);
   const applied: number[] = [];
   for (const m of migrations) {
     const didApply = await inTx(async (tx) => {
-      if (dialect === 'postgres') {
-        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':guishu_migrations'))`.execute(tx);
-      }
+      await ddl.lockMigrations(tx);
       await tx.schema.createTable('schema_migrations').ifNotExists()
         .addColumn('version', 'integer', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull())
@@ -53,7 +52,7 @@ export async function migrate(
         throw new Error(`guishu store: database has migrations this code does not know: ${unknown.map((r) => `${r.version} ${r.name}`).join(', ')} (newest ${newest})`);
       }
       if (rows.some((r) => Number(r.version) === m.version)) return false;
-      await m.up(tx, dialect);
+      await m.up(tx, ddl);
       await tx.insertInto('schema_migrations')
         .values({ version: m.version, name: m.name, applied_at: new Date().toISOString() })
         .execute();

@@ -5,6 +5,7 @@ import { inlineStatements } from './inline.js';
 import type { StoreAdapter, HeadNotice, Unlisten } from '../adapter.js';
 import type { Database } from '../schema.js';
 import { PostgresJsDialect } from './dialect.js';
+import { postgresDdl } from './ddl.js';
 
 export interface PostgresStoreConfig {
   kind: 'postgres';
@@ -76,6 +77,7 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
   return {
     dialect: 'postgres',
     db,
+    ddl: postgresDdl,
     hearsOtherProcesses: true,
     transaction: (fn) => db.transaction().execute(fn),
     async serialise(key, fn) {
@@ -97,20 +99,27 @@ export async function openPostgresAdapter(config: PostgresStoreConfig): Promise<
     },
     // Only where a quoted literal's one special character is the quote (the default since PostgreSQL 9.1).
     ...(conformingStrings ? {
-      async pipelined(statements: readonly CompiledQuery[], afterCommit: readonly CompiledQuery[]) {
-        // Simple query protocol: BEGIN, the statements and COMMIT in one message. An error skips the
-        // rest of the message and leaves the transaction aborted, so it is rolled back before the
-        // connection goes back to the pool. `afterCommit` (the notice) runs after COMMIT, on its own.
-        await db.getExecutor().provideConnection(async (c) => {
-          const text = inlineStatements([CompiledQuery.raw('begin'), ...statements, CompiledQuery.raw('commit'), ...afterCommit]);
-          try {
-            tapStatements([...statements, ...afterCommit]);
-            await (c as unknown as PipeliningConnection).executeMany([CompiledQuery.raw(text)]);
-          } catch (err) {
-            await c.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
-            throw err;
-          }
-        });
+      pipelined: {
+        async run(statements: readonly CompiledQuery[], afterCommit: readonly CompiledQuery[]) {
+          // Simple query protocol: BEGIN, the statements and COMMIT in one message. An error skips the
+          // rest of the message and leaves the transaction aborted, so it is rolled back before the
+          // connection goes back to the pool. `afterCommit` (the notice) runs after COMMIT, on its own.
+          await db.getExecutor().provideConnection(async (c) => {
+            const text = inlineStatements([CompiledQuery.raw('begin'), ...statements, CompiledQuery.raw('commit'), ...afterCommit]);
+            try {
+              tapStatements([...statements, ...afterCommit]);
+              await (c as unknown as PipeliningConnection).executeMany([CompiledQuery.raw(text)]);
+            } catch (err) {
+              await c.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+              throw err;
+            }
+          });
+        },
+        // Divides by zero (22012) unless exactly one head row says (seq, hash).
+        headGuard: (projectId: string, seq: number, hash: string) =>
+          ksql`select 1 / (select count(*) from projects where project_id = ${projectId} and head_seq = ${seq} and head_hash = ${hash})::int as guard`.compile(db),
+        lostRace: (err: unknown) =>
+          (err as { constraint_name?: unknown } | null)?.constraint_name === 'events_pk' || (err as { code?: unknown } | null)?.code === '22012',
       },
     } : {}),
     notifyStatement(notice) {

@@ -6,6 +6,7 @@ import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql as ksql, type D
 import type { StoreAdapter, HeadNotice, Unlisten } from '../adapter.js';
 import type { Database } from '../schema.js';
 import { isStorageFull, StorageUnavailableError } from '../failures.js';
+import { sqliteDdl } from './ddl.js';
 
 export interface SqliteStoreConfig {
   kind: 'sqlite';
@@ -155,6 +156,7 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
   return {
     dialect: 'sqlite',
     db,
+    ddl: sqliteDdl,
     hearsOtherProcesses: false,
     transaction: (fn) => db.transaction().execute(fn),
     // BEGIN IMMEDIATE takes the database's write lock: writers are serialised already.
