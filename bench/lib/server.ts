@@ -67,6 +67,8 @@ export interface StartOptions {
   /** Extra node flags (e.g. --cpu-prof). */
   nodeFlags?: string[];
   maxWaitMs: number;
+  /** Extra environment (e.g. GUISHU_WARM_PROJECTS). */
+  env?: Record<string, string>;
 }
 
 /** Starts the server and waits for /api/health; then signs in as admin. */
@@ -78,6 +80,7 @@ export async function startServer(o: StartOptions): Promise<ServerHandle> {
   delete env.DATABASE_URL;
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
   if (o.dataDir) env.GUISHU_DATA = o.dataDir;
+  Object.assign(env, o.env);
   const spawnedAt = performance.now();
   const child = track(spawn(process.execPath, [...(o.nodeFlags ?? []), join(ROOT, 'bin', 'guishu.js'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] }));
   let tail = '';
