@@ -8,14 +8,15 @@
 // the incremented value, and does nothing while a lock holds. So however many
 // attempts arrive at once (in this process or others), at most `lockAfter`
 // reach argon2 before the rest are answered 429.
+//
+// The tables are the store's (src/store/accounts-store.ts): this file keeps
+// the policy — hashing, lockout and its back-off, lifetimes, errors.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { sha256Hex, type EventStore } from '../store/index.js';
+import { sha256Hex, type AccountsStore } from '../store/index.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../app/errors.ts';
 import { tooMany, unauthenticated, AuthError } from './errors.ts';
 import { DEFAULT_COST, hashPassword, randomPassword, randomToken, verifyPassword, type ArgonCost } from './passwords.ts';
 import { PROJECT_ROLES, type Membership, type Principal, type ProjectRole } from './roles.ts';
-import { GROUP } from './audit.ts';
 
 export interface AccountOptions {
   now?: () => number;
@@ -78,7 +79,7 @@ export class Accounts {
   /** Resolved sessions by token hash: a judge at the front desk costs no session query (see sessionCacheMs). */
   private readonly principals = new Map<string, CachedPrincipal>();
 
-  constructor(private readonly store: EventStore, opts: AccountOptions = {}) {
+  constructor(private readonly store: AccountsStore, opts: AccountOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.argon = opts.argon ?? DEFAULT_COST;
     this.sessionTtlMs = opts.sessionTtlMs ?? 12 * 3_600_000;
@@ -94,10 +95,6 @@ export class Accounts {
     this.principals.clear();
   }
 
-  private get db() {
-    return this.store.db;
-  }
-
   // ---------------------------------------------------------------- users
 
   /**
@@ -105,14 +102,12 @@ export class Accounts {
    * password (GUISHU_ADMIN_PASSWORD) or a random one, returned to be printed once.
    */
   async bootstrap(adminPassword?: string): Promise<{ username: string; password: string; generated: boolean } | null> {
-    const any = await this.db.selectFrom('users').select('user_id').where('project_id', '=', GROUP).limit(1).executeTakeFirst();
-    if (any) return null;
+    if (await this.store.hasUsers()) return null;
     const generated = !adminPassword;
     const password = adminPassword || randomPassword();
     const hash = await hashPassword(password, this.argon);
-    const r = await this.db.insertInto('users').values({ project_id: GROUP, user_id: 'admin', username: 'admin', display_name: 'Administrator', password_hash: hash, is_admin: 1, disabled_at: null, created_at: iso(this.now()), created_by: null })
-      .onConflict((oc) => oc.doNothing()).executeTakeFirst();
-    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return null; // another process won the race
+    const added = await this.store.addUser({ user_id: 'admin', username: 'admin', display_name: 'Administrator', password_hash: hash, is_admin: 1, created_at: iso(this.now()), created_by: null });
+    if (!added) return null; // another process won the race
     return { username: 'admin', password, generated };
   }
 
@@ -121,16 +116,15 @@ export class Accounts {
     checkPassword(input.password, 'password');
     const id = input.username.toLowerCase();
     const hash = await hashPassword(input.password, this.argon);
-    const r = await this.db.insertInto('users').values({ project_id: GROUP, user_id: id, username: id, display_name: input.displayName ?? null, password_hash: hash, is_admin: input.admin ? 1 : 0, disabled_at: null, created_at: iso(this.now()), created_by: by })
-      .onConflict((oc) => oc.doNothing()).executeTakeFirst();
-    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new ConflictError('user-exists', `user ${id} already exists`, 'username');
+    const added = await this.store.addUser({ user_id: id, username: id, display_name: input.displayName ?? null, password_hash: hash, is_admin: input.admin ? 1 : 0, created_at: iso(this.now()), created_by: by });
+    if (!added) throw new ConflictError('user-exists', `user ${id} already exists`, 'username');
     return this.user(id);
   }
 
   async user(userId: string): Promise<UserView> {
-    const u = await this.db.selectFrom('users').selectAll().where('project_id', '=', GROUP).where('user_id', '=', userId).executeTakeFirst();
+    const u = await this.store.userRow(userId);
     if (!u) throw new NotFoundError('user-not-found', `no user ${userId}`, 'user');
-    const roles = await this.db.selectFrom('user_roles').selectAll().where('user_id', '=', userId).orderBy('project_id').execute();
+    const roles = await this.store.userRoles(userId);
     return {
       id: u.user_id, username: u.username, displayName: u.display_name, admin: Number(u.is_admin) === 1, disabled: u.disabled_at !== null,
       roles: roles.map((r) => ({ project: r.project_id, role: r.role as ProjectRole, staff: r.staff_id, agency: r.agency })),
@@ -138,24 +132,24 @@ export class Accounts {
   }
 
   async listUsers(): Promise<UserView[]> {
-    const users = await this.db.selectFrom('users').select('user_id').where('project_id', '=', GROUP).orderBy('user_id').execute();
-    return Promise.all(users.map((u) => this.user(u.user_id)));
+    const ids = await this.store.userIds();
+    return Promise.all(ids.map((id) => this.user(id)));
   }
 
   async setDisabled(userId: string, disabled: boolean): Promise<UserView> {
     await this.user(userId);
     this.forgetSessions();
-    await this.db.updateTable('users').set({ disabled_at: disabled ? iso(this.now()) : null }).where('project_id', '=', GROUP).where('user_id', '=', userId).execute();
-    if (disabled) await this.db.deleteFrom('sessions').where('project_id', '=', GROUP).where('user_id', '=', userId).execute();
+    await this.store.setUserDisabledAt(userId, disabled ? iso(this.now()) : null);
+    if (disabled) await this.store.deleteUserSessions(userId);
     return this.user(userId);
   }
 
   async changePassword(userId: string, current: string, next: string): Promise<void> {
-    const u = await this.db.selectFrom('users').select('password_hash').where('project_id', '=', GROUP).where('user_id', '=', userId).executeTakeFirst();
+    const u = await this.store.userRow(userId);
     if (!u || !(await verifyPassword(u.password_hash, current))) throw new AuthError('bad-credentials', 403, 'the current password is wrong', {}, 'current');
     checkPassword(next, 'next');
     this.forgetSessions();
-    await this.db.updateTable('users').set({ password_hash: await hashPassword(next, this.argon) }).where('project_id', '=', GROUP).where('user_id', '=', userId).execute();
+    await this.store.setPasswordHash(userId, await hashPassword(next, this.argon));
   }
 
   // ---------------------------------------------------------------- roles
@@ -164,24 +158,22 @@ export class Accounts {
     if (!PROJECT_ROLES.includes(m.role)) throw new InvalidInputError('role', `one of ${PROJECT_ROLES.join(', ')}`);
     await this.user(userId);
     if (m.staff) {
-      const taken = await this.db.selectFrom('user_roles').select('user_id').where('project_id', '=', projectId).where('staff_id', '=', m.staff).where('user_id', '!=', userId).executeTakeFirst();
-      if (taken) throw new ConflictError('staff-linked', `staff ${m.staff} is already linked to user ${taken.user_id}`, 'staff');
+      const taken = await this.store.staffLinkedUser(projectId, m.staff, userId);
+      if (taken) throw new ConflictError('staff-linked', `staff ${m.staff} is already linked to user ${taken}`, 'staff');
     }
     const row = { project_id: projectId, user_id: userId, role: m.role, staff_id: m.staff ?? null, agency: m.agency ?? null, granted_by: by, granted_at: iso(this.now()) };
     this.forgetSessions();
-    await this.db.insertInto('user_roles').values(row)
-      .onConflict((oc) => oc.columns(['project_id', 'user_id']).doUpdateSet({ role: row.role, staff_id: row.staff_id, agency: row.agency, granted_by: by, granted_at: row.granted_at })).execute();
+    await this.store.putUserRole(row);
     return this.user(userId);
   }
 
   async removeRole(projectId: string, userId: string): Promise<boolean> {
     this.forgetSessions();
-    const r = await this.db.deleteFrom('user_roles').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
+    return this.store.deleteUserRole(projectId, userId);
   }
 
   async projectRoles(projectId: string) {
-    const rows = await this.db.selectFrom('user_roles').selectAll().where('project_id', '=', projectId).orderBy('user_id').execute();
+    const rows = await this.store.projectUserRoles(projectId);
     return rows.map((r) => ({ user: r.user_id, role: r.role as ProjectRole, staff: r.staff_id, agency: r.agency, grantedBy: r.granted_by, grantedAt: r.granted_at }));
   }
 
@@ -201,30 +193,19 @@ export class Accounts {
    * returned instead.
    */
   private async countAttempt(username: string, now: number): Promise<{ lockedUntil: number } | null> {
-    const at = iso(now);
-    // The lock for count n (n = the stored count + 1), spelled out per n up to the cap: ISO text in both dialects.
-    const n = sql<number>`login_failures.failures + 1`;
+    // The lock for count n, spelled out per n up to the cap, as this attempt's end times.
     const steps: [number, string][] = [];
     for (let k = this.lockAfter; steps.length < 64; k++) {
       const ms = this.lockMsAfter(k);
       steps.push([k, iso(now + ms)]);
       if (ms >= this.lockMaxMs) break;
     }
-    const last = steps[steps.length - 1]!;
-    const whens = steps.slice(0, -1).map(([k, v]) => sql`when ${n} = ${k} then ${v}`);
-    const lockFor = sql<string | null>`case when ${n} < ${this.lockAfter} then null ${whens.length ? sql.join(whens, sql` `) : sql``} else ${last[1]} end`;
     const first = this.lockMsAfter(1);
-    const counted = await this.db.insertInto('login_failures')
-      .values({ project_id: GROUP, username, failures: 1, locked_until: first ? iso(now + first) : null, last_at: at })
-      .onConflict((oc) => oc.columns(['project_id', 'username'])
-        .doUpdateSet({ failures: n, locked_until: lockFor, last_at: at })
-        .where((eb) => eb.or([eb('login_failures.locked_until', 'is', null), eb('login_failures.locked_until', '<=', at)])))
-      .returning('failures')
-      .executeTakeFirst();
-    if (counted) return null;
-    const f = await this.db.selectFrom('login_failures').select('locked_until').where('project_id', '=', GROUP).where('username', '=', username).executeTakeFirst();
+    const locks = { first: first ? iso(now + first) : null, from: this.lockAfter, steps: steps.slice(0, -1), rest: steps[steps.length - 1]![1] };
+    if (await this.store.countLoginFailure(username, iso(now), locks)) return null;
+    const lockedUntil = await this.store.loginLockedUntil(username);
     // Unlocked and deleted in between (a success elsewhere): refuse this once rather than check uncounted.
-    return { lockedUntil: f?.locked_until ? Date.parse(f.locked_until) : now + 1000 };
+    return { lockedUntil: lockedUntil ? Date.parse(lockedUntil) : now + 1000 };
   }
 
   /**
@@ -238,13 +219,13 @@ export class Accounts {
     const now = this.now();
     const locked = await this.countAttempt(username, now);
     if (locked) throw tooMany('login-locked', `too many failed sign-ins for ${username}; try again later`, (locked.lockedUntil - now) / 1000);
-    const u = await this.db.selectFrom('users').selectAll().where('project_id', '=', GROUP).where('username', '=', username).executeTakeFirst();
+    const u = await this.store.userRowByName(username);
     this.dummyHash ??= hashPassword(randomPassword(), this.argon);
     const ok = await verifyPassword(u?.password_hash ?? (await this.dummyHash), password);
     if (!u || !ok || u.disabled_at !== null) {
       throw new AuthError('bad-credentials', 401, 'wrong username or password', { 'www-authenticate': 'Bearer realm="guishu"' });
     }
-    await this.db.deleteFrom('login_failures').where('project_id', '=', GROUP).where('username', '=', username).execute();
+    await this.store.clearLoginFailures(username);
     return u.user_id;
   }
 
@@ -254,7 +235,7 @@ export class Accounts {
     const csrf = kind === 'cookie' ? randomToken(24) : null;
     const now = this.now();
     const expiresAt = iso(now + this.sessionTtlMs);
-    await this.db.insertInto('sessions').values({ project_id: GROUP, token_hash: sha256Hex(token), user_id: userId, kind, csrf, created_at: iso(now), expires_at: expiresAt, idle_until: iso(now + (kind === 'cookie' ? this.idleTtlMs : this.sessionTtlMs)), login_id: loginId }).execute();
+    await this.store.addSession({ token_hash: sha256Hex(token), user_id: userId, kind, csrf, created_at: iso(now), expires_at: expiresAt, idle_until: iso(now + (kind === 'cookie' ? this.idleTtlMs : this.sessionTtlMs)), login_id: loginId });
     return { token, csrf, expiresAt };
   }
 
@@ -267,10 +248,7 @@ export class Accounts {
   /** Ends the session of this token hash and every credential issued by the same sign-in. */
   async revokeHash(tokenHash: string): Promise<void> {
     this.forgetSessions();
-    const s = await this.db.selectFrom('sessions').select('login_id').where('project_id', '=', GROUP).where('token_hash', '=', tokenHash).executeTakeFirst();
-    let q = this.db.deleteFrom('sessions').where('project_id', '=', GROUP);
-    q = s?.login_id ? q.where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('login_id', '=', s.login_id)])) : q.where('token_hash', '=', tokenHash);
-    await q.execute();
+    await this.store.deleteSignIn(tokenHash);
   }
 
   async revoke(token: string): Promise<void> {
@@ -290,22 +268,22 @@ export class Accounts {
       if (fresh) return hit.principal;
       this.principals.delete(tokenHash);
     }
-    const s = await this.db.selectFrom('sessions').selectAll().where('project_id', '=', GROUP).where('token_hash', '=', tokenHash).executeTakeFirst();
+    const s = await this.store.sessionRow(tokenHash);
     if (!s || s.kind !== kind) throw unauthenticated('invalid or revoked session');
     const now = this.now();
     if (Date.parse(s.expires_at) <= now || Date.parse(s.idle_until) <= now) {
-      await this.db.deleteFrom('sessions').where('project_id', '=', GROUP).where('token_hash', '=', tokenHash).execute();
+      await this.store.deleteSession(tokenHash);
       throw unauthenticated('session expired; sign in again');
     }
-    const u = await this.db.selectFrom('users').selectAll().where('project_id', '=', GROUP).where('user_id', '=', s.user_id).executeTakeFirst();
+    const u = await this.store.userRow(s.user_id);
     if (!u || u.disabled_at !== null) throw unauthenticated('user disabled');
     const expiresAt = Date.parse(s.expires_at);
     let idleUntil = Date.parse(s.idle_until);
     if (kind === 'cookie' && idleUntil - now < this.idleTtlMs / 2) {
       idleUntil = Math.min(now + this.idleTtlMs, expiresAt);
-      await this.db.updateTable('sessions').set({ idle_until: iso(idleUntil) }).where('project_id', '=', GROUP).where('token_hash', '=', tokenHash).execute();
+      await this.store.setSessionIdleUntil(tokenHash, iso(idleUntil));
     }
-    const roles = await this.db.selectFrom('user_roles').selectAll().where('user_id', '=', u.user_id).execute();
+    const roles = await this.store.userRoles(u.user_id);
     const principal: Principal = {
       userId: u.user_id, username: u.username, displayName: u.display_name, admin: Number(u.is_admin) === 1,
       roles: new Map(roles.map((r) => [r.project_id, { role: r.role as ProjectRole, staffId: r.staff_id, agency: r.agency } satisfies Membership])),
@@ -325,26 +303,22 @@ export class Accounts {
     if (!(input.until > input.from)) throw new InvalidInputError('until', 'until must be after from');
     const id = `g-${randomUUID().slice(0, 8)}`;
     const row = { project_id: projectId, grant_id: id, user_id: input.user, scope: input.scope ?? 'past-registers', valid_from: iso(input.from), valid_until: iso(input.until), reason: input.reason, granted_by: by, created_at: iso(this.now()), revoked_at: null };
-    await this.db.insertInto('grants').values(row).execute();
+    await this.store.addGrant(row);
     return grantJson(row);
   }
 
   async grants(projectId: string) {
-    const rows = await this.db.selectFrom('grants').selectAll().where('project_id', '=', projectId).orderBy('created_at').execute();
+    const rows = await this.store.grantRows(projectId);
     return rows.map(grantJson);
   }
 
   async revokeGrant(projectId: string, grantId: string) {
-    const r = await this.db.updateTable('grants').set({ revoked_at: iso(this.now()) }).where('project_id', '=', projectId).where('grant_id', '=', grantId).where('revoked_at', 'is', null).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('grant-not-found', `no active grant ${grantId}`, 'id');
+    if (!(await this.store.revokeGrantRow(projectId, grantId, iso(this.now())))) throw new NotFoundError('grant-not-found', `no active grant ${grantId}`, 'id');
   }
 
   /** An active past-registers grant of the user in the project, now. */
   async hasPastGrant(projectId: string, userId: string): Promise<boolean> {
-    const now = iso(this.now());
-    const g = await this.db.selectFrom('grants').select('grant_id').where('project_id', '=', projectId).where('user_id', '=', userId)
-      .where('scope', '=', 'past-registers').where('revoked_at', 'is', null).where('valid_from', '<=', now).where('valid_until', '>', now).executeTakeFirst();
-    return g !== undefined;
+    return this.store.hasActiveGrant(projectId, userId, 'past-registers', iso(this.now()));
   }
 }
 

@@ -4,10 +4,11 @@
 // project_id ('*' for group-wide acts) with the store's canonical JSON +
 // sha256, so `guishu verify` detects an edited, removed or inserted row.
 import { randomBytes, createHmac } from 'node:crypto';
-import { canonicalJson, GENESIS_HASH, sha256Hex, type AuditLogTable, type EventStore } from '../store/index.js';
+import { canonicalJson, GENESIS_HASH, GROUP_ID, sha256Hex, type AuditLogTable, type EventStore } from '../store/index.js';
 import { maskPhone } from '../domain/phone.ts';
 
-export const GROUP = '*';
+/** The group's audit chain (and the tenant of group-wide account rows). */
+export const GROUP = GROUP_ID;
 
 export interface AuditEntry {
   projectId: string;

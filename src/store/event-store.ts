@@ -10,6 +10,7 @@ import type { Database, EventRow, ProjectRow } from './schema.js';
 import { projectionStore, type ProjectionStore } from './projections.js';
 import { logStore, type LogStore } from './log-store.js';
 import { auditStore, type AuditStore } from './audit-store.js';
+import { accountsStore, type AccountsStore } from './accounts-store.js';
 
 export type EventStatus = 'accepted' | 'rejected';
 
@@ -114,7 +115,7 @@ export interface ReadRange {
  */
 export type ApplyProjections = (tx: Transaction<Database>, stored: readonly StoredEvent[]) => Promise<void | readonly CompiledQuery[]>;
 
-export interface EventStore extends ProjectionStore, LogStore, AuditStore {
+export interface EventStore extends ProjectionStore, LogStore, AuditStore, AccountsStore {
   readonly dialect: DialectName;
   /** The query builder for projections (same API on both databases). */
   readonly db: Kysely<Database>;
@@ -537,6 +538,7 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
     ...projectionStore(adapter),
     ...logStore(adapter),
     ...auditStore(adapter),
+    ...accountsStore(adapter),
     listen: (projectId, cb) => adapter.listen(projectId, cb),
     close: () => adapter.close(),
   };

@@ -42,6 +42,7 @@ export { executeAll, pipelineTap } from './pipeline.js';
 export { isStoredTable, rowWrites, STORED_KEYS, STORED_TABLES, writeRows, type CustomerListFilter, type CustomerListRow, type PolicyRow, type ProjectionChange, type ProjectionStore, type StoredRowChange, type StoredTable } from './projections.js';
 export type { ErasureRecord, LogStore } from './log-store.js';
 export type { AuditStore } from './audit-store.js';
+export { GROUP_ID, type AccountsStore, type GrantRow, type LoginLocks, type SessionRow, type UserRoleRow, type UserRow } from './accounts-store.js';
 export { candidateMaskKeys, findMaskedReports, maskedReportsQuery, maskKey, maskShape, maskShapes, type MaskedReportHit, type MaskShape } from './masks.js';
 export { MIGRATIONS, migrate, type DialectName, type Migration } from './migrations/index.js';
 export { PROJECT_TABLES } from './schema.js';
