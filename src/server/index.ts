@@ -4,7 +4,6 @@
 // app layer (src/app); the acting user reaches `recordedBy` via request.actor.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import compress from '@fastify/compress';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,6 +14,7 @@ import { GuishuApp, type RecordResult } from '../app/office.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import type { EventStore } from '../store/index.js';
 import { LiveHub, serveStream } from './live.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { clientErrorHandler, installProblems, problem, sendProblem } from './problems.ts';
 import { checkEventRole, installAuth, type AuthOptions, type Guard } from './auth.ts';
 import { customerRefs } from '../app/codec.ts';
@@ -118,8 +118,8 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   installProblems(fastify);
-  // Security headers on every answer; the CSP is the one the web app needs (antd writes its styles at run time).
-  await fastify.register(helmet, { contentSecurityPolicy: { directives: CSP } });
+  // Security headers on every answer (helmet's, computed once: security-headers.ts); the CSP is the one the web app needs (antd writes its styles at run time).
+  installSecurityHeaders(fastify, { contentSecurityPolicy: { directives: CSP } });
   // Answers of 1 KiB or more in brotli or gzip when the client takes them (the web app's files come precompressed,
   // static.ts; the live stream is never compressed). Request bodies are not decompressed.
   await fastify.register(compress, { encodings: ['br', 'gzip'], globalDecompression: false });
