@@ -5,11 +5,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { defaultClauseText } from '../domain/policy/schema.ts';
+import type { ClauseText } from '../shared/api-answers.ts';
 
-export interface ClauseText {
-  zh: string;
-  en: string;
-}
+/** A clause's words in both languages (shared with the web app). */
+export type { ClauseText };
 
 /** A clause of the catalogue with its rulebook. */
 export interface CatalogueClause extends ClauseText {

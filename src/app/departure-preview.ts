@@ -5,36 +5,11 @@
 import { closedOwnerBasis, decide, ownerView, policyAt, type Change, type DecideContext, type OfficeState } from '../domain/engine/index.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import { Rejected } from '../domain/rejection.ts';
-import { clauseText, type ClauseText } from './clauses.ts';
+import type { DepartureCustomer, DeparturePreview } from '../shared/api-answers.ts';
+import { clauseText } from './clauses.ts';
 import { InvalidInputError } from './errors.ts';
 import type { GuishuApp } from './office.ts';
 import { toIso } from './views.ts';
-
-export interface DepartureCustomer {
-  phone: string;
-  name: string | null;
-  /** Where the customer stands now. */
-  before: { owner: string; status: string; protectedUntil: string | null };
-  /** After the departure: `pool` (the department's pool, the manager reassigns), or `stays` with the departed consultant (a deal closed, or a policy that says nothing). */
-  after: { owner: string; status: string; outcome: 'pool' | 'stays' };
-  clause: string;
-  clauseText: ClauseText | null;
-}
-
-export interface DeparturePreview {
-  staff: string;
-  name: string | null;
-  at: string;
-  /** The policy's departed_staff parameter in force now. */
-  policy: { value: string; clause: string; text: ClauseText | null };
-  /** In today's roster: the rotation passes over them from the departure on. */
-  inRoster: boolean;
-  alreadyLeft: boolean;
-  customers: DepartureCustomer[];
-  counts: { pool: number; stays: number };
-  /** The engine refuses the departure (e.g. an unknown staff id): its words. */
-  refused: { code: string; zh: string; en: string } | null;
-}
 
 /** A decide context for events that need no policy resolution (a departure, a call). */
 export const NO_POLICY_EVENTS: DecideContext = {

@@ -6,7 +6,7 @@
 // (the engine state, read-only); writes through GuishuApp.recordEvent.
 import { randomUUID } from 'node:crypto';
 import type { Deal, OfficeState } from '../domain/engine/state.ts';
-import { type LedgerLine, dealLines, fenToYuan, monthOf, previewDeal } from '../domain/engine/ledger.ts';
+import { type LedgerLine as EngineLine, dealLines, fenToYuan, monthOf, previewDeal } from '../domain/engine/ledger.ts';
 import { dealSplit } from '../domain/engine/deals.ts';
 import { ownerView } from '../domain/engine/ownership.ts';
 import { type CustomerRef, type EventOf, officeEvent } from '../domain/events.ts';
@@ -16,54 +16,10 @@ import { formatLocalTime } from '../domain/time.ts';
 import { clauseText } from './clauses.ts';
 import { codeForField, InvalidInputError, NotFoundError } from './errors.ts';
 import type { ActingContext, GuishuApp, RecordResult } from './office.ts';
+import type { Basis, CommissionRates, DealMoney, DealPreview, LedgerAnswer, LedgerLine, LedgerTotals } from '../shared/api-answers.ts';
 
-export interface BasisJson {
-  clause: string;
-  events: string[];
-  text: { zh: string; en: string } | null;
-}
-
-export interface LineJson {
-  deal: string;
-  unit: string | null;
-  kind: 'credit' | 'reversal';
-  at: string;
-  local: string;
-  month: string;
-  payee: { kind: 'staff'; staff: string; role: string | null; agency: string | null } | { kind: 'agency'; agency: string };
-  /** The commission share as an exact fraction (`1/2`) and as a number. */
-  share: string;
-  shareValue: number;
-  performance: string | null;
-  /** The rate as an exact fraction and as a percentage text (`0.3%`); null: no rate set. */
-  rate: string | null;
-  ratePercent: string | null;
-  price: string | null;
-  /** Yuan with two decimals, negative on a reversal; null when the price or the rate is missing. */
-  amount: string | null;
-  basis: BasisJson;
-}
-
-export interface DealJson {
-  id: string;
-  customers: { phone: string; name: string | null }[];
-  closedBy: string;
-  stage: Deal['stage'];
-  unit: string | null;
-  price: string | null;
-  at: string;
-  local: string;
-  ownerAtDeal: string | null;
-  performance: Record<string, number>;
-  commission: Record<string, number>;
-  /** The same shares as exact fractions. */
-  shares: { performance: Record<string, string>; commission: Record<string, string> };
-  basis: BasisJson;
-  commissionBasis: BasisJson;
-  ruled: boolean;
-  cancelled: { at: string; local: string; from: 'deposit' | 'contract'; reason: string | null; basis: BasisJson } | null;
-  lines: LineJson[];
-}
+// The answers' types are shared with the web app (src/shared/api-answers.ts).
+export type LineJson = LedgerLine;
 
 export interface DealInput {
   /** The deal's id; a new one is made when absent. */
@@ -87,11 +43,11 @@ function percent(s: Share): string {
   return `${Number(v.toFixed(4))}%`;
 }
 
-function basisJson(b: { clause: string; events: readonly string[] }): BasisJson {
+function basisJson(b: { clause: string; events: readonly string[] }): Basis {
   return { clause: b.clause, events: [...b.events], text: clauseText(b.clause) };
 }
 
-function lineJson(l: LedgerLine, tz: string): LineJson {
+function lineJson(l: EngineLine, tz: string): LedgerLine {
   return {
     deal: l.deal,
     unit: l.unit,
@@ -111,7 +67,7 @@ function lineJson(l: LedgerLine, tz: string): LineJson {
   };
 }
 
-function dealJson(state: OfficeState, deal: Deal, lines: LedgerLine[], split = dealSplit(state, deal)): DealJson {
+function dealJson(state: OfficeState, deal: Deal, lines: EngineLine[], split = dealSplit(state, deal)): DealMoney {
   const tz = state.timezone;
   const nums = (m: ReadonlyMap<string, Share>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shareToNumber(v)]));
   const fracs = (m: ReadonlyMap<string, Share>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, fraction(v)]));
@@ -169,7 +125,7 @@ export class Ledger {
    * the performance and commission split with their clauses, the amounts; or
    * why it would be refused.
    */
-  async preview(projectId: string, input: DealInput) {
+  async preview(projectId: string, input: DealInput): Promise<DealPreview> {
     return this.app.query(projectId, (state, _project, now) => {
       const parsed = officeEvent.safeParse({ ...this.draft({ ...input, id: 'preview', deal: input.deal ?? 'preview' }), at: input.at ?? now });
       if (!parsed.success) {
@@ -184,7 +140,7 @@ export class Ledger {
   }
 
   /** Records the deal event (a deposit, a contract or a cancellation); the answer carries the deal as it stands after it. */
-  async record(projectId: string, input: DealInput, ctx: ActingContext = {}): Promise<{ result: RecordResult; deal: DealJson | null }> {
+  async record(projectId: string, input: DealInput, ctx: ActingContext = {}): Promise<{ result: RecordResult; deal: DealMoney | null }> {
     const event = this.draft(input);
     const result = await this.app.recordEvent(projectId, { ...event, ...(input.at !== undefined ? { at: input.at } : {}), ...(input.lateReason ? { lateReason: input.lateReason } : {}) }, ctx);
     const deal = await this.app.query(projectId, (state) => {
@@ -212,11 +168,11 @@ export class Ledger {
     });
   }
 
-  async deals(projectId: string): Promise<DealJson[]> {
+  async deals(projectId: string): Promise<DealMoney[]> {
     return this.app.query(projectId, (state) => [...state.deals.values()].sort((a, b) => b.at - a.at).map((d) => dealJson(state, d, dealLines(state, d))));
   }
 
-  async deal(projectId: string, id: string): Promise<DealJson> {
+  async deal(projectId: string, id: string): Promise<DealMoney> {
     return this.app.query(projectId, (state) => {
       const d = state.deals.get(id);
       if (!d) throw new NotFoundError('deal-not-found', `no deal ${id}`, 'id');
@@ -229,11 +185,11 @@ export class Ledger {
    * cancellation's), optionally of one local month, with totals per person
    * and per agency (fen-exact sums of the rounded lines).
    */
-  async ledger(projectId: string, opts: { month?: string } = {}) {
+  async ledger(projectId: string, opts: { month?: string } = {}): Promise<LedgerAnswer> {
     if (opts.month !== undefined && !MONTH.test(opts.month)) throw new InvalidInputError('month', 'a month as YYYY-MM', 'invalid-field');
     return this.app.query(projectId, (state) => {
       const tz = state.timezone;
-      const lines: LineJson[] = [];
+      const lines: LedgerLine[] = [];
       const months = new Set<string>();
       for (const d of [...state.deals.values()].sort((a, b) => a.at - b.at)) {
         for (const l of dealLines(state, d)) {
@@ -264,7 +220,7 @@ export class Ledger {
   }
 
   /** Commission rate versions (settings events), newest last. */
-  async rates(projectId: string) {
+  async rates(projectId: string): Promise<CommissionRates> {
     return this.app.query(projectId, (state) => ({
       versions: (state.settings ?? []).map((v) => ({
         effectiveAt: new Date(v.effectiveAt).toISOString(),
@@ -291,7 +247,7 @@ function toFen(amount: string): bigint {
 }
 
 /** Sums per person and per agency (an agent's lines count for their agency too). */
-function totals(lines: LineJson[], state: OfficeState) {
+function totals(lines: LedgerLine[], state: OfficeState): LedgerTotals {
   const staff = new Map<string, { fen: bigint; open: number }>();
   const agencies = new Map<string, { fen: bigint; open: number }>();
   const add = (m: Map<string, { fen: bigint; open: number }>, k: string, amount: string | null) => {

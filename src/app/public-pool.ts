@@ -12,28 +12,12 @@
 import { ownerView, policyAt, type OfficeState } from '../domain/engine/index.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import { maskPhone } from '../domain/phone.ts';
-import { clauseText, type ClauseText } from './clauses.ts';
+import type { ClauseText, PoolEntry, PublicPool } from '../shared/api-answers.ts';
+import { clauseText } from './clauses.ts';
 import { dryRun } from './departure-preview.ts';
 import { NotFoundError } from './errors.ts';
 import type { GuishuApp, RecordResult } from './office.ts';
 import { toIso } from './views.ts';
-
-export interface PoolEntry {
-  /** Masked (138****5678): the full number is the claimant's once the claim holds. */
-  phone: string;
-  /** Names the entry for a claim, with the masked phone: the last event of its basis (what made it public). */
-  ref: string;
-  since: string | null;
-  /** Why it is public: the clause and its text. */
-  basis: { clause: string; text: ClauseText | null } | null;
-  /** In a departed consultant's pool: only the manager reassigns. */
-  departedPool: boolean;
-  /** May this consultant claim it now (the engine's answer on a dry run of their call)? */
-  claimable: boolean;
-  /** The clause the claim (or the refusal) rests on. */
-  clause: string;
-  clauseText: ClauseText | null;
-}
 
 const POOL_LIMIT = 300;
 
@@ -62,7 +46,7 @@ function lastEvent(events: readonly string[] | undefined): string {
 }
 
 /** The public customers, newest first (at most 300), each with whether `staff` may claim it. */
-export function publicPool(app: GuishuApp, projectId: string, staff: string | null): Promise<{ at: string; customers: PoolEntry[] }> {
+export function publicPool(app: GuishuApp, projectId: string, staff: string | null): Promise<PublicPool> {
   return app.query(projectId, (state, _project, at) => {
     const rows: (PoolEntry & { sinceMs: number })[] = [];
     for (const customer of state.customers.values()) {

@@ -9,6 +9,8 @@ import { InvalidInputError, NotFoundError } from './errors.ts';
 import { projectNotFound, type ProjectCaches } from './project-cache.ts';
 import { judgeReason, ownerReason } from './reasons.ts';
 import { dealJson, eventJson, lateness, rejectionJson, rotationOf, toIso } from './views.ts';
+import type { OfficeEvent } from '../domain/events.ts';
+import type { CustomerCard, DealSummary, EventDetail, EventsPage, Judgement, PolicyVersion, ReportRow, Rotation, Staff, TimelineItem } from '../shared/api-answers.ts';
 
 export interface JudgeInput {
   phone: string;
@@ -25,7 +27,7 @@ export interface JudgeInput {
 export class Queries {
   constructor(private readonly caches: ProjectCaches, private readonly now: () => number) {}
 
-  async judge(projectId: string, input: JudgeInput) {
+  async judge(projectId: string, input: JudgeInput): Promise<Judgement> {
     return this.caches.read(projectId, (c) => {
       const at = input.at ?? this.now();
       const phone = requirePhone(input.phone, 'customer.phone');
@@ -62,7 +64,7 @@ export class Queries {
     });
   }
 
-  async customer(projectId: string, phoneText: string, atInput?: number) {
+  async customer(projectId: string, phoneText: string, atInput?: number): Promise<CustomerCard> {
     return this.caches.read(projectId, async (c) => {
       const at = atInput ?? this.now();
       const phone = requirePhone(phoneText, 'phone');
@@ -89,7 +91,7 @@ export class Queries {
         deals: [...(customer?.deals ?? [])],
       };
       const rows = await this.caches.store.eventsAt(projectId, seqs);
-      const timeline = rows.map((r) => {
+      const timeline = rows.map((r): TimelineItem => {
         const rej = c.timeline.rejections.get(r.eventId);
         return {
           seq: r.seq, id: r.eventId, type: r.type, at: toIso(r.atMs), local: formatLocalTime(r.atMs, tz),
@@ -105,15 +107,15 @@ export class Queries {
     });
   }
 
-  async rotation(projectId: string, atInput?: number) {
+  async rotation(projectId: string, atInput?: number): Promise<Rotation> {
     return this.caches.read(projectId, (c) => rotationOf(c.timeline.state, atInput ?? this.now(), c.turnsByDay));
   }
 
-  async staff(projectId: string) {
+  async staff(projectId: string): Promise<Staff[]> {
     return this.caches.read(projectId, (c) => [...c.timeline.state.staff.values()].map((m) => ({ id: m.id, name: m.name ?? null, team: m.team ?? null, role: m.role, agency: m.agency ?? null, leftAt: m.leftAt === undefined ? null : toIso(m.leftAt) })));
   }
 
-  async reports(projectId: string, atInput?: number) {
+  async reports(projectId: string, atInput?: number): Promise<ReportRow[]> {
     return this.caches.read(projectId, (c) => {
       const at = atInput ?? this.now();
       const state = c.timeline.state;
@@ -138,11 +140,11 @@ export class Queries {
     });
   }
 
-  async deals(projectId: string) {
+  async deals(projectId: string): Promise<DealSummary[]> {
     return this.caches.read(projectId, (c) => [...c.timeline.state.deals.keys()].map((id) => dealJson(c.timeline.state, id)!));
   }
 
-  async deal(projectId: string, id: string) {
+  async deal(projectId: string, id: string): Promise<DealSummary> {
     return this.caches.read(projectId, (c) => {
       const d = dealJson(c.timeline.state, id);
       if (!d) throw new NotFoundError('deal-not-found', `no deal ${id}`, 'id');
@@ -150,13 +152,14 @@ export class Queries {
     });
   }
 
-  async policies(projectId: string) {
+  async policies(projectId: string): Promise<PolicyVersion[]> {
     await this.caches.read(projectId, () => undefined);
-    return this.caches.store.policies(projectId);
+    // `set` is stored as the JSON of an object (projector.ts, policyRow); read back as anything else, it overrides nothing.
+    return (await this.caches.store.policies(projectId)).map((r) => ({ ...r, set: isObject(r.set) ? r.set : {} }));
   }
 
   /** The log, paged by seq. */
-  async events(projectId: string, opts: { afterSeq?: number; limit?: number } = {}) {
+  async events(projectId: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<EventsPage<OfficeEvent>> {
     const project = await this.caches.store.getProject(projectId);
     if (!project) throw projectNotFound(projectId);
     const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
@@ -168,7 +171,7 @@ export class Queries {
     return { events: out, nextAfterSeq: last < project.headSeq ? last : null, headSeq: project.headSeq };
   }
 
-  async event(projectId: string, id: string) {
+  async event(projectId: string, id: string): Promise<EventDetail<OfficeEvent>> {
     return this.caches.read(projectId, async (c) => {
       const [row] = await this.caches.store.findEvents(projectId, [id]);
       // An event appended after this cache's head is not there yet for this reader.
@@ -194,6 +197,8 @@ export class Queries {
     });
   }
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function requirePhone(text: string, field: string): string {
   const phone = isPhoneText(text) ? normalizePhone(text) : undefined;

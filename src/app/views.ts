@@ -6,26 +6,13 @@ import { rotationView, dealView, type Outcome, type Timeline } from '../domain/e
 import type { Change } from '../domain/engine/changes.ts';
 import type { Rejected } from '../domain/rejection.ts';
 import { localDay, formatLocalTime } from '../domain/time.ts';
+import type { OfficeEvent } from '../domain/events.ts';
+import type { DealSummary, RecordResult, RejectionInfo, Rotation, StoredEventJson } from '../shared/api-answers.ts';
 import type { StoredEvent } from '../store/index.js';
 import { fromStored } from './codec.ts';
 
-export interface RejectionInfo {
-  code: string;
-  field: string;
-  message: string;
-  messageZh: string;
-  messageEn: string;
-}
-
-export interface RecordResult {
-  id: string;
-  seq: number;
-  status: 'accepted' | 'rejected';
-  rejection?: RejectionInfo;
-  decisions: Record<string, unknown>[];
-  /** True when the id was already recorded with identical content (an idempotent repeat). */
-  repeated?: boolean;
-}
+// The answers' types are shared with the web app (src/shared/api-answers.ts).
+export type { RecordResult, RejectionInfo } from '../shared/api-answers.ts';
 
 /** local day → staff → turns taken that day; the last TURN_DAYS days kept. */
 export type TurnsByDay = Map<number, Map<string, number>>;
@@ -87,7 +74,7 @@ function plainObject(o: Record<string, unknown>): Record<string, unknown> {
  * fairness ledger); `turnsToday` only those taken in the project's local day of
  * `at` (the boards' 已接 and 今日轮次).
  */
-export function rotationOf(state: Timeline['state'], at: number, turnsByDay?: TurnsByDay) {
+export function rotationOf(state: Timeline['state'], at: number, turnsByDay?: TurnsByDay): Rotation {
   const r = rotationView(state, at);
   const presence: Record<string, string> = {};
   for (const staff of r.order) presence[staff] = availabilityOf(state, staff, at);
@@ -95,7 +82,7 @@ export function rotationOf(state: Timeline['state'], at: number, turnsByDay?: Tu
   return { next: r.next ?? 'none', order: r.order, presence, makeUps: r.makeUps, turns: r.turns, turnsToday: today ? Object.fromEntries(today) : {}, at: toIso(at) };
 }
 
-export function dealJson(state: Timeline['state'], id: string) {
+export function dealJson(state: Timeline['state'], id: string): DealSummary | undefined {
   const d = dealView(state, id);
   if (!d) return undefined;
   return {
@@ -121,7 +108,7 @@ export function lateness(row: StoredEvent): { late: boolean; lateReason: string 
   return { late: lateReason !== null || isLate(row.atMs, Date.parse(row.recordedAt)), lateReason };
 }
 
-export function eventJson(row: StoredEvent, timezone: string) {
+export function eventJson(row: StoredEvent, timezone: string): StoredEventJson<OfficeEvent> {
   return {
     seq: row.seq,
     id: row.eventId,

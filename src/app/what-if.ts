@@ -9,6 +9,7 @@ import { checkPolicy, policyOfEvent } from './policy.ts';
 import type { ProjectCaches } from './project-cache.ts';
 import { erasedOverlay, everyNth, nextTurn } from './replay.ts';
 import { dealJson, toIso } from './views.ts';
+import type { WhatIf } from '../shared/api-answers.ts';
 
 export interface WhatIfInput {
   preset: string;
@@ -17,7 +18,7 @@ export interface WhatIfInput {
 }
 
 /** Replays the project's events under another policy; lists the customers whose owner and the deals whose split would change. */
-export async function whatIf(caches: ProjectCaches, now: () => number, projectId: string, input: WhatIfInput) {
+export async function whatIf(caches: ProjectCaches, now: () => number, projectId: string, input: WhatIfInput): Promise<WhatIf> {
   const policy = checkPolicy(input.preset, input.set);
   return caches.read(projectId, async (c) => {
     const at = input.at ?? now();

@@ -13,16 +13,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { InvalidInputError } from '../app/errors.ts';
-import { type DealJson, Ledger } from '../app/ledger.ts';
+import { Ledger } from '../app/ledger.ts';
 import type { GuishuApp } from '../app/office.ts';
 import { forbidden } from '../auth/errors.ts';
 import { dealInvolves, maskAny } from '../auth/redact.ts';
 import { isManagerial, seesAll } from '../auth/roles.ts';
-import { customerRef, money, prose, rate, text } from '../domain/events.ts';
+import { text } from '../domain/events.ts';
 import { isDefaultClause } from '../domain/policy/index.ts';
 import { statementXlsx } from '../ops/statement-xlsx.ts';
+import type { CommissionRates, DealMoney, DealMoneyList, DealPreview, DealRecorded, LedgerAnswer } from '../shared/api-answers.ts';
 import type { Guard } from './auth.ts';
-import { idParams, instant, lateReason, projectParams, toInstant } from './schemas.ts';
+import { cancelBody, confirmBody, correctBody, idParams, projectParams, proposal, ratesBody, stageBody, toInstant } from './schemas.ts';
 
 export interface DealRoutesOptions {
   app: GuishuApp;
@@ -31,34 +32,6 @@ export interface DealRoutesOptions {
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
 
-const proposal = z.strictObject({
-  /** The deal's id (a new one is made when absent). */
-  deal: text(128, 1).optional(),
-  /** The event id, for a safe retry. */
-  id: text(128, 1).optional(),
-  customers: z.array(customerRef).min(1).max(10),
-  /** Who closed it; a consultant closes as themselves (default: the caller's staff id). */
-  closedBy: text(64, 1).optional(),
-  stage: z.enum(['deposit', 'contract']).default('deposit'),
-  unit: text(200, 1),
-  price: money,
-});
-
-const stageBody = z.strictObject({ id: text(128, 1).optional(), price: money.optional(), unit: text(200, 1).optional() });
-const cancelBody = z.strictObject({ id: text(128, 1).optional(), reason: prose(2000).trim().min(1) });
-const confirmBody = z.strictObject({ id: text(128, 1).optional(), reason: prose(2000).trim().min(1).default('经理确认业绩与佣金分配'), by: text(64, 1).optional() });
-const correctBody = z.strictObject({
-  id: text(128, 1).optional(),
-  set: z.strictObject({ price: money.optional(), unit: text(200, 1).optional(), closedBy: text(64, 1).optional() }).refine((s) => Object.keys(s).length > 0, { message: 'correct at least one of price, unit, closedBy' }),
-  reason: prose(2000).trim().min(1),
-  by: text(64, 1).optional(),
-});
-const ratesBody = z.strictObject({
-  id: text(128, 1).optional(),
-  commission: z.strictObject({ roles: z.partialRecord(z.enum(['consultant', 'manager', 'frontdesk', 'channel', 'outreach', 'controller']), rate).optional(), agencies: z.record(text(200, 1), rate).optional() }),
-  effectiveAt: instant.optional(),
-  lateReason: lateReason.optional(),
-});
 const statementQuery = z.object({ month, staff: text(64, 1).optional(), agency: text(200, 1).optional(), format: z.enum(['json', 'xlsx']).default('json') });
 
 /** How far back an effective time may lie without a reason (the time of record's skew). */
@@ -85,7 +58,7 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
   }
 
   /** A consultant's view of a deal: customers they do not hold masked and unnamed. */
-  async function scoped(request: FastifyRequest, project: string, deals: DealJson[], justRecorded = false): Promise<DealJson[]> {
+  async function scoped(request: FastifyRequest, project: string, deals: DealMoney[], justRecorded = false): Promise<DealMoney[]> {
     const s = guard.standing(request, project);
     if (seesAll(s)) {
       if (deals.length) await guard.record(request, project, 'read-phone', { detail: { deals: deals.length } });
@@ -100,7 +73,7 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
     return mine.map((d) => ({ ...d, customers: d.customers.map((c) => (own.includes(c.phone) ? c : { phone: maskAny(c.phone), name: null })) }));
   }
 
-  async function involved(request: FastifyRequest, project: string, id: string): Promise<DealJson> {
+  async function involved(request: FastifyRequest, project: string, id: string): Promise<DealMoney> {
     const s = guard.standing(request, project);
     const deal = await ledger.deal(project, id);
     if (!isManagerial(s) && s.role !== 'frontdesk' && !dealInvolves(deal, s.staffId)) throw forbidden('a consultant acts only on deals they take part in', 'not-your-deal');
@@ -111,7 +84,7 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
     const [deal] = out.deal ? await scoped(request, project, [out.deal], true) : [null];
     // The engine's decisions name customers in full: only for those who see everything (the deal carries the rest).
     const decisions = seesAll(guard.standing(request, project)) ? out.result.decisions : [];
-    return reply.code(out.result.repeated ? 200 : 201).send({ ...out.result, decisions, deal: deal ?? null });
+    return reply.code(out.result.repeated ? 200 : 201).send({ ...out.result, decisions, deal: deal ?? null } satisfies DealRecorded);
   };
 
   const CLOSERS = ['manager', 'frontdesk', 'consultant'] as const;
@@ -119,7 +92,7 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
   r.post('/api/projects/:project/deals/preview', {
     config: { roles: [...CLOSERS] },
     schema: { tags: ['queries'], summary: 'What recording this deal would decide now — the deal, its performance and commission split with their clauses, the amounts — recording nothing (a consultant: their own customer, as themselves)', params: projectParams, body: proposal },
-  }, async (request) => {
+  }, async (request): Promise<DealPreview> => {
     const { project } = request.params;
     const b = request.body;
     const closedBy = await actor(request, project, b.closedBy, b.customers[0]!.phone);
@@ -173,7 +146,7 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
     // A ruling names a rulebook's clause; where the split rests on the rulebook's silence it names none.
     const clause = isDefaultClause(deal.commissionBasis.clause) ? undefined : deal.commissionBasis.clause;
     const result = await app.recordEvent(project, { type: 'ruling', ...(request.body.id ? { id: request.body.id } : {}), deal: id, performance: deal.shares.performance, commission: deal.shares.commission, by, reason: request.body.reason, ...(clause ? { clause } : {}) }, ctx(request));
-    return reply.code(result.repeated ? 200 : 201).send({ ...result, deal: await ledger.deal(project, id) });
+    return reply.code(result.repeated ? 200 : 201).send({ ...result, deal: await ledger.deal(project, id) } satisfies DealRecorded);
   });
 
   r.post('/api/projects/:project/deals/:id/correct', {
@@ -187,13 +160,13 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
     // The stage that carries the deal's facts: the last before a cancellation.
     const of = f.stage === 'cancelled' ? f.eventIds.at(-2)! : f.eventIds.at(-1)!;
     const result = await app.recordEvent(project, { type: 'correction', ...(request.body.id ? { id: request.body.id } : {}), of, set: request.body.set, reason: request.body.reason, by }, ctx(request));
-    return reply.code(result.repeated ? 200 : 201).send({ ...result, deal: await ledger.deal(project, id) });
+    return reply.code(result.repeated ? 200 : 201).send({ ...result, deal: await ledger.deal(project, id) } satisfies DealRecorded);
   });
 
   r.get('/api/projects/:project/ledger/deals', {
     config: { roles: ['manager', 'controller', 'consultant'] },
     schema: { tags: ['queries'], summary: 'Deals with price, stage, cancellation, splits as exact fractions with their clauses and the money lines (a consultant: deals they take part in, others’ customers masked)', params: projectParams },
-  }, async (request) => {
+  }, async (request): Promise<DealMoneyList> => {
     const { project } = request.params;
     return { deals: await scoped(request, project, await ledger.deals(project)) };
   });
@@ -201,7 +174,7 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
   r.get('/api/projects/:project/ledger', {
     config: { roles: ['manager', 'controller', 'consultant'] },
     schema: { tags: ['queries'], summary: 'The commission ledger (佣金台账): lines per person and per channel agency — price × rate × share, yuan with two decimals, credits and cancellation reversals — with totals; ?month=YYYY-MM for one local month (a consultant: lines of deals they take part in)', params: projectParams, querystring: z.object({ month: month.optional() }) },
-  }, async (request) => {
+  }, async (request): Promise<LedgerAnswer> => {
     const { project } = request.params;
     const s = guard.standing(request, project);
     const all = await ledger.ledger(project, { month: request.query.month });
@@ -235,7 +208,7 @@ export function registerDeals(fastify: FastifyInstance, opts: DealRoutesOptions)
   r.get('/api/projects/:project/commission-rates', {
     config: { roles: ['manager', 'controller', 'consultant'] },
     schema: { tags: ['projects'], summary: 'Commission rate versions (佣金比例: per role of the person credited and per channel agency) and the agencies the staff list names', params: projectParams },
-  }, async (request) => ledger.rates(request.params.project));
+  }, async (request): Promise<CommissionRates> => ledger.rates(request.params.project));
 
   r.post('/api/projects/:project/commission-rates', {
     config: { roles: ['manager'] },

@@ -12,12 +12,13 @@ import { markRead, notificationsFor } from '../app/notifications.ts';
 import type { GuishuApp } from '../app/office.ts';
 import type { Role } from '../auth/roles.ts';
 import type { EventStore } from '../store/index.js';
+import type { DisputeList, MarkedRead, NotificationList } from '../shared/api-answers.ts';
 import type { Guard } from './auth.ts';
 import { serveStream, type LiveHub } from './live.ts';
 
 /** The reminders stream carries reminders (and the shutdown's goodbye), nothing else of the office. */
 const REMINDERS_ONLY: ReadonlySet<string> = new Set(['notification', 'bye']);
-import { projectParams } from './schemas.ts';
+import { projectParams, readBody } from './schemas.ts';
 
 export interface DisputeRouteOptions {
   app: GuishuApp;
@@ -34,7 +35,6 @@ const disputesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 const notificationsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() });
-const readBody = z.strictObject({ ids: z.array(z.string().min(1).max(300)).max(500).optional(), all: z.boolean().optional() });
 
 /** Registers the routes; the dispute index lives as long as the server (closed with it). */
 export function registerDisputes(fastify: FastifyInstance, { app, store, guard, live }: DisputeRouteOptions): DisputeIndex {
@@ -45,7 +45,7 @@ export function registerDisputes(fastify: FastifyInstance, { app, store, guard, 
   r.get('/api/projects/:project/disputes', {
     config: { roles: ['manager', 'controller'] },
     schema: { tags: ['disputes'], summary: 'The dispute queue, newest first: reports against visits, parties that swallowed a report, recognitions after another’s reception, two consultants the same day, lapses re-registered by another, complaints, overrides, objections — each with the staff involved, the evidence event ids and the clause of the current decision (full phones, audited)', params: projectParams, querystring: disputesQuery },
-  }, async (request) => {
+  }, async (request): Promise<DisputeList> => {
     const { project } = request.params;
     const q = request.query;
     const disputes = await index.disputes(project, { kinds: q.kind ? (q.kind.split(',') as DisputeKind[]) : undefined, open: q.open === 'true', limit: q.limit ?? 200 });
@@ -61,7 +61,7 @@ export function registerDisputes(fastify: FastifyInstance, { app, store, guard, 
   r.get('/api/projects/:project/notifications', {
     config: { roles: ALL },
     schema: { tags: ['notifications'], summary: 'My reminders, newest first: protection ending on my customers, my reports’ status, rulings on my customers (managers: open disputes too); phones masked; `read` per reminder and the unread count', params: projectParams, querystring: notificationsQuery },
-  }, async (request) => {
+  }, async (request): Promise<NotificationList> => {
     const { project } = request.params;
     return notificationsFor(app, index, store, project, reader(request, project), { limit: request.query.limit ?? 100 });
   });
@@ -69,7 +69,7 @@ export function registerDisputes(fastify: FastifyInstance, { app, store, guard, 
   r.post('/api/projects/:project/notifications/read', {
     config: { roles: ALL },
     schema: { tags: ['notifications'], summary: 'Mark my reminders read: `ids`, or `all: true` for every one listed now', params: projectParams, body: readBody },
-  }, async (request) => {
+  }, async (request): Promise<MarkedRead> => {
     const { project } = request.params;
     const who = reader(request, project);
     let ids = request.body.ids ?? [];

@@ -24,6 +24,9 @@ import { isManagerial, seesAll, type Role } from '../auth/roles.ts';
 import { InvalidInputError } from '../app/errors.ts';
 import { DEFAULT_RECORD_TIME, timeOfRecord, type RecordTimeRule } from '../domain/time-of-record.ts';
 import { localDay } from '../domain/time.ts';
+import type {
+  CustomerCard, DealList, DealSummary, EventDetail, EventsPage, Judgement, PolicyList, ProjectDetail, ProjectList, ReportList, Rotation, StaffList, WhatIf,
+} from '../shared/api-answers.ts';
 import {
   atQuery, createProjectBody, eventsQuery, eventTimes, httpEvent, idParams, judgeBody, policyBody, projectParams, rosterBody, staffBody,
   statusBody, toInstant, whatifBody,
@@ -203,11 +206,11 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     const { project, policy } = await app.createProject(request.body, ctx(request));
     return reply.code(201).send({ ...project, policy });
   });
-  r.get('/api/projects', { config: { roles: 'any' }, schema: { tags: ['projects'], summary: 'List projects (those where one holds a role; admins: all)' } }, async (request) => {
+  r.get('/api/projects', { config: { roles: 'any' }, schema: { tags: ['projects'], summary: 'List projects (those where one holds a role; admins: all)' } }, async (request): Promise<ProjectList> => {
     const p = guard.principal(request);
     return { projects: (await app.listProjects()).filter((x) => p.admin || p.roles.has(x.projectId)) };
   });
-  r.get('/api/projects/:project', { config: { roles: ALL }, schema: { tags: ['projects'], summary: 'One project', params: projectParams } }, async (request) => app.getProject(request.params.project));
+  r.get('/api/projects/:project', { config: { roles: ALL }, schema: { tags: ['projects'], summary: 'One project', params: projectParams } }, async (request): Promise<ProjectDetail> => app.getProject(request.params.project));
 
   // -------------------------------------------------------------- staff, roster, status, policies
   r.post('/api/projects/:project/staff', { config: { roles: ['manager'] }, schema: { tags: ['staff'], summary: 'Add (or update) a staff member: a `staff` event', params: projectParams, body: staffBody } }, async (request, reply) => {
@@ -215,7 +218,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     const b = request.body;
     return sendRecorded(reply, await addStaff(app, project, { ...(await recordedTimes(request, project, b)), role: b.role ?? 'consultant' }, ctx(request)));
   });
-  r.get('/api/projects/:project/staff', { config: { roles: STAFF }, schema: { tags: ['staff'], summary: 'Staff of the project', params: projectParams } }, async (request) => ({ staff: await app.staff(request.params.project) }));
+  r.get('/api/projects/:project/staff', { config: { roles: STAFF }, schema: { tags: ['staff'], summary: 'Staff of the project', params: projectParams } }, async (request): Promise<StaffList> => ({ staff: await app.staff(request.params.project) }));
   r.post('/api/projects/:project/roster', { config: { roles: ['manager', 'frontdesk'] }, schema: { tags: ['staff'], summary: "Set the day's rotation roster (a `duty` event)", params: projectParams, body: rosterBody } }, async (request, reply) => {
     const { project } = request.params;
     return sendRecorded(reply, await setRoster(app, project, await recordedTimes(request, project, request.body), ctx(request)));
@@ -226,7 +229,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     checkEventRole(guard.standing(request, project), { type: 'status', staff: b.staff });
     return sendRecorded(reply, await setStatus(app, project, { ...(await recordedTimes(request, project, b)), until: await at(project, b.until, 'until') }, ctx(request)));
   });
-  r.get('/api/projects/:project/policies', { config: { roles: ALL }, schema: { tags: ['projects'], summary: 'Policy versions', params: projectParams } }, async (request) => ({ policies: await app.policies(request.params.project) }));
+  r.get('/api/projects/:project/policies', { config: { roles: ALL }, schema: { tags: ['projects'], summary: 'Policy versions', params: projectParams } }, async (request): Promise<PolicyList> => ({ policies: await app.policies(request.params.project) }));
   r.post('/api/projects/:project/policies', { config: { roles: ['manager'] }, schema: { tags: ['projects'], summary: 'A new policy version taking effect at effectiveAt (a `policy` event)', params: projectParams, body: policyBody } }, async (request, reply) => {
     const { project } = request.params;
     const b = request.body;
@@ -248,7 +251,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     const timed = { ...event, at: r.at, ...(r.lateReason ? { lateReason: r.lateReason } : {}) };
     return sendRecorded(reply, await app.recordEvent(project, timed as unknown as OfficeEvent, ctx(request)));
   });
-  r.get('/api/projects/:project/events', { config: { roles: ['manager', 'controller'] }, schema: { tags: ['events'], summary: 'The log, paged by seq (afterSeq, limit ≤ 1000); the register of every day: manager, or a grant (audited)', params: projectParams, querystring: eventsQuery } }, async (request) => {
+  r.get('/api/projects/:project/events', { config: { roles: ['manager', 'controller'] }, schema: { tags: ['events'], summary: 'The log, paged by seq (afterSeq, limit ≤ 1000); the register of every day: manager, or a grant (audited)', params: projectParams, querystring: eventsQuery } }, async (request): Promise<EventsPage<OfficeEvent>> => {
     const { project } = request.params;
     await app.timezone(project);
     await guard.pastAccess(request, project);
@@ -256,7 +259,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     if (page.events.length) await guard.record(request, project, 'read-log', { detail: { fromSeq: page.events[0]!.seq, toSeq: page.events.at(-1)!.seq } });
     return page;
   });
-  r.get('/api/projects/:project/events/:id', { config: { roles: ['manager', 'controller', 'frontdesk'] }, schema: { tags: ['events'], summary: 'One event as recorded, with its current outcome (after corrections); a day before today needs manager or a grant; the front desk sees customers masked', params: idParams } }, async (request) => {
+  r.get('/api/projects/:project/events/:id', { config: { roles: ['manager', 'controller', 'frontdesk'] }, schema: { tags: ['events'], summary: 'One event as recorded, with its current outcome (after corrections); a day before today needs manager or a grant; the front desk sees customers masked', params: idParams } }, async (request): Promise<EventDetail<OfficeEvent>> => {
     const { project, id } = request.params;
     const e = await app.event(project, id);
     await guard.past(request, project, Date.parse(e.at));
@@ -266,7 +269,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
   });
 
   // -------------------------------------------------------------- queries
-  r.post('/api/projects/:project/judge', { config: { roles: ALL }, schema: { tags: ['queries'], summary: 'Who receives this arriving customer and whose customer they are (records nothing); rate-limited per user except managers; a channel agent sees the owner only of customers they reported', params: projectParams, body: judgeBody } }, async (request) => {
+  r.post('/api/projects/:project/judge', { config: { roles: ALL }, schema: { tags: ['queries'], summary: 'Who receives this arriving customer and whose customer they are (records nothing); rate-limited per user except managers; a channel agent sees the owner only of customers they reported', params: projectParams, body: judgeBody } }, async (request): Promise<Judgement> => {
     const { project } = request.params;
     const b = request.body;
     guard.lookup(request, project);
@@ -274,12 +277,12 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     await guard.past(request, project, when);
     const answer = await app.judge(project, { phone: b.customer.phone, name: b.customer.name, party: b.party?.map((p) => p.phone), partyNames: b.party?.map((p) => p.name), says: b.says, at: when, purpose: b.purpose, recognizedBy: b.recognizedBy });
     const s = guard.standing(request, project);
-    if (!s.admin && s.role === 'channel' && !(s.staffId && (answer.owner === s.staffId || (await app.reportedBy(project, s.staffId, b.customer.phone)).length))) return channelJudge(answer);
+    if (!s.admin && s.role === 'channel' && !(s.staffId && (answer.owner === s.staffId || (await app.reportedBy(project, s.staffId, b.customer.phone)).length))) return channelJudge({ ...answer });
     // A channel agent never learns whose the companions are.
     if (!s.admin && s.role === 'channel') return { ...answer, party: [] };
     return answer;
   });
-  r.get('/api/projects/:project/customers/:phone', { config: { roles: ALL }, schema: { tags: ['queries'], summary: 'Customer card: owner, status, protection left, basis in words, timeline. In full (audited) for managers, controllers and the owning consultant; masked phone, no name and no history for other consultants; the front desk sees today’s history; a channel agent only customers they reported', params: z.object({ project: projectParams.shape.project, phone: z.string().min(1).max(64) }), querystring: atQuery } }, async (request) => {
+  r.get('/api/projects/:project/customers/:phone', { config: { roles: ALL }, schema: { tags: ['queries'], summary: 'Customer card: owner, status, protection left, basis in words, timeline. In full (audited) for managers, controllers and the owning consultant; masked phone, no name and no history for other consultants; the front desk sees today’s history; a channel agent only customers they reported', params: z.object({ project: projectParams.shape.project, phone: z.string().min(1).max(64) }), querystring: atQuery } }, async (request): Promise<CustomerCard> => {
     const { project, phone } = request.params;
     guard.lookup(request, project);
     const when = await at(project, request.query.at);
@@ -302,13 +305,13 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     }
     return maskedCard(card);
   });
-  r.get('/api/projects/:project/rotation', { config: { roles: STAFF }, schema: { tags: ['queries'], summary: 'Rotation: next up, order, presence, make-ups, turns', params: projectParams, querystring: atQuery } }, async (request) => {
+  r.get('/api/projects/:project/rotation', { config: { roles: STAFF }, schema: { tags: ['queries'], summary: 'Rotation: next up, order, presence, make-ups, turns', params: projectParams, querystring: atQuery } }, async (request): Promise<Rotation> => {
     const { project } = request.params;
     const when = await at(project, request.query.at);
     await guard.past(request, project, when);
     return app.rotation(project, when);
   });
-  r.get('/api/projects/:project/reports', { config: { roles: ['manager', 'controller', 'frontdesk', 'channel'] }, schema: { tags: ['queries'], summary: 'Channel reports and their status (a channel agent: their own)', params: projectParams, querystring: atQuery } }, async (request) => {
+  r.get('/api/projects/:project/reports', { config: { roles: ['manager', 'controller', 'frontdesk', 'channel'] }, schema: { tags: ['queries'], summary: 'Channel reports and their status (a channel agent: their own)', params: projectParams, querystring: atQuery } }, async (request): Promise<ReportList> => {
     const { project } = request.params;
     const when = await at(project, request.query.at);
     await guard.past(request, project, when);
@@ -325,7 +328,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     if (!s.admin && s.role === 'channel' && report.agent !== s.staffId) throw forbidden('a channel agent sees only their own reports', 'not-your-report');
     return report;
   });
-  r.get('/api/projects/:project/deals', { config: { roles: ['manager', 'controller', 'consultant'] }, schema: { tags: ['queries'], summary: 'Deals ledger with performance and commission splits (a consultant: deals they take part in, customers masked)', params: projectParams } }, async (request) => {
+  r.get('/api/projects/:project/deals', { config: { roles: ['manager', 'controller', 'consultant'] }, schema: { tags: ['queries'], summary: 'Deals ledger with performance and commission splits (a consultant: deals they take part in, customers masked)', params: projectParams } }, async (request): Promise<DealList> => {
     const { project } = request.params;
     const s = guard.standing(request, project);
     const deals = await app.deals(project);
@@ -333,7 +336,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     if (deals.length) await guard.record(request, project, 'read-phone', { detail: { deals: deals.length } });
     return { deals };
   });
-  r.get('/api/projects/:project/deals/:id', { config: { roles: ['manager', 'controller', 'consultant'] }, schema: { tags: ['queries'], summary: 'One deal (a consultant: one they take part in, customers masked)', params: idParams } }, async (request) => {
+  r.get('/api/projects/:project/deals/:id', { config: { roles: ['manager', 'controller', 'consultant'] }, schema: { tags: ['queries'], summary: 'One deal (a consultant: one they take part in, customers masked)', params: idParams } }, async (request): Promise<DealSummary> => {
     const { project, id } = request.params;
     const s = guard.standing(request, project);
     const deal = await app.deal(project, id);
@@ -344,7 +347,7 @@ export async function buildServer(opts: ServerOptions): Promise<GuishuServer> {
     await guard.record(request, project, 'read-phone', { detail: { deal: id } });
     return deal;
   });
-  r.post('/api/projects/:project/whatif', { config: { roles: ['manager', 'controller'] }, schema: { tags: ['queries'], summary: 'Replay the log under another preset/set: customers whose owner and deals whose split change', params: projectParams, body: whatifBody } }, async (request) => {
+  r.post('/api/projects/:project/whatif', { config: { roles: ['manager', 'controller'] }, schema: { tags: ['queries'], summary: 'Replay the log under another preset/set: customers whose owner and deals whose split change', params: projectParams, body: whatifBody } }, async (request): Promise<WhatIf> => {
     const { project } = request.params;
     const b = request.body;
     const result = await app.whatIf(project, { preset: b.preset, set: b.set, at: await at(project, b.at) });

@@ -15,6 +15,7 @@ import { seesAll, type Standing } from '../auth/roles.ts';
 import { maskAny } from '../auth/redact.ts';
 import { liveNotifications, notificationFor } from '../app/notifications.ts';
 import { maskPhone, normalizePhone } from '../domain/phone.ts';
+import type { Arrival, LiveAlert, LiveRotation } from '../shared/api-answers.ts';
 import type { EventStore, Unlisten } from '../store/index.js';
 
 export type Send = (event: string, data: unknown) => void;
@@ -95,23 +96,25 @@ export class LiveHub {
         const contact = outcome.changes.find((c) => c.kind === 'contact');
         const ownership = outcome.changes.find((c) => c.kind === 'ownership');
         const turn = outcome.changes.find((c) => c.kind === 'turn');
-        this.broadcast(n.projectId, 'arrival', {
+        const arrival: Arrival = {
           ...base,
           status: 'accepted',
           receiver: contact?.kind === 'contact' ? (contact.receiver ?? contact.contact.staff) : (event.receivedBy ?? null),
           owner: ownership?.kind === 'ownership' ? ownership.ownership.owner : null,
           countsAsTurn: turn !== undefined,
-        }, arrivalFor);
+        };
+        this.broadcast(n.projectId, 'arrival', arrival, arrivalFor);
       } else {
-        this.broadcast(n.projectId, 'arrival', { ...base, receiver: event.receivedBy ?? null, status: 'rejected', rejection: { code: outcome.rejection.code, field: outcome.rejection.field, message: outcome.rejection.messageZh } }, arrivalFor);
+        const arrival: Arrival = { ...base, receiver: event.receivedBy ?? null, status: 'rejected', rejection: { code: outcome.rejection.code, field: outcome.rejection.field, message: outcome.rejection.messageZh } };
+        this.broadcast(n.projectId, 'arrival', arrival, arrivalFor);
       }
     }
     if (n.rows.some((r) => r.table === 'rotation')) {
-      void this.app.rotation(n.projectId).then((r) => this.broadcast(n.projectId, 'rotation', { seq: n.seq, ...r }), () => {});
+      void this.app.rotation(n.projectId).then((r) => this.broadcast(n.projectId, 'rotation', { seq: n.seq, ...r } satisfies LiveRotation), () => {});
     }
     for (const r of n.rows) {
       if (r.table === 'alerts' && r.row) {
-        const alert = { seq: n.seq, ...r.row, kind: String(r.row.kind), customer: r.row.customer === null || r.row.customer === undefined ? null : String(r.row.customer), payload: JSON.parse(String(r.row.payload)) as { staff?: string | null } };
+        const alert = { seq: n.seq, ...r.row, kind: String(r.row.kind), customer: r.row.customer === null || r.row.customer === undefined ? null : String(r.row.customer), payload: JSON.parse(String(r.row.payload)) as { staff?: string | null } } satisfies LiveAlert;
         this.broadcast(n.projectId, 'alert', alert, alertFor);
       }
     }

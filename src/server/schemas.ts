@@ -1,8 +1,11 @@
 // Request schemas of the HTTP API (zod → validation and OpenAPI). Events are
 // the domain's own schemas, with times as ISO 8601, local "YYYY-MM-DD HH:mm"
-// in the project's zone, or epoch ms; `id` and `at` optional.
+// in the project's zone, or epoch ms; `id` and `at` optional. The web app
+// builds its request bodies with these schemas' input types (type-only,
+// web/src/api/bodies.ts): keep its imports to zod, src/domain and
+// src/app/errors.ts (nothing of node or Fastify).
 import { z } from 'zod';
-import { customerRef, INSTANT_RANGE_TEXT, inInstantRange, officeEvent, prose, says, text } from '../domain/events.ts';
+import { customerRef, INSTANT_RANGE_TEXT, inInstantRange, money, officeEvent, prose, rate, says, text } from '../domain/events.ts';
 import { parseLocalTime } from '../domain/time.ts';
 import { InvalidInputError } from '../app/errors.ts';
 
@@ -31,6 +34,13 @@ const options = (officeEvent.options as readonly AnyObject[]).map((o) => {
   return o.extend(patch);
 });
 export const httpEvent = z.discriminatedUnion('type', options as unknown as [AnyObject, ...AnyObject[]]).describe('An office event (see docs/api.md)');
+
+type InstantKey = (typeof INSTANT_KEYS)[number];
+type Instant = z.input<typeof instant>;
+/** One office event as POST /events takes it: `id` and `at` optional, its times as instants. */
+type HttpEventOf<E> = Omit<E, 'id' | InstantKey> & { id?: string; at?: Instant } & { [K in keyof E as K extends Exclude<InstantKey, 'at'> ? K : never]: Instant | Extract<E[K], undefined> };
+/** The body of POST /events as a type (httpEvent's own is lost to the cast above): what the web app records events with. */
+export type HttpEventInput = z.input<typeof officeEvent> extends infer E ? (E extends unknown ? HttpEventOf<E> : never) : never;
 
 export const createProjectBody = z.strictObject({
   id: projectParam.optional(),
@@ -84,6 +94,47 @@ export const whatifBody = z.strictObject({
   set: z.record(z.string().max(100), z.unknown()).optional(),
   at: instant.optional(),
 });
+
+// -------------------------------------------------------------- deals and money (deals.ts)
+
+export const proposal = z.strictObject({
+  /** The deal's id (a new one is made when absent). */
+  deal: text(128, 1).optional(),
+  /** The event id, for a safe retry. */
+  id: text(128, 1).optional(),
+  customers: z.array(customerRef).min(1).max(10),
+  /** Who closed it; a consultant closes as themselves (default: the caller's staff id). */
+  closedBy: text(64, 1).optional(),
+  stage: z.enum(['deposit', 'contract']).default('deposit'),
+  unit: text(200, 1),
+  price: money,
+});
+
+export const stageBody = z.strictObject({ id: text(128, 1).optional(), price: money.optional(), unit: text(200, 1).optional() });
+export const cancelBody = z.strictObject({ id: text(128, 1).optional(), reason: prose(2000).trim().min(1) });
+export const confirmBody = z.strictObject({ id: text(128, 1).optional(), reason: prose(2000).trim().min(1).default('经理确认业绩与佣金分配'), by: text(64, 1).optional() });
+export const correctBody = z.strictObject({
+  id: text(128, 1).optional(),
+  set: z.strictObject({ price: money.optional(), unit: text(200, 1).optional(), closedBy: text(64, 1).optional() }).refine((s) => Object.keys(s).length > 0, { message: 'correct at least one of price, unit, closedBy' }),
+  reason: prose(2000).trim().min(1),
+  by: text(64, 1).optional(),
+});
+export const ratesBody = z.strictObject({
+  id: text(128, 1).optional(),
+  commission: z.strictObject({ roles: z.partialRecord(z.enum(['consultant', 'manager', 'frontdesk', 'channel', 'outreach', 'controller']), rate).optional(), agencies: z.record(text(200, 1), rate).optional() }),
+  effectiveAt: instant.optional(),
+  lateReason: lateReason.optional(),
+});
+
+// -------------------------------------------------------------- the pool (people.ts), reminders (disputes.ts)
+
+export const claimBody = z.strictObject({
+  /** As the pool shows it (138****5678). */
+  phone: z.string().min(1).max(64),
+  ref: z.string().max(128),
+});
+
+export const readBody = z.strictObject({ ids: z.array(z.string().min(1).max(300)).max(500).optional(), all: z.boolean().optional() });
 
 export const eventsQuery = z.object({
   afterSeq: z.coerce.number().int().min(0).optional(),

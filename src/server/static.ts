@@ -20,6 +20,7 @@ import type { EventStore } from '../store/index.js';
 import { maskPhone } from '../domain/phone.ts';
 import { maskAny } from '../auth/redact.ts';
 import { seesAll } from '../auth/roles.ts';
+import type { ChainCheck, CustomerList, ReportDetail, ReportDetailList } from '../shared/api-answers.ts';
 import type { Guard } from './auth.ts';
 import { problem, sendProblem } from './problems.ts';
 
@@ -97,7 +98,7 @@ function registerWebQueries(fastify: FastifyInstance, { app, store, guard }: Web
   // A customer list from the projection (owner, status, protection), optionally one owner's. Like the card:
   // managers, controllers and admins in full, audited; a consultant their own customers, in full, audited;
   // the front desk masked phones and no names.
-  fastify.get('/api/projects/:project/customers', { config: { roles: ['manager', 'controller', 'frontdesk', 'consultant'] }, schema: { hide: true } }, async (request) => {
+  fastify.get('/api/projects/:project/customers', { config: { roles: ['manager', 'controller', 'frontdesk', 'consultant'] }, schema: { hide: true } }, async (request): Promise<CustomerList> => {
     const project = projectOf(request.params);
     await app.getProject(project); // 404 project-not-found
     const q = { ...(request.query as { owner?: string; status?: string; limit?: string }) };
@@ -113,14 +114,14 @@ function registerWebQueries(fastify: FastifyInstance, { app, store, guard }: Web
   // Channel reports with what was filed (name, phone or mask, expected arrival): a channel agent's own only, as
   // they filed them; the front desk masked phones and no names; full phones are audited.
   // (GET /reports gives the status alone, /events/:id is not for agents.)
-  fastify.get('/api/projects/:project/report-details', { config: { roles: ['manager', 'controller', 'frontdesk', 'channel'] }, schema: { hide: true } }, async (request) => {
+  fastify.get('/api/projects/:project/report-details', { config: { roles: ['manager', 'controller', 'frontdesk', 'channel'] }, schema: { hide: true } }, async (request): Promise<ReportDetailList> => {
     const project = projectOf(request.params);
     const s = guard.standing(request, project);
     const all = await app.reports(project);
     const channel = !s.admin && s.role === 'channel';
     const desk = !seesAll(s) && s.role === 'frontdesk';
     const mine = channel ? all.filter((r) => r.agent === s.staffId) : all;
-    const out = [];
+    const out: ReportDetail[] = [];
     let unmasked = 0;
     for (const r of mine.slice(-300)) {
       const e = (await app.event(project, r.id)).event as { customer?: { phone: string; name?: string }; expectedAt?: number };
@@ -134,7 +135,7 @@ function registerWebQueries(fastify: FastifyInstance, { app, store, guard }: Web
   });
 
   // The hash chain of the project's log, walked end to end (the evidence badge).
-  fastify.get('/api/projects/:project/verify', { config: { roles: ['manager', 'controller'] }, schema: { hide: true } }, async (request) => {
+  fastify.get('/api/projects/:project/verify', { config: { roles: ['manager', 'controller'] }, schema: { hide: true } }, async (request): Promise<ChainCheck> => {
     const project = projectOf(request.params);
     await app.getProject(project);
     return store.verifyChain(project);

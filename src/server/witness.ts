@@ -15,6 +15,7 @@ import type { GuishuApp } from '../app/office.ts';
 import { HeadError, signedHeads } from '../ops/heads.ts';
 import { loadSigner, type Signer, type SigningOptions } from '../ops/signing.ts';
 import type { EventStore } from '../store/index.js';
+import type { SignedHeads } from '../shared/api-answers.ts';
 import { projectParam } from './schemas.ts';
 import { configFromEnv } from '../config.ts';
 
@@ -66,7 +67,7 @@ export function registerWitness(fastify: FastifyInstance, opts: WitnessOptions):
         auditSeq: seqParam.optional(),
       }),
     },
-  }, async (request) => {
+  }, async (request): Promise<SignedHeads> => {
     const { project } = request.params;
     const q = request.query;
     if (q.day !== undefined && q.seq !== undefined) throw new InvalidInputError('seq', 'give either day or seq', 'day-and-seq');

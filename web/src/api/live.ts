@@ -3,10 +3,10 @@
 // the cached queries so every open screen shows the same office.
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { Rotation } from './office.ts';
+import type { Arrival, LiveAlert as Alert, LiveRotation } from '../../../src/shared/api-answers.ts';
 
-export interface Arrival { seq: number; id: string; at: string; customer: string | null; name: string | null; status: string; receiver?: string | null; owner?: string | null; countsAsTurn?: boolean }
-export interface Alert { seq: number; kind?: string; payload?: unknown; [k: string]: unknown }
+// The messages' types are the server's own (src/shared/api-answers.ts).
+export type { Arrival, LiveAlert as Alert } from '../../../src/shared/api-answers.ts';
 
 export function useLive(project: string | null): { connected: boolean; arrivals: Arrival[]; alerts: Alert[] } {
   const qc = useQueryClient();
@@ -25,7 +25,7 @@ export function useLive(project: string | null): { connected: boolean; arrivals:
     source.onopen = () => setConnected(true);
     source.onerror = () => setConnected(false);
     source.addEventListener('rotation', (e) => {
-      const data = JSON.parse((e as MessageEvent<string>).data) as Rotation & { seq?: number };
+      const data = JSON.parse((e as MessageEvent<string>).data) as LiveRotation;
       qc.setQueryData([project, 'rotation'], data);
       refresh();
     });

@@ -9,18 +9,19 @@ import { get, post } from './client.ts';
 const P = (project: string) => `/api/projects/${encodeURIComponent(project)}`;
 
 export type { Dispute, DisputeKind, Notification } from '../../../src/shared/office-answers.ts';
-import type { Dispute, Notification } from '../../../src/shared/office-answers.ts';
+import type { DisputeList, MarkedRead, NotificationList } from '../../../src/shared/api-answers.ts';
+import type { ReadBody } from './bodies.ts';
 
 export const useDisputes = (project: string, enabled = true) =>
-  useQuery({ queryKey: [project, 'disputes'], enabled, queryFn: () => get<{ disputes: Dispute[] }>(`${P(project)}/disputes?limit=500`).then((r) => r.disputes), refetchInterval: 60_000 });
+  useQuery({ queryKey: [project, 'disputes'], enabled, queryFn: () => get<DisputeList>(`${P(project)}/disputes?limit=500`).then((r) => r.disputes), refetchInterval: 60_000 });
 
 export const useNotifications = (project: string | null) =>
-  useQuery({ queryKey: [project, 'notifications'], enabled: project !== null, queryFn: () => get<{ notifications: Notification[]; unread: number }>(`${P(project!)}/notifications`), refetchInterval: 60_000 });
+  useQuery({ queryKey: [project, 'notifications'], enabled: project !== null, queryFn: () => get<NotificationList>(`${P(project!)}/notifications`), refetchInterval: 60_000 });
 
 export function useMarkRead(project: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { ids?: string[]; all?: boolean }) => post<{ marked: number }>(`${P(project)}/notifications/read`, body),
+    mutationFn: (body: ReadBody) => post<MarkedRead>(`${P(project)}/notifications/read`, body),
     onSuccess: () => void qc.invalidateQueries({ queryKey: [project, 'notifications'] }),
   });
 }

@@ -8,7 +8,7 @@ import { PRESETS } from '../../../src/domain/policy/index.ts';
 
 export { checkPhoneText, formatMask, maskExample, maskShapeWords, readPhone, type MaskShape, type PhoneVerdict };
 
-interface PolicyVersionLike { effectiveAt: string; preset: string; set: Record<string, unknown> }
+interface PolicyVersionLike { effectiveAt: string; preset: string | null; set: Record<string, unknown> }
 
 /** The version in force now: the last one whose effective time has come. */
 export function policyInForce<T extends PolicyVersionLike>(policies: readonly T[] | undefined, now = Date.now()): T | undefined {
@@ -19,7 +19,7 @@ export function policyInForce<T extends PolicyVersionLike>(policies: readonly T[
 /** A parameter's value under a version: the override (objects merged over the preset's), else the preset's. */
 export function parameterValue(version: PolicyVersionLike | undefined, id: string): unknown {
   if (!version) return undefined;
-  const base = (PRESETS.get(version.preset)?.parameters as Record<string, { value: unknown }> | undefined)?.[id]?.value;
+  const base = (PRESETS.get(version.preset ?? '')?.parameters as Record<string, { value: unknown }> | undefined)?.[id]?.value;
   const o = version.set[id];
   if (o === undefined) return base;
   return o !== null && typeof o === 'object' && !Array.isArray(o) && base && typeof base === 'object' ? { ...(base as object), ...(o as object) } : o;

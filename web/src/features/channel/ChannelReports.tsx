@@ -7,7 +7,7 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { recordEvent, usePolicies, useRecord, useReportDetails } from '../../api/office.ts';
+import { recordEvent, usePolicies, useRecord, useReportDetails, type HttpEventBody } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { daysBetween, localTime, maskPhone, REPORT_STATUS, w } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
@@ -19,7 +19,7 @@ export default function ChannelReports() {
   const { message } = AntApp.useApp();
   // Channel agents are not on the office's live stream: their list refreshes every few seconds.
   const reports = useReportDetails(project, true);
-  const file = useRecord(project, (b: unknown) => recordEvent(project, b));
+  const file = useRecord(project, (b: HttpEventBody) => recordEvent(project, b));
   const [form] = Form.useForm<{ name?: string; phone: string; expectedAt?: Dayjs }>();
   const [refused, setRefused] = useState<string | null>(null);
   const mine = (reports.data ?? []).filter((r) => r.agent === me).reverse().slice(0, 50);
@@ -36,7 +36,7 @@ export default function ChannelReports() {
       const verdict = checkPhoneText(v.phone, { masks: true, shape: rules.shape });
       const phone = verdict.ok ? (verdict.phone ?? formatMask(verdict.mask!)) : v.phone.trim();
       const name = v.name?.trim();
-      const r = await file.mutateAsync({ type: 'report', customer: { phone, ...(name ? { name } : {}) }, staff: me, ...(v.expectedAt ? { expectedAt: v.expectedAt.valueOf() } : {}) });
+      const r = await file.mutateAsync({ type: 'report', customer: { phone, ...(name ? { name } : {}) }, staff: me ?? '', ...(v.expectedAt ? { expectedAt: v.expectedAt.valueOf() } : {}) });
       if (r.status === 'rejected') {
         setRefused(rejectionText(r.rejection, lang));
       } else {

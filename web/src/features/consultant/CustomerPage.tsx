@@ -7,13 +7,15 @@ import { Alert, App as AntApp, Button, Card, Empty, Input, Segmented, Space, Spi
 import { ArrowLeftOutlined, PhoneOutlined } from '@ant-design/icons';
 import { ApiError, errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { recordEvent, useCustomer, useRecord, useStaff, type Staff } from '../../api/office.ts';
+import { recordEvent, useCustomer, useRecord, useStaff, type Staff, type EventBody, type HttpEventBody } from '../../api/office.ts';
 import { useEntries, type Entry } from '../../api/people.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import type { Lang } from '../../lib/i18n.tsx';
 import { EVENT_TYPE, localTime, OWNER_STATUS, spacedPhone, staffName, w } from '../../lib/format.ts';
 import { navigate, useQueryParam } from '../../lib/router.tsx';
 import { useOffice } from '../../layout/office.tsx';
+
+type Via = NonNullable<EventBody<'followup'>['via']>;
 
 export const VIA: Record<string, { zh: string; en: string }> = {
   phone: { zh: '电话', en: 'Call' }, wechat: { zh: '微信', en: 'WeChat' }, sms: { zh: '短信', en: 'SMS' }, visit: { zh: '到访', en: 'Visit' },
@@ -43,8 +45,8 @@ export default function CustomerPage() {
   const staff = useStaff(project);
   const mine = card.data?.owner === me;
   const entries = useEntries(project, card.data && mine ? phone : null);
-  const save = useRecord(project, (b: unknown) => recordEvent(project, b));
-  const [via, setVia] = useState('phone');
+  const save = useRecord(project, (b: HttpEventBody) => recordEvent(project, b));
+  const [via, setVia] = useState<Via>('phone');
   const [effective, setEffective] = useState(true);
   const [note, setNote] = useState('');
 
@@ -61,7 +63,7 @@ export default function CustomerPage() {
 
   const logNote = async () => {
     try {
-      const r = await save.mutateAsync({ type: 'followup', customer: { phone: c.phone }, staff: me, via, effective, ...(note.trim() ? { note: note.trim() } : {}) });
+      const r = await save.mutateAsync({ type: 'followup', customer: { phone: c.phone }, staff: me ?? '', via, effective, ...(note.trim() ? { note: note.trim() } : {}) });
       if (r.status === 'rejected') message.error(rejectionText(r.rejection, lang));
       else {
         message.success(t('已记跟进', 'Follow-up logged'));
@@ -97,7 +99,7 @@ export default function CustomerPage() {
       {mine && c.status !== 'public' && (
         <Card size="small" title={t('记跟进', 'Log a follow-up')} style={{ marginTop: 8 }}>
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Segmented block value={via} onChange={(v) => setVia(String(v))} options={Object.entries(VIA).map(([k, v]) => ({ value: k, label: <span data-testid={`note-via-${k}`}>{v[lang]}</span> }))} />
+            <Segmented block value={via} onChange={(v) => setVia(v as Via)} options={Object.entries(VIA).map(([k, v]) => ({ value: k, label: <span data-testid={`note-via-${k}`}>{v[lang]}</span> }))} />
             <Segmented block value={effective ? 'yes' : 'no'} onChange={(v) => setEffective(v === 'yes')} options={[{ value: 'yes', label: t('有效（联系上）', 'Effective (reached)') }, { value: 'no', label: t('无效（未接通）', 'No answer') }]} />
             <Input.TextArea rows={3} maxLength={2000} showCount style={{ marginBottom: 16 }} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('跟进记录（选填）：客户意向、预算、下次约访…', 'Note (optional): interest, budget, next appointment…')} data-testid="note-text" />
             <Button type="primary" block loading={save.isPending} onClick={() => void logNote()} data-testid="note-save">{t('保存跟进', 'Save follow-up')}</Button>

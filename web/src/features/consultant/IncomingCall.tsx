@@ -6,7 +6,7 @@ import { Alert, App as AntApp, Button, Card, Form, Input, Space, Tag, Tooltip, T
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { recordEvent, useCustomer, useRecord, useStaff } from '../../api/office.ts';
+import { recordEvent, useCustomer, useRecord, useStaff, type HttpEventBody } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { digits, isMobile, OWNER_STATUS, spacedPhone, staffName, w } from '../../lib/format.ts';
 import { navigate, useQueryParam } from '../../lib/router.tsx';
@@ -21,11 +21,11 @@ export default function IncomingCall() {
   const [form] = Form.useForm<{ phone: string; name?: string }>();
   const [recorded, setRecorded] = useState<string | null>(null);
   const card = useCustomer(project, recorded);
-  const save = useRecord(project, (b: unknown) => recordEvent(project, b));
+  const save = useRecord(project, (b: HttpEventBody) => recordEvent(project, b));
 
   const submit = async (v: { phone: string; name?: string }) => {
     try {
-      const r = await save.mutateAsync({ type: 'call', direction: 'in', staff: me, customer: { phone: v.phone.trim(), ...(v.name?.trim() ? { name: v.name.trim() } : {}) } });
+      const r = await save.mutateAsync({ type: 'call', direction: 'in', staff: me ?? '', customer: { phone: v.phone.trim(), ...(v.name?.trim() ? { name: v.name.trim() } : {}) } });
       if (r.status === 'rejected') {
         message.error(rejectionText(r.rejection, lang));
         return;

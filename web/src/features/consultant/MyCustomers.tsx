@@ -8,7 +8,7 @@ import { navigate } from '../../lib/router.tsx';
 import { useQueries } from '@tanstack/react-query';
 import { errorText, get } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { recordEvent, useCustomers, useDeals, useRecord, useRotation, type CustomerCard, type CustomerRow } from '../../api/office.ts';
+import { recordEvent, useCustomers, useDeals, useRecord, useRotation, type CustomerCard, type CustomerRow, type HttpEventBody } from '../../api/office.ts';
 import { useLive } from '../../api/live.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { daysBetween, localDate, OWNER_STATUS, spacedPhone, w } from '../../lib/format.ts';
@@ -21,6 +21,7 @@ const VIA = [
   { key: 'sms', zh: '短信', en: 'SMS' },
   { key: 'visit', zh: '到访', en: 'Visit' },
 ] as const;
+type Via = (typeof VIA)[number]['key'];
 
 export default function MyCustomers() {
   const { project, me } = useOffice();
@@ -82,7 +83,7 @@ export default function MyCustomers() {
                 <Typography.Text strong>{d.unit ?? d.id}</Typography.Text>
                 <Tag color={d.stage === 'contract' ? 'gold' : 'blue'}>{d.stage === 'contract' ? t('签约', 'contract') : t('认购', 'deposit')}</Tag>
               </Space>
-              <Typography.Text type="secondary">{d.customers.map((c) => c.name ?? '').join('、')} · {localDate(d.at)}</Typography.Text>
+              <Typography.Text type="secondary">{d.customers.join('、')} · {localDate(d.at)}</Typography.Text>
               <Space>
                 <Tag color="green">{t('业绩', 'Performance')} {Math.round((d.performance[me!] ?? 0) * 100)}%</Tag>
                 <Tag color="purple">{t('佣金', 'Commission')} {Math.round((d.commission[me!] ?? 0) * 100)}%</Tag>
@@ -102,13 +103,13 @@ function CustomerCards({ rows }: { rows: CustomerRow[] }) {
   const { t, lang } = useI18n();
   const { message } = AntApp.useApp();
   const cards = useQueries({ queries: rows.map((c) => ({ queryKey: [project, 'customer', c.phone], queryFn: () => get<CustomerCard>(`/api/projects/${project}/customers/${c.phone}`), staleTime: 30_000 })) });
-  const followUp = useRecord(project, (b: unknown) => recordEvent(project, b));
-  const [picking, setPicking] = useState<{ phone: string; via?: string } | null>(null);
+  const followUp = useRecord(project, (b: HttpEventBody) => recordEvent(project, b));
+  const [picking, setPicking] = useState<{ phone: string; via?: Via } | null>(null);
   const now = new Date().toISOString();
 
-  const log = async (c: CustomerRow, via: string, effective: boolean) => {
+  const log = async (c: CustomerRow, via: Via, effective: boolean) => {
     try {
-      const r = await followUp.mutateAsync({ type: 'followup', customer: { phone: c.phone, ...(c.name ? { name: c.name } : {}) }, staff: me, via, effective });
+      const r = await followUp.mutateAsync({ type: 'followup', customer: { phone: c.phone, ...(c.name ? { name: c.name } : {}) }, staff: me ?? '', via, effective });
       if (r.status === 'rejected') message.error(rejectionText(r.rejection, lang));
       else message.success(t('已记跟进', 'Follow-up logged'));
     } catch (e) {

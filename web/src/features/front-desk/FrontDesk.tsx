@@ -31,7 +31,7 @@ function nameRequiredBy(policies: PolicyVersion[] | undefined, now = Date.now())
   const current = (policies ?? []).filter((p) => Date.parse(p.effectiveAt) <= now || Number.isNaN(Date.parse(p.effectiveAt))).at(-1) ?? policies?.[0];
   if (!current) return false;
   const set = current.set.registration_required_fields;
-  const fields = Array.isArray(set) ? set : (PRESETS.get(current.preset)?.parameters.registration_required_fields.value as readonly string[] | undefined) ?? [];
+  const fields = Array.isArray(set) ? set : (PRESETS.get(current.preset ?? '')?.parameters.registration_required_fields.value as readonly string[] | undefined) ?? [];
   return fields.includes('name');
 }
 

@@ -5,7 +5,7 @@ import { Badge, Button, Card, Dropdown, List, Space, Tag, Typography } from 'ant
 import { CaretRightFilled } from '@ant-design/icons';
 import { App as AntApp } from 'antd';
 import { errorText } from '../../api/client.ts';
-import { setStatus, useRecord, useRotation, useStaff } from '../../api/office.ts';
+import { setStatus, useRecord, useRotation, useStaff, type StatusBody } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { PRESENCE, staffName, w } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
@@ -16,11 +16,11 @@ export function RotationBoard({ live, editable = true }: { live: boolean; editab
   const { message } = AntApp.useApp();
   const rotation = useRotation(project);
   const staff = useStaff(project);
-  const status = useRecord(project, (b: { staff: string; state: string }) => setStatus(project, b));
+  const status = useRecord(project, (b: StatusBody) => setStatus(project, b));
   const r = rotation.data;
   const mayEdit = editable && can('frontdesk', 'manager', 'admin');
 
-  const change = async (id: string, state: string) => {
+  const change = async (id: string, state: StatusBody['state']) => {
     try {
       await status.mutateAsync({ staff: id, state });
     } catch (e) {
@@ -40,7 +40,7 @@ export function RotationBoard({ live, editable = true }: { live: boolean; editab
         return (
           <List.Item data-testid={`rot-${id}`} data-next={up ? 'true' : 'false'} style={{ background: up ? '#fff1f0' : undefined, paddingInline: 8 }}
             actions={mayEdit ? [
-              <Dropdown key="s" trigger={['click']} menu={{ items: ['present', 'busy', 'away-business', 'away-personal', 'off'].map((s) => ({ key: s, label: w(PRESENCE[s], lang) })), onClick: (e) => void change(id, e.key) }}>
+              <Dropdown key="s" trigger={['click']} menu={{ items: ['present', 'busy', 'away-business', 'away-personal', 'off'].map((s) => ({ key: s, label: w(PRESENCE[s], lang) })), onClick: (e) => void change(id, e.key as StatusBody['state']) }}>
                 <Button size="small" type="text">{t('状态', 'Status')}</Button>
               </Dropdown>,
             ] : []}>

@@ -7,7 +7,7 @@ import { CheckCircleFilled, CloseCircleFilled, SearchOutlined } from '@ant-desig
 import { useQueries } from '@tanstack/react-query';
 import { errorText, get } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { recordEvent, useCustomer, useCustomers, useRecord, useStaff, useVerify, type StoredEventJson } from '../../api/office.ts';
+import { recordEvent, useCustomer, useCustomers, useRecord, useStaff, useVerify, type EventDetail, type HttpEventBody, type StoredEventJson } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { digits, EVENT_TYPE, isMobile, OWNER_STATUS, spacedPhone, staffName, w } from '../../lib/format.ts';
 import { useQueryParam } from '../../lib/router.tsx';
@@ -52,8 +52,8 @@ function Dispute({ phone }: { phone: string }) {
   const card = useCustomer(project, phone);
   const verify = useVerify(project);
   const items = card.data?.timeline ?? [];
-  const details = useQueries({ queries: items.map((e) => ({ queryKey: [project, 'event', e.id], queryFn: () => get<StoredEventJson>(`/api/projects/${project}/events/${encodeURIComponent(e.id)}`), staleTime: Infinity })) });
-  const rule = useRecord(project, (b: unknown) => recordEvent(project, b));
+  const details = useQueries({ queries: items.map((e) => ({ queryKey: [project, 'event', e.id], queryFn: () => get<EventDetail>(`/api/projects/${project}/events/${encodeURIComponent(e.id)}`), staleTime: Infinity })) });
+  const rule = useRecord(project, (b: HttpEventBody) => recordEvent(project, b));
   const [form] = Form.useForm<{ owner: string; reason: string }>();
   const mayRule = can('manager', 'admin');
   const brokenAt = verify.data && !verify.data.ok ? verify.data.seq ?? 0 : Infinity;

@@ -14,7 +14,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useQueryClient } from '@tanstack/react-query';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { fetchAllEvents, fetchDayHead, recordEvent, useCustomers, useDeals, useStaff } from '../../api/office.ts';
+import { fetchAllEvents, fetchDayHead, recordEvent, useCustomers, useDeals, useStaff, type HttpEventBody } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { localDate, localTime, OWNER_STATUS, staffName, w } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
@@ -63,7 +63,8 @@ export default function ImportExport() {
         const id = `xlsx-${hash}-${r.kind}-${r.row}`;
         // Paper registers are dated in the past: 补登, with the file as the reason (the server keeps it beside both times).
         const lateReason = `导入纸质登记表 ${file.name.slice(0, 200)}（${r.sheet} 第 ${r.row} 行）`;
-        const body = r.kind === 'visit' ? { id, at, lateReason, type: 'visit', customer, receivedBy: staffId(r.consultant) } : { id, at, lateReason, type: 'call', customer, staff: staffId(r.consultant), direction: 'in' };
+        const by = staffId(r.consultant)!; // check() refused rows without one
+        const body: HttpEventBody = r.kind === 'visit' ? { id, at, lateReason, type: 'visit', customer, receivedBy: by } : { id, at, lateReason, type: 'call', customer, staff: by, direction: 'in' };
         try {
           const res = await recordEvent(project, body);
           if (res.repeated) repeated++;

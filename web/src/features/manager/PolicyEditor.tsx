@@ -7,7 +7,7 @@ import { Alert, App as AntApp, Button, Card, Checkbox, Col, DatePicker, Empty, I
 import dayjs, { type Dayjs } from 'dayjs';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { schedulePolicy, usePolicies, useRecord, useStaff, whatIf, type WhatIf } from '../../api/office.ts';
+import { schedulePolicy, usePolicies, useRecord, useStaff, whatIf, type PolicyBody, type WhatIf } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { OWNER_STATUS, spacedPhone, staffName, w } from '../../lib/format.ts';
 import { clauseOf, overridesOf, PARAMETER_IDS, policyParameters, PRESETS, valuesOf, type PresetDefinition } from '../../lib/policy.ts';
@@ -116,20 +116,21 @@ export default function PolicyEditor() {
   const [previewing, setPreviewing] = useState(false);
   const [effective, setEffective] = useState<Dayjs>(() => dayjs().add(1, 'day').startOf('day'));
   const readOnly = !can('manager', 'admin');
-  const schedule = useRecord(project, (b: unknown) => schedulePolicy(project, b));
+  const schedule = useRecord(project, (b: PolicyBody) => schedulePolicy(project, b));
 
   useEffect(() => {
     if (current && presetId === null) {
-      const p = PRESETS.get(current.preset);
+      const p = PRESETS.get(current.preset ?? '');
       if (p) { setPresetId(p.id); setValues(valuesOf(p, current.set)); }
     }
   }, [current, presetId]);
   const preset: PresetDefinition | undefined = presetId ? PRESETS.get(presetId) : undefined;
   const set = useMemo(() => (preset && values ? overridesOf(preset, values) : {}), [preset, values]);
-  const changed = !!current && (current.preset !== presetId || JSON.stringify(overridesOf(PRESETS.get(current.preset)!, valuesOf(PRESETS.get(current.preset)!, current.set))) !== JSON.stringify(set));
+  const changed = !!current && (current.preset !== presetId || JSON.stringify(overridesOf(PRESETS.get(current.preset ?? '')!, valuesOf(PRESETS.get(current.preset ?? '')!, current.set))) !== JSON.stringify(set));
   useEffect(() => setPreview(null), [presetId, values]);
 
   const runPreview = async () => {
+    if (!presetId) return; // the policies have not loaded yet
     setPreviewing(true);
     try {
       setPreview(await whatIf(project, { preset: presetId, set }));
@@ -140,6 +141,7 @@ export default function PolicyEditor() {
     }
   };
   const apply = async () => {
+    if (!presetId) return;
     try {
       const r = await schedule.mutateAsync({ preset: presetId, set, effectiveAt: effective.valueOf(), ...(me ? { by: me } : {}) });
       if (r.status === 'rejected') message.error(rejectionText(r.rejection, lang));
@@ -191,7 +193,7 @@ export default function PolicyEditor() {
         <Card title={t('预览影响并生效', 'Preview and schedule')}>
           <Typography.Paragraph type="secondary">{t('预览会按新规则重放案场的全部登记记录（演示案场即近一个月），列出归属或分成会变化的客户与成交，不会修改任何数据。', 'The preview replays the office’s whole log (a month for the demo office) under the new rules and lists the customers and deals that would change; it changes nothing.')}</Typography.Paragraph>
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Space wrap><Typography.Text>{t('当前：', 'Now: ')}{current ? `${presetTitle(current.preset, lang)} v${current.version}` : '—'}</Typography.Text>{changed && <Tag color="orange">{t(`改动 ${Object.keys(set).length} 项`, `${Object.keys(set).length} overrides`)}</Tag>}</Space>
+            <Space wrap><Typography.Text>{t('当前：', 'Now: ')}{current ? `${presetTitle(current.preset ?? '', lang)} v${current.version}` : '—'}</Typography.Text>{changed && <Tag color="orange">{t(`改动 ${Object.keys(set).length} 项`, `${Object.keys(set).length} overrides`)}</Tag>}</Space>
             <Button onClick={() => void runPreview()} loading={previewing} disabled={readOnly} data-testid="preview">{t('预览影响', 'Preview the effect')}</Button>
             {preview && <PreviewResult preview={preview} staff={staff.data} />}
             <Space wrap>

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { Alert, App as AntApp, AutoComplete, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
-import { addStaff, recordEvent, useRecord, useStaff, type Staff as StaffRow } from '../../api/office.ts';
+import { addStaff, recordEvent, useRecord, useStaff, type Staff as StaffRow, type AddStaffBody, type HttpEventBody } from '../../api/office.ts';
 import { fetchDeparturePreview, type DeparturePreview } from '../../api/people.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { localDate, OWNER_STATUS, ROLE, spacedPhone, staffName, w } from '../../lib/format.ts';
@@ -16,15 +16,15 @@ const ROLES = ['consultant', 'manager', 'frontdesk', 'channel', 'outreach', 'con
 const OUTREACH = { zh: '拓客专员', en: 'outreach' };
 const roleLabel = (r: string, lang: 'zh' | 'en') => (r === 'outreach' ? OUTREACH[lang] : w(ROLE[r], lang, r));
 
-interface NewStaff { staff: string; name: string; team?: string; role: string; agency?: string }
+interface NewStaff { staff: string; name: string; team?: string; role: (typeof ROLES)[number]; agency?: string }
 
 export default function Staff() {
   const { project, me } = useOffice();
   const { t, lang } = useI18n();
   const { message } = AntApp.useApp();
   const staff = useStaff(project);
-  const add = useRecord(project, (b: unknown) => addStaff(project, b));
-  const leave = useRecord(project, (b: unknown) => recordEvent(project, b));
+  const add = useRecord(project, (b: AddStaffBody) => addStaff(project, b));
+  const leave = useRecord(project, (b: HttpEventBody) => recordEvent(project, b));
   const [form] = Form.useForm<NewStaff>();
   const role = Form.useWatch('role', form);
   const [leaving, setLeaving] = useState<StaffRow | null>(null);
