@@ -10,6 +10,17 @@ export default tseslint.config(
     },
   },
   {
+    // The environment is read in one place: src/config.ts parses and validates it, everything else is handed
+    // the result (before the domain's block below, whose no-restricted-syntax replaces this one for src/domain).
+    files: ['src/**/*.ts'],
+    ignores: ['src/config.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read the environment through src/config.ts (its schemas), not process.env.' },
+      ],
+    },
+  },
+  {
     // The domain is pure: no I/O, no clock, nothing from the adapters around it. src/shared (what the web
     // app imports from the server, e.g. the error codes) keeps the same rules, so the browser can load it.
     files: ['src/domain/**/*.ts', 'src/shared/**/*.ts'],

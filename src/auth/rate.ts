@@ -24,13 +24,5 @@ export class RateLimiter {
 /** Sign-in attempts a minute per client address (GUISHU_LOGIN_RATE). */
 export const LOGIN_RATE = 20;
 
-/** A rate from the environment: a whole number ≥ 0, or undefined when unset (src/config.ts validates it at start). */
-export function rateFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const text = env[name]?.trim();
-  if (!text) return undefined;
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 0 ? n : undefined;
-}
-
 /** Requests a minute per client address on every route, as `guishu start` sets it (GUISHU_ADDRESS_RATE): generous, against floods — an office behind one NAT shares it. */
 export const ADDRESS_RATE = 3000;

@@ -30,7 +30,8 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write('guishu simulate: name at least one scenario file or folder\n');
         return 2;
       }
-      return simulate(positionals, { json: values.json ?? false, server: values.server, write });
+      const cli = values.server ? (await import('../config.ts')).cliConfigFromEnv() : undefined;
+      return simulate(positionals, { json: values.json ?? false, server: values.server, cli, write });
     }
     case 'explain': {
       const { explainCommand } = await import('./explain.ts');
@@ -46,7 +47,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'witness': {
       const { witnessCommand } = await import('./witness.ts');
-      return witnessCommand(rest, write);
+      const { cliConfigFromEnv } = await import('../config.ts');
+      return witnessCommand(rest, write, undefined, cliConfigFromEnv());
     }
     case 'start': {
       const { startCommand } = await import('./start.ts');

@@ -4,6 +4,7 @@
 // expectation is asked of the server, so the results can be compared with the
 // in-process run (`LocalOffice`) line for line.
 import { randomUUID } from 'node:crypto';
+import { cliConfigFromEnv, type CliConfig } from '../config.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import { ScenarioError, type Scenario } from '../scenario/parse.ts';
 import { staffEvents, type OfficeProbe } from '../scenario/run.ts';
@@ -38,21 +39,20 @@ async function signIn(baseUrl: string, username: string, password: string): Prom
   return cookies.length ? { cookie: cookies.map((c) => c.split(';')[0]).join('; ') } : {};
 }
 
-/** A small JSON client for the office API, with optional login (GUISHU_USER / GUISHU_PASSWORD). */
+/** A small JSON client for the office API, with optional login (GUISHU_USER / GUISHU_PASSWORD: `credentials`). */
 export class ApiClient {
   private headers: Record<string, string> = { accept: 'application/json' };
   private loggedIn = false;
 
-  constructor(readonly baseUrl: string) {
+  constructor(readonly baseUrl: string, private readonly credentials: Pick<CliConfig, 'user' | 'password'> = cliConfigFromEnv()) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  /** Logs in when credentials are in the environment; harmless when the server has no accounts yet. One sign-in per server and user for the whole run (the server throttles sign-ins per address). */
-  async login(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  /** Logs in when there are credentials; harmless when the server has no accounts yet. One sign-in per server and user for the whole run (the server throttles sign-ins per address). */
+  async login(): Promise<void> {
     if (this.loggedIn) return;
     this.loggedIn = true;
-    const username = env.GUISHU_USER;
-    const password = env.GUISHU_PASSWORD;
+    const { user: username, password } = this.credentials;
     if (!username || !password) return;
     const key = `${this.baseUrl}\n${username}`;
     let session = SESSIONS.get(key);
@@ -83,7 +83,7 @@ export class ApiClient {
 
   async ok<T>(method: string, path: string, body?: unknown): Promise<T> {
     const r = await this.request<T>(method, path, body);
-    if (r.status === 401 && !(process.env.GUISHU_USER && process.env.GUISHU_PASSWORD)) {
+    if (r.status === 401 && !(this.credentials.user && this.credentials.password)) {
       throw new HttpError(401, { ...((r.body ?? {}) as Problem), detail: 'the server needs a sign-in: set GUISHU_USER and GUISHU_PASSWORD' }, `${method} ${path}`);
     }
     if (r.status < 200 || r.status >= 300) throw new HttpError(r.status, (r.body ?? {}) as Problem, `${method} ${path}`);
@@ -129,8 +129,9 @@ export class RemoteOffice implements OfficeProbe {
     }
   }
 
-  static async open(baseUrl: string, scenario: Scenario): Promise<RemoteOffice> {
-    const client = new ApiClient(baseUrl);
+  /** `cli`: whom to sign in as (GUISHU_USER / GUISHU_PASSWORD). */
+  static async open(baseUrl: string, scenario: Scenario, cli: CliConfig = cliConfigFromEnv()): Promise<RemoteOffice> {
+    const client = new ApiClient(baseUrl, cli);
     const id = `sim-${randomUUID().slice(0, 12)}`;
     const created = await client.request<Problem>('POST', '/api/projects', { id, name: scenario.title.slice(0, 200) || scenario.file.slice(-200), timezone: scenario.timezone, preset: scenario.preset, set: scenario.set });
     if (created.status === 400) {

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ScenarioError, parseScenario } from '../scenario/parse.ts';
 import { LocalOffice, describe, runScenario, type ScenarioResult } from '../scenario/run.ts';
+import type { CliConfig } from '../config.ts';
 
 export async function scenarioFiles(paths: string[]): Promise<string[]> {
   const out: string[] = [];
@@ -22,6 +23,8 @@ export async function scenarioFiles(paths: string[]): Promise<string[]> {
 export interface SimulateOptions {
   json: boolean;
   server?: string;
+  /** With `server`: whom to sign in as (default: GUISHU_USER / GUISHU_PASSWORD, src/config.ts). */
+  cli?: CliConfig;
   write: (line: string) => void;
 }
 
@@ -37,7 +40,7 @@ export async function simulate(paths: string[], options: SimulateOptions): Promi
       const scenario = parseScenario(shown, await readFile(file, 'utf8'));
       if (options.server) {
         const { RemoteOffice } = await import('./remote-office.ts');
-        const office = await RemoteOffice.open(options.server, scenario);
+        const office = await RemoteOffice.open(options.server, scenario, options.cli);
         result = await runScenario(scenario, office);
       } else {
         result = await runScenario(scenario, new LocalOffice(scenario));

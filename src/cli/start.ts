@@ -2,7 +2,8 @@
 // GUISHU_DATA unless DATABASE_URL). Stops cleanly on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
 import { createLogger } from '../server/logging.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, configFromEnvWith, storeConfig } from '../config.ts';
+import { ADDRESS_RATE } from '../auth/rate.ts';
 import { loadClauses } from '../app/clauses.ts';
 import { GuishuApp } from '../app/office.ts';
 import { buildServer } from '../server/index.ts';
@@ -12,7 +13,7 @@ export async function startCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } } });
   let config;
   try {
-    config = loadConfig({ ...process.env, ...(values.port !== undefined ? { PORT: values.port } : {}), ...(values.host !== undefined ? { HOST: values.host } : {}) });
+    config = configFromEnvWith({ ...(values.port !== undefined ? { PORT: values.port } : {}), ...(values.host !== undefined ? { HOST: values.host } : {}) });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`guishu start: ${e.message}\n`);
@@ -23,7 +24,7 @@ export async function startCommand(args: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
   let store;
   try {
-    store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir });
+    store = await openStore(storeConfig(config));
   } catch (e) {
     // A full disk (or a folder that cannot be opened) is said in words, naming the folder, not as SQLITE_IOERR_SHMSIZE.
     if (!(e instanceof StorageUnavailableError) && !isStorageFull(e)) throw e;
@@ -32,7 +33,7 @@ export async function startCommand(args: string[]): Promise<number> {
     return 1;
   }
   logger.info({ database: store.dialect, migrationsApplied: store.migrationsApplied }, 'store open');
-  const server = await buildServer({ store, logger, auth: { loginRate: config.loginRate, addressRate: config.addressRate, judgeRate: config.judgeRate, adminPassword: config.adminPassword }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, trustProxy: config.trustProxy, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery, warmProjects: config.warmProjects }) });
+  const server = await buildServer({ store, logger, auth: { loginRate: config.loginRate, addressRate: config.addressRate ?? ADDRESS_RATE, judgeRate: config.judgeRate, adminPassword: config.adminPassword }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, trustProxy: config.trustProxy, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery, warmProjects: config.warmProjects }) });
   server.app.on('checkpoint-failed', ({ projectId, error }: { projectId: string; error: unknown }) => logger.warn({ err: error, project: projectId }, 'checkpoint not saved'));
   try {
     const address = await server.fastify.listen({ port: config.port, host: config.host });

@@ -1,9 +1,9 @@
 // `guishu` subcommands that work on the store: the same GUISHU_DATA /
 // DATABASE_URL as the server. See docs/operations.md.
 import { parseArgs } from 'node:util';
-import { openStore, storeConfigFromEnv, type EventStore } from '../store/index.ts';
+import { openStore, type EventStore } from '../store/index.ts';
 import type { WitnessLine } from '../ops/witness.ts';
-import { configFromEnv } from '../config.ts';
+import { configFromEnv, storeConfigFromEnv } from '../config.ts';
 
 type Write = (line: string) => void;
 const err = (line: string) => process.stderr.write(line + '\n');

@@ -6,6 +6,7 @@
 // earlier witnessed head that the log no longer holds — and appends the
 // heads that agree to FILE (NDJSON, src/ops/witness.ts). Exit 1 on any refusal.
 import { parseArgs } from 'node:util';
+import { cliConfigFromEnv, type CliConfig } from '../config.ts';
 import { verifyHead, type PublicKeyInfo, type SignedHead } from '../ops/signing.ts';
 import { appendWitnessLines, latestWitnessed, readWitnessFile, WitnessFileError, type WitnessLine } from '../ops/witness.ts';
 
@@ -15,7 +16,8 @@ const USAGE = 'usage: guishu witness --server URL --token TOKEN [--project ID] -
 
 interface HeadsAnswer { projectId: string; events: SignedHead; audit: SignedHead }
 
-export async function witnessCommand(args: string[], write: Write, err: Write = (l) => process.stderr.write(l + '\n')): Promise<number> {
+/** `cli`: GUISHU_TOKEN stands in for --token. */
+export async function witnessCommand(args: string[], write: Write, err: Write = (l) => process.stderr.write(l + '\n'), cli: CliConfig = cliConfigFromEnv()): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({ args, options: { server: { type: 'string' }, token: { type: 'string' }, project: { type: 'string' }, out: { type: 'string' }, 'accept-new-key': { type: 'boolean', default: false } } }));
@@ -23,7 +25,7 @@ export async function witnessCommand(args: string[], write: Write, err: Write = 
     err(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  const token = values.token ?? process.env.GUISHU_TOKEN;
+  const token = values.token ?? cli.token;
   if (!values.server || !token || !values.out) {
     err(USAGE);
     return 2;

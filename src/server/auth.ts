@@ -13,7 +13,7 @@ import type { GuishuApp } from '../app/office.ts';
 import { Accounts, type AccountOptions, type UserView } from '../auth/accounts.ts';
 import { AuditLog } from '../auth/audit.ts';
 import { forbidden, tooMany, unauthenticated } from '../auth/errors.ts';
-import { LOGIN_RATE, RateLimiter, rateFromEnv } from '../auth/rate.ts';
+import { RateLimiter } from '../auth/rate.ts';
 import { isManagerial, PROJECT_ROLES, standingIn, type Principal, type Role, type Standing } from '../auth/roles.ts';
 import { localDay } from '../domain/time.ts';
 import type { EventStore } from '../store/index.js';
@@ -123,8 +123,8 @@ export async function installAuth(fastify: FastifyInstance, deps: { store: Event
   const audit = new AuditLog(store, now);
   const env = configFromEnv();
   const guard = new Guard(accounts, audit, app, o.judgeRate ?? env.judgeRate ?? 60, now);
-  const loginRate = o.loginRate ?? rateFromEnv('GUISHU_LOGIN_RATE') ?? LOGIN_RATE;
-  const addressRate = o.addressRate ?? rateFromEnv('GUISHU_ADDRESS_RATE') ?? 0;
+  const loginRate = o.loginRate ?? env.loginRate;
+  const addressRate = o.addressRate ?? env.addressRate ?? 0;
 
   // Per client address (request.ip: behind a proxy, set Fastify's trustProxy), counted in this process's memory.
   // The global limit covers the routes registered from here on; the sign-in route has its own, tighter one.

@@ -1,7 +1,7 @@
 /**
  * Guishu storage layer: one Kysely query layer over SQLite (embedded default)
- * or PostgreSQL (when DATABASE_URL is set), an append-only hash-chained event
- * log, and projection tables. See docs/store.md.
+ * or PostgreSQL (when DATABASE_URL is set: src/config.ts storeConfig), an
+ * append-only hash-chained event log, and projection tables. See docs/store.md.
  */
 import type { StoreAdapter } from './adapter.js';
 import { createEventStore, type EventStore, type EventStoreOptions } from './event-store.js';
@@ -10,15 +10,12 @@ import { openSqliteAdapter, type SqliteStoreConfig } from './sqlite/index.js';
 
 export type StoreConfig = (SqliteStoreConfig | PostgresStoreConfig) & EventStoreOptions;
 
-/** DATABASE_URL set → PostgreSQL; otherwise SQLite in GUISHU_DATA (default ./data). */
-export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): StoreConfig {
-  const url = env.DATABASE_URL?.trim();
-  if (url) return { kind: 'postgres', url };
-  return { kind: 'sqlite', dataDir: env.GUISHU_DATA?.trim() || './data' };
-}
-
-/** Opens the store and applies pending migrations before returning it. */
-export async function openStore(config: StoreConfig = storeConfigFromEnv()): Promise<EventStore> {
+/**
+ * Opens the store and applies pending migrations before returning it. The
+ * store reads no environment: the environment's store is
+ * `storeConfig(config)` / `storeConfigFromEnv()` of src/config.ts.
+ */
+export async function openStore(config: StoreConfig): Promise<EventStore> {
   const adapter: StoreAdapter = config.kind === 'postgres' ? await openPostgresAdapter(config) : openSqliteAdapter(config);
   try {
     return await createEventStore(adapter, config);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateMaskKeys, canonicalJson, GENESIS_HASH, hashEvent, maskKey, maskShape, personalDigest, sealPersonal, storeConfigFromEnv, withRetry, ConcurrencyError } from './index.js';
+import { candidateMaskKeys, canonicalJson, GENESIS_HASH, hashEvent, maskKey, maskShape, personalDigest, sealPersonal, withRetry, ConcurrencyError } from './index.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth, no whitespace', () => {
@@ -101,13 +101,5 @@ describe('withRetry', () => {
       throw new Error('boom');
     }, { attempts: 3 })).rejects.toThrow('boom');
     expect(calls).toBe(1);
-  });
-});
-
-describe('storeConfigFromEnv', () => {
-  it('chooses PostgreSQL only when DATABASE_URL is set', () => {
-    expect(storeConfigFromEnv({})).toEqual({ kind: 'sqlite', dataDir: './data' });
-    expect(storeConfigFromEnv({ GUISHU_DATA: '/srv/guishu' })).toEqual({ kind: 'sqlite', dataDir: '/srv/guishu' });
-    expect(storeConfigFromEnv({ DATABASE_URL: 'postgres://x@h/db', GUISHU_DATA: '/srv' })).toEqual({ kind: 'postgres', url: 'postgres://x@h/db' });
   });
 });

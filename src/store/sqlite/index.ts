@@ -10,7 +10,7 @@ import { sqliteDdl } from './ddl.js';
 
 export interface SqliteStoreConfig {
   kind: 'sqlite';
-  /** Folder holding guishu.db. Default: $GUISHU_DATA or ./data. */
+  /** Folder holding guishu.db. Default: ./data (the server passes GUISHU_DATA: src/config.ts). */
   dataDir?: string;
   /** Full path of the database file; overrides dataDir. ':memory:' works for throwaway use. */
   file?: string;
@@ -56,9 +56,9 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-export function sqliteFilePath(config: SqliteStoreConfig, env: NodeJS.ProcessEnv = process.env): string {
+export function sqliteFilePath(config: SqliteStoreConfig): string {
   if (config.file) return config.file;
-  const dir = resolve(config.dataDir ?? env.GUISHU_DATA ?? './data');
+  const dir = resolve(config.dataDir ?? './data');
   mkdirSync(dir, { recursive: true });
   return join(dir, SQLITE_FILE_NAME);
 }
