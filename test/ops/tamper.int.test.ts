@@ -221,7 +221,8 @@ for (const target of TARGETS) {
     });
     const witness = async (...extra: string[]) => {
       const out: string[] = [];
-      const code = await witnessCommand(['--server', running.url, '--token', token, '--out', file, ...extra], (l) => out.push(l), (l) => out.push(l));
+      // `--token=…`: a base64url token may start with '-', which parseArgs refuses as a separate argument.
+      const code = await witnessCommand(['--server', running.url, `--token=${token}`, '--out', file, ...extra], (l) => out.push(l), (l) => out.push(l));
       return { code, out: out.join('\n') };
     };
 
