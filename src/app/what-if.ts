@@ -5,9 +5,9 @@ import { ownerOf, Timeline } from '../domain/engine/index.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import { canonicalJson } from '../store/index.js';
 import { fromStored } from './codec.ts';
-import { checkPolicy, policyOfEvent } from './policy.ts';
+import { checkPolicy } from './policy.ts';
 import type { ProjectCaches } from './project-cache.ts';
-import { erasedOverlay, everyNth, nextTurn } from './replay.ts';
+import { erasedOverlay, everyNth, hasCorrections, nextTurn, timelineOptions } from './replay.ts';
 import { dealJson, toIso } from './views.ts';
 import type { WhatIf } from '../shared/api-answers.ts';
 
@@ -22,8 +22,10 @@ export async function whatIf(caches: ProjectCaches, now: () => number, projectId
   const policy = checkPolicy(input.preset, input.set);
   return caches.read(projectId, async (c) => {
     const at = input.at ?? now();
-    // The log, read back from the store up to this cache's head, under the other policy.
-    const alt = new Timeline({ timezone: c.project.timezone, policy: { ...policy, effectiveAt: Number.NEGATIVE_INFINITY }, keepHistory: 'events', resolvePolicy: policyOfEvent });
+    // The log, read back from the store up to this cache's head, under the other policy. Like the server's own
+    // replay, it keeps the events only when a correction needs them (a kept event lives on into the old
+    // generation: a third of a year's what-if went to the collector), and leaves repeated ids to the store's key.
+    const alt = new Timeline(timelineOptions(c.project, { ...policy, effectiveAt: Number.NEGATIVE_INFINITY }, await hasCorrections(caches.store, projectId)));
     const overlay = await erasedOverlay(caches.store, projectId);
     const logged: { id: string; type: OfficeEvent['type'] }[] = [];
     const due = everyNth(2_000);
