@@ -7,14 +7,25 @@
 // reader compares it with its own before trusting the checkpoint (decode can
 // do that from the header alone, before deserializing anything).
 //
-// The encoding (format 4): a fixed 84-byte header, then the payload:
+// The encoding (format 5) is a header and parts. The store keeps the header
+// in the project's `checkpoints` row and each part in a row of its own
+// (`checkpoint_parts`), and a save writes them one at a time
+// (encodeCheckpointParts): a part is serialised, written and let go before
+// the next — a 50,000-customer office's state is some 50 MB serialised, which
+// whole and concatenated was in memory two or three times over at once. The
+// header (written last: it lists the parts):
 //
-//   0  4   magic "GSCP"
-//   4  4   format (uint32 BE)
-//   8  64  fingerprint (sha256 hex, ASCII)
-//   72 8   payload length (uint64 BE)
-//   80 4   CRC-32 of the payload (uint32 BE)
-//   84 …   payload: part count n (uint32 BE), n part lengths (uint32 BE), the parts
+//   0      4   magic "GSCP"
+//   4      4   format (uint32 BE)
+//   8      64  fingerprint (sha256 hex, ASCII)
+//   72     4   part count n (uint32 BE)
+//   76     8n  each part: length (uint32 BE), CRC-32 (uint32 BE)
+//   76+8n  4   CRC-32 of the header's bytes before it (uint32 BE)
+//
+// A part missing, out of place, cut short or altered fails its length or
+// CRC, and the whole checkpoint is refused (CheckpointError: replay the log).
+// encodeCheckpoint/decodeCheckpoint are the same in one buffer (the header,
+// then the parts), for tests and tools.
 //
 // Part 0 is `v8.serialize` of the CacheCheckpoint with the state's customers,
 // the projector and the `lazy` entries left out (and their layout in); then
@@ -24,7 +35,8 @@
 // the head writes nothing before its first write), and the shards go to a
 // LazyCustomers map, which decodes a shard when a phone of it is first
 // asked for and the rest in the background (lazy-customers.ts): the first
-// answer after a start does not wait for every customer. References shared
+// answer after a start does not wait for every customer. Each keeps its own
+// part's bytes until it decodes, then lets them go. References shared
 // inside the engine state stay shared within a part; a customer's objects are
 // its own (the engine never shares a customer's mutable parts with another
 // customer or the rest of the state; the round-trip tests check the outcomes).
@@ -62,13 +74,16 @@ function deserialize(bytes: Uint8Array): unknown {
   return d.readValue();
 }
 
-// The closures below live as long as the cache: made here, outside decodeCheckpoint, they hold only
-// what they need — a closure made inside it would keep all of decodeCheckpoint's variables, the whole
-// checkpoint buffer among them, alive.
+// The closures below live as long as the cache: made here, outside decodeCheckpointParts, they hold only
+// what they need — a closure made inside it would keep all of its variables, every part among them, alive.
 
-/** A property decoded when first read, from its own copy of the bytes (a view would keep the whole checkpoint buffer alive). */
-function lazyPart(view: Uint8Array): PropertyDescriptor {
-  let bytes: Buffer | null = Buffer.from(view);
+/**
+ * A property decoded when first read, from its part's bytes, which it lets go then. (A part is its own
+ * buffer when it comes from the store; decodeCheckpoint's are views into one, which stays alive until
+ * every one of them has decoded: tests and tools only.)
+ */
+function lazyPart(part: Uint8Array): PropertyDescriptor {
+  let bytes: Uint8Array | null = part;
   let value: unknown;
   return {
     enumerable: true,
@@ -91,7 +106,7 @@ function installLazyCustomers(state: CacheCheckpoint['timeline']['state'], shard
 }
 
 /** The encoding's version. Bump it when the header, the payload's shape or what the engine state holds changes. */
-export const CHECKPOINT_FORMAT = 4;
+export const CHECKPOINT_FORMAT = 5;
 
 /** Customers per shard, about: one shard decodes in a few tens of milliseconds. */
 const CUSTOMERS_PER_SHARD = 4_096;
@@ -161,86 +176,159 @@ export const ENGINE_FINGERPRINT: string = engineFingerprint(CHECKPOINT_FORMAT, p
 // ------------------------------------------------------------------- encoding
 
 const MAGIC = Buffer.from('GSCP', 'latin1');
-const HEADER_BYTES = 84;
+/** The header up to the part list. */
+const FIXED_BYTES = 76;
+
+export interface CheckpointPartInfo {
+  bytes: number;
+  crc: number;
+}
 
 export interface CheckpointHeader {
   format: number;
   fingerprint: string;
-  payloadBytes: number;
+  /** Each part's length and CRC-32, in part order. */
+  parts: CheckpointPartInfo[];
+  /** The header's own length (80 bytes and 8 a part); in decodeCheckpoint's buffer, the parts follow it. */
+  headerBytes: number;
 }
 
-/** The checkpoint as bytes: the header, then the parts (see the top of this file). */
-export function encodeCheckpoint<Extra = unknown>(cp: CacheCheckpoint<Extra>): Buffer {
-  if (cp.format !== CHECKPOINT_FORMAT) throw new Error(`encodeCheckpoint: format ${cp.format}, this code writes ${CHECKPOINT_FORMAT}`);
-  if (!/^[0-9a-f]{64}$/.test(cp.fingerprint)) throw new Error('encodeCheckpoint: the fingerprint is not a sha256 hex digest');
-  const state = cp.timeline?.state as CacheCheckpoint['timeline']['state'] | undefined;
-  const customers = state ? [...state.customers] : [];
-  const shardCount = Math.max(1, Math.ceil(customers.length / CUSTOMERS_PER_SHARD));
-  const shards: ShardEntries[] = Array.from({ length: shardCount }, () => []);
-  customers.forEach(([phone, customer], rank) => shards[shardOf(phone, shardCount)]!.push(rank, phone, customer));
-  const lazyKeys = Object.keys(cp.lazy ?? {});
-  const layout: Layout = { lazy: lazyKeys, shards: state ? shardCount : 0 };
-  const core = { ...cp, timeline: state ? { ...cp.timeline, state: { ...state, customers: new Map() } } : cp.timeline, projector: null, lazy: undefined, layout };
-  const parts = [
-    v8.serialize(core),
-    v8.serialize(cp.projector),
-    ...lazyKeys.map((k) => v8.serialize(cp.lazy![k])),
-    ...(state ? shards.map((entries) => v8.serialize(entries)) : []),
-  ];
-  const index = Buffer.alloc(4 + 4 * parts.length);
-  index.writeUInt32BE(parts.length, 0);
-  parts.forEach((p, i) => index.writeUInt32BE(p.length, 4 + 4 * i));
-  const header = Buffer.alloc(HEADER_BYTES);
-  const out = Buffer.concat([header, index, ...parts]);
-  const payload = out.subarray(HEADER_BYTES);
-  MAGIC.copy(out, 0);
-  out.writeUInt32BE(CHECKPOINT_FORMAT, 4);
-  out.write(cp.fingerprint, 8, 64, 'latin1');
-  out.writeBigUInt64BE(BigInt(payload.length), 72);
-  out.writeUInt32BE(crc32(payload), 80);
-  return out;
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** The header alone (cheap: nothing is deserialized). Throws CheckpointError for a buffer that is not a checkpoint of this format. */
-export function readCheckpointHeader(buf: Uint8Array): CheckpointHeader {
-  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < 8 || !b.subarray(0, 4).equals(MAGIC)) throw new CheckpointError('not-a-checkpoint', 'no checkpoint header');
-  const format = b.readUInt32BE(4);
-  if (format !== CHECKPOINT_FORMAT) throw new CheckpointError('format', `format ${format}; this code reads format ${CHECKPOINT_FORMAT}`);
-  if (b.length < HEADER_BYTES) throw new CheckpointError('corrupt', `truncated header (${b.length} bytes)`);
-  const fingerprint = b.toString('latin1', 8, 72);
-  const payloadBytes = Number(b.readBigUInt64BE(72));
-  if (b.length !== HEADER_BYTES + payloadBytes) throw new CheckpointError('corrupt', `${b.length - HEADER_BYTES} payload bytes, the header says ${payloadBytes}`);
-  return { format, fingerprint, payloadBytes };
+function headerOf(fingerprint: string, parts: readonly CheckpointPartInfo[]): Buffer {
+  const b = Buffer.alloc(FIXED_BYTES + 8 * parts.length + 4);
+  MAGIC.copy(b, 0);
+  b.writeUInt32BE(CHECKPOINT_FORMAT, 4);
+  b.write(fingerprint, 8, 64, 'latin1');
+  b.writeUInt32BE(parts.length, 72);
+  parts.forEach((p, i) => {
+    b.writeUInt32BE(p.bytes, FIXED_BYTES + 8 * i);
+    b.writeUInt32BE(p.crc, FIXED_BYTES + 8 * i + 4);
+  });
+  const end = b.length - 4;
+  b.writeUInt32BE(crc32(b.subarray(0, end)), end);
+  return b;
 }
 
 /**
- * The checkpoint in `buf`. Throws CheckpointError (never returns a partial
- * one): `not-a-checkpoint`, `format` (another format version), `corrupt`
- * (truncated, checksum, or undecodable), and — when `expect.fingerprint` is
- * given, checked from the header before anything is deserialized —
- * `fingerprint` (written by other engine code; replay instead).
+ * The checkpoint's parts, one at a time: each is serialised when asked for
+ * (let it go before asking for the next), and the generator returns the
+ * header that lists them (see the top of this file). The state must not
+ * change until the generator is done (the app saves on the project's mutex).
  */
-export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fingerprint?: string } = {}): CacheCheckpoint<Extra> {
-  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const header = readCheckpointHeader(b);
+export function encodeCheckpointParts<Extra = unknown>(cp: CacheCheckpoint<Extra>): Generator<Buffer, Buffer, undefined> {
+  if (cp.format !== CHECKPOINT_FORMAT) throw new Error(`encodeCheckpoint: format ${cp.format}, this code writes ${CHECKPOINT_FORMAT}`);
+  if (!/^[0-9a-f]{64}$/.test(cp.fingerprint)) throw new Error('encodeCheckpoint: the fingerprint is not a sha256 hex digest');
+  return partsOf(cp);
+}
+
+function* partsOf(cp: CacheCheckpoint<unknown>): Generator<Buffer, Buffer, undefined> {
+  const state = cp.timeline?.state as CacheCheckpoint['timeline']['state'] | undefined;
+  const shardCount = state ? Math.max(1, Math.ceil(state.customers.size / CUSTOMERS_PER_SHARD)) : 0;
+  const shards: ShardEntries[] = Array.from({ length: shardCount }, () => []);
+  if (state) {
+    let rank = 0;
+    for (const [phone, customer] of state.customers) shards[shardOf(phone, shardCount)]!.push(rank++, phone, customer);
+  }
+  const lazyKeys = Object.keys(cp.lazy ?? {});
+  const layout: Layout = { lazy: lazyKeys, shards: shardCount };
+  const listed: CheckpointPartInfo[] = [];
+  const part = (value: unknown): Buffer => {
+    const bytes = v8.serialize(value);
+    listed.push({ bytes: bytes.length, crc: crc32(bytes) });
+    return bytes;
+  };
+  yield part({ ...cp, timeline: state ? { ...cp.timeline, state: { ...state, customers: new Map() } } : cp.timeline, projector: null, lazy: undefined, layout });
+  yield part(cp.projector);
+  for (const k of lazyKeys) yield part(cp.lazy![k]);
+  for (let i = 0; i < shardCount; i++) {
+    const entries = shards[i]!;
+    shards[i] = [];
+    yield part(entries);
+  }
+  return headerOf(cp.fingerprint, listed);
+}
+
+/** The checkpoint in one buffer: the header, then the parts (tests and tools; the store writes them apart). */
+export function encodeCheckpoint<Extra = unknown>(cp: CacheCheckpoint<Extra>): Buffer {
+  const parts: Buffer[] = [];
+  const it = encodeCheckpointParts(cp);
+  for (;;) {
+    const next = it.next();
+    if (next.done) return Buffer.concat([next.value, ...parts]);
+    parts.push(next.value);
+  }
+}
+
+/**
+ * The header at the start of `buf` (a header, or decodeCheckpoint's buffer;
+ * cheap: nothing is deserialized). Throws CheckpointError for bytes that are
+ * not a checkpoint header of this format.
+ */
+export function readCheckpointHeader(buf: Uint8Array): CheckpointHeader {
+  const b = asBuffer(buf);
+  if (b.length < 8 || !b.subarray(0, 4).equals(MAGIC)) throw new CheckpointError('not-a-checkpoint', 'no checkpoint header');
+  const format = b.readUInt32BE(4);
+  if (format !== CHECKPOINT_FORMAT) throw new CheckpointError('format', `format ${format}; this code reads format ${CHECKPOINT_FORMAT}`);
+  if (b.length < FIXED_BYTES) throw new CheckpointError('corrupt', `truncated header (${b.length} bytes)`);
+  const n = b.readUInt32BE(72);
+  const headerBytes = FIXED_BYTES + 8 * n + 4;
+  if (b.length < headerBytes) throw new CheckpointError('corrupt', `truncated header (${b.length} bytes, ${n} parts need ${headerBytes})`);
+  if (crc32(b.subarray(0, headerBytes - 4)) !== b.readUInt32BE(headerBytes - 4)) throw new CheckpointError('corrupt', 'header checksum mismatch');
+  const parts: CheckpointPartInfo[] = [];
+  for (let i = 0; i < n; i++) parts.push({ bytes: b.readUInt32BE(FIXED_BYTES + 8 * i), crc: b.readUInt32BE(FIXED_BYTES + 8 * i + 4) });
+  return { format, fingerprint: b.toString('latin1', 8, 72), parts, headerBytes };
+}
+
+function checkFingerprint(header: CheckpointHeader, expect: { fingerprint?: string }): void {
   if (expect.fingerprint !== undefined && header.fingerprint !== expect.fingerprint) {
     throw new CheckpointError('fingerprint', `written by engine ${header.fingerprint.slice(0, 12)}…, this is ${expect.fingerprint.slice(0, 12)}…`);
   }
-  const payload = b.subarray(HEADER_BYTES);
-  if (crc32(payload) !== b.readUInt32BE(80)) throw new CheckpointError('corrupt', 'payload checksum mismatch');
+}
+
+/**
+ * The checkpoint of `header` and its `parts` (in part order), as the store
+ * keeps them. Throws CheckpointError (never returns a partial one):
+ * `not-a-checkpoint`, `format` (another format version), `corrupt` (a part
+ * missing, truncated or altered, a header that does not check, or something
+ * undecodable), and — when `expect.fingerprint` is given, checked from the
+ * header before any part is looked at — `fingerprint` (written by other
+ * engine code; replay instead). The decoded checkpoint keeps the parts it has
+ * not decoded yet (the projector, the `lazy` entries, the customer shards),
+ * each until it decodes.
+ */
+export function decodeCheckpointParts<Extra = unknown>(header: Uint8Array, parts: readonly Uint8Array[], expect: { fingerprint?: string } = {}): CacheCheckpoint<Extra> {
+  const h = readCheckpointHeader(header);
+  checkFingerprint(h, expect);
+  if (header.byteLength !== h.headerBytes) throw new CheckpointError('corrupt', `${header.byteLength} header bytes, the header says ${h.headerBytes}`);
+  return decodeParts<Extra>(h, parts);
+}
+
+/** decodeCheckpointParts of encodeCheckpoint's one buffer. */
+export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fingerprint?: string } = {}): CacheCheckpoint<Extra> {
+  const b = asBuffer(buf);
+  const h = readCheckpointHeader(b);
+  checkFingerprint(h, expect);
+  let at = h.headerBytes;
+  const parts = h.parts.map((p) => b.subarray(at, (at += p.bytes)));
+  if (at !== b.length) throw new CheckpointError('corrupt', `${b.length - h.headerBytes} bytes after the header, the parts it lists take ${at - h.headerBytes}`);
+  return decodeParts<Extra>(h, parts);
+}
+
+function decodeParts<Extra>(h: CheckpointHeader, parts: readonly Uint8Array[]): CacheCheckpoint<Extra> {
+  const n = h.parts.length;
+  if (parts.length !== n) throw new CheckpointError('corrupt', `${parts.length} parts, the header lists ${n}`);
+  for (let i = 0; i < n; i++) {
+    const { bytes, crc } = h.parts[i]!;
+    if (parts[i]!.byteLength !== bytes) throw new CheckpointError('corrupt', `part ${i} has ${parts[i]!.byteLength} bytes, the header says ${bytes}`);
+    if (crc32(parts[i]!) !== crc) throw new CheckpointError('corrupt', `part ${i}: checksum mismatch`);
+  }
   let cp: CacheCheckpoint<Extra>;
   let shards: Uint8Array[];
   try {
-    const n = payload.readUInt32BE(0);
-    let at = 4 + 4 * n;
-    const parts: Buffer[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = payload.readUInt32BE(4 + 4 * i);
-      parts.push(payload.subarray(at, at + len));
-      at += len;
-    }
-    if (n < 1 || at !== payload.length) throw new Error(`the part lengths add up to ${at} bytes, the payload has ${payload.length}`);
+    if (n < 2) throw new Error(`${n} parts`);
     cp = deserialize(parts[0]!) as CacheCheckpoint<Extra>;
     const layout = (cp as unknown as { layout?: Layout }).layout;
     if (!layout || n !== 2 + layout.lazy.length + layout.shards) throw new Error(`${n} parts, the layout says ${layout ? 2 + layout.lazy.length + layout.shards : '(none)'}`);
@@ -251,14 +339,14 @@ export function decodeCheckpoint<Extra = unknown>(buf: Uint8Array, expect: { fin
     cp.lazy = lazy;
     shards = parts.slice(2 + layout.lazy.length);
   } catch (e) {
-    throw new CheckpointError('corrupt', `payload does not deserialize: ${(e as Error).message}`);
+    throw new CheckpointError('corrupt', `a part does not deserialize: ${(e as Error).message}`);
   }
   const ok =
     typeof cp === 'object' && cp !== null &&
-    cp.format === header.format && cp.fingerprint === header.fingerprint &&
+    cp.format === h.format && cp.fingerprint === h.fingerprint &&
     Number.isSafeInteger(cp.seq) && typeof cp.hash === 'string' &&
     typeof cp.timeline?.state === 'object' && cp.timeline.state !== null && Array.isArray(cp.timeline.rejections) && Array.isArray(cp.timeline.corrections);
-  if (!ok) throw new CheckpointError('corrupt', 'payload is not a cache checkpoint');
+  if (!ok) throw new CheckpointError('corrupt', 'part 0 is not a cache checkpoint');
   installLazyCustomers(cp.timeline.state, shards);
   return cp;
 }

@@ -10,13 +10,14 @@ import type { Outcome } from '../domain/engine/index.ts';
 import type { OfficeEvent } from '../domain/events.ts';
 import { ProjectNotFoundError, type EventStore, type Project } from '../store/index.js';
 import { applyCounted, rememberEvent, type CheckpointExtra, type ProjectCache } from './cache.ts';
-import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, ENGINE_FINGERPRINT, type CacheCheckpoint } from './checkpoint.ts';
+import { CHECKPOINT_FORMAT, decodeCheckpointParts, encodeCheckpointParts, ENGINE_FINGERPRINT, type CacheCheckpoint } from './checkpoint.ts';
 import { fromStored } from './codec.ts';
 import { NotFoundError } from './errors.ts';
 import { LazyCustomers } from './lazy-customers.ts';
 import { KeyedMutex } from './mutex.ts';
 import type { RowChange } from './projector.ts';
 import { erasedOverlay, erasureMark, hasCorrections, NeedsHistory, nextTurn, replayLog } from './replay.ts';
+import { collectYoung } from './young-gc.ts';
 
 /** Events appended between two checkpoints of a project: a restart replays at most about this many (~0.3 s here). */
 export const CHECKPOINT_EVERY = 20_000;
@@ -49,6 +50,20 @@ export interface ProjectCachesOptions {
   /** An event this process learnt of by catching up (another process appended it). */
   applied: (projectId: string, cache: ProjectCache, seq: number, event: OfficeEvent, outcome: Outcome, rows: readonly RowChange[]) => void;
   checkpointFailed: (projectId: string, error: unknown) => void;
+}
+
+/**
+ * The checkpoint's parts, with a young collection before each one after the
+ * first: the one before has been written by then, and freeing its buffer now
+ * keeps a save's memory at about one part (young-gc.ts).
+ */
+function* lettingGo<T, R>(parts: Iterator<T, R, undefined>): Generator<T, R, undefined> {
+  for (;;) {
+    const next = parts.next();
+    if (next.done) return next.value;
+    yield next.value;
+    collectYoung();
+  }
 }
 
 export function projectNotFound(projectId: string): NotFoundError {
@@ -235,7 +250,7 @@ export class ProjectCaches {
     const [at] = await store.eventsAt(project.projectId, [row.seq]);
     if (!at || at.hash !== row.headHash) return undefined;
     try {
-      const cp = decodeCheckpoint<CheckpointExtra>(row.body, { fingerprint: ENGINE_FINGERPRINT });
+      const cp = decodeCheckpointParts<CheckpointExtra>(row.body, row.parts, { fingerprint: ENGINE_FINGERPRINT });
       // A checkpoint without the day's turns would answer 已接 today wrong: replay the log instead.
       return cp.seq === row.seq && cp.hash === row.headHash && cp.extra.turnsByDay ? cp : undefined;
     } catch {
@@ -243,7 +258,12 @@ export class ProjectCaches {
     }
   }
 
-  /** Serialises the cache (the event loop stops for it: ~1 s per 80,000 customers here) and replaces the project's checkpoint. */
+  /**
+   * Serialises the cache (the event loop stops for it: ~1 s per 80,000
+   * customers here) and replaces the project's checkpoint, a part at a time
+   * (only one part's bytes in memory at once). Call it on the project's
+   * mutex: the state must not move while its parts are written.
+   */
   private async saveCheckpoint(projectId: string, cache: ProjectCache): Promise<boolean> {
     try {
       // Another process erased a customer since this cache was built: it still holds their data, and must not write it down again.
@@ -251,7 +271,7 @@ export class ProjectCaches {
         this.drop(projectId, cache);
         return false;
       }
-      const body = encodeCheckpoint({
+      const parts = encodeCheckpointParts({
         format: CHECKPOINT_FORMAT,
         fingerprint: ENGINE_FINGERPRINT,
         seq: cache.headSeq,
@@ -261,7 +281,7 @@ export class ProjectCaches {
         extra: { ids: cache.ids.data(), reports: [...cache.reports], turnsByDay: [...cache.turnsByDay].map(([day, m]) => [day, [...m]]) },
         lazy: { phoneSeqs: cache.phoneSeqs },
       });
-      await this.o.store.saveCheckpoint(projectId, { seq: cache.headSeq, headHash: cache.headHash, fingerprint: ENGINE_FINGERPRINT, body });
+      await this.o.store.saveCheckpoint(projectId, { seq: cache.headSeq, headHash: cache.headHash, fingerprint: ENGINE_FINGERPRINT, parts: lettingGo(parts) });
       cache.checkpointSeq = cache.headSeq;
       this.o.stats.checkpoints++;
       return true;

@@ -10,6 +10,7 @@ import type { Database, EventRow, ProjectRow } from './schema.js';
 import { projectionStore, type ProjectionStore } from './projections.js';
 import { logStore, type LogStore } from './log-store.js';
 import { auditStore, type AuditStore } from './audit-store.js';
+import { checkpointStore, type CheckpointStore } from './checkpoint-store.js';
 import { accountsStore, type AccountsStore } from './accounts-store.js';
 
 export type EventStatus = 'accepted' | 'rejected';
@@ -115,7 +116,7 @@ export interface ReadRange {
  */
 export type ApplyProjections = (tx: Transaction<Database>, stored: readonly StoredEvent[]) => Promise<void | readonly CompiledQuery[]>;
 
-export interface EventStore extends ProjectionStore, LogStore, AuditStore, AccountsStore {
+export interface EventStore extends ProjectionStore, LogStore, AuditStore, AccountsStore, CheckpointStore {
   readonly dialect: DialectName;
   /** The query builder for projections (same API on both databases). */
   readonly db: Kysely<Database>;
@@ -144,12 +145,6 @@ export interface EventStore extends ProjectionStore, LogStore, AuditStore, Accou
   findEvents(projectId: string, eventIds: readonly string[]): Promise<StoredEvent[]>;
   /** Events at the given seqs, in seq order. */
   eventsAt(projectId: string, seqs: readonly number[]): Promise<StoredEvent[]>;
-  /** The project's engine checkpoint, if one was saved (the app checks that it still fits the log and the engine). */
-  loadCheckpoint(projectId: string): Promise<Checkpoint | undefined>;
-  /** Replaces the project's checkpoint. */
-  saveCheckpoint(projectId: string, checkpoint: Omit<Checkpoint, 'createdAt'>): Promise<void>;
-  /** Drops the project's checkpoint (after an erasure: it holds personal data). */
-  dropCheckpoint(projectId: string): Promise<void>;
   /** Recomputes every hash and link; reports the first broken one. */
   verifyChain(projectId: string): Promise<VerifyResult>;
   /**
@@ -180,14 +175,6 @@ export interface EventStore extends ProjectionStore, LogStore, AuditStore, Accou
   /** Called after each committed append to projectId (PostgreSQL: from any process, via LISTEN). */
   listen(projectId: string, cb: (notice: HeadNotice) => void): Promise<Unlisten>;
   close(): Promise<void>;
-}
-
-export interface Checkpoint {
-  seq: number;
-  headHash: string;
-  fingerprint: string;
-  body: Uint8Array;
-  createdAt: string;
 }
 
 export interface AppendOptions {
@@ -420,22 +407,6 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
 
     eventsAt: (projectId, seqs) => eventsWhere(projectId, 'seq', seqs),
 
-    async loadCheckpoint(projectId) {
-      const r = await db.selectFrom('checkpoints').selectAll().where('project_id', '=', projectId).executeTakeFirst();
-      return r ? { seq: Number(r.seq), headHash: r.head_hash, fingerprint: r.fingerprint, body: r.body, createdAt: r.created_at } : undefined;
-    },
-
-    async saveCheckpoint(projectId, cp) {
-      const row = { project_id: projectId, seq: cp.seq, head_hash: cp.headHash, fingerprint: cp.fingerprint, body: cp.body, created_at: now() };
-      await db.insertInto('checkpoints').values(row)
-        .onConflict((oc) => oc.column('project_id').doUpdateSet({ seq: row.seq, head_hash: row.head_hash, fingerprint: row.fingerprint, body: row.body, created_at: row.created_at }))
-        .execute();
-    },
-
-    async dropCheckpoint(projectId) {
-      await db.deleteFrom('checkpoints').where('project_id', '=', projectId).execute();
-    },
-
     async verifyChain(projectId) {
       // Snapshot of the head first: appends landing during verification are
       // beyond it and ignored, so a live project verifies without a lock.
@@ -538,6 +509,7 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
     ...projectionStore(adapter),
     ...logStore(adapter),
     ...auditStore(adapter),
+    ...checkpointStore(adapter, now),
     ...accountsStore(adapter),
     listen: (projectId, cb) => adapter.listen(projectId, cb),
     close: () => adapter.close(),

@@ -26,7 +26,7 @@ export async function openStore(config: StoreConfig): Promise<EventStore> {
 }
 
 export type {
-  AppendOptions, ApplyProjections, Checkpoint, ErasureOptions, EventStatus, EventStore, EventStoreOptions, Head, NewEvent, Project, ReadRange, StoredEvent, VerifyResult,
+  AppendOptions, ApplyProjections, ErasureOptions, EventStatus, EventStore, EventStoreOptions, Head, NewEvent, Project, ReadRange, StoredEvent, VerifyResult,
 } from './event-store.js';
 export { toIsoTime } from './event-store.js';
 export type { HeadNotice, StoreAdapter, Unlisten } from './adapter.js';
@@ -39,6 +39,7 @@ export { executeAll, pipelineTap } from './pipeline.js';
 export { isStoredTable, rowWrites, STORED_KEYS, STORED_TABLES, writeRows, type CustomerListFilter, type CustomerListRow, type PolicyRow, type ProjectionChange, type ProjectionStore, type StoredRowChange, type StoredTable } from './projections.js';
 export type { ErasureRecord, LogStore } from './log-store.js';
 export type { AuditStore } from './audit-store.js';
+export type { Checkpoint, CheckpointStore, CheckpointWrite } from './checkpoint-store.js';
 export { GROUP_ID, type AccountsStore, type GrantRow, type LoginLocks, type SessionRow, type UserRoleRow, type UserRow } from './accounts-store.js';
 export { candidateMaskKeys, findMaskedReports, maskedReportsQuery, maskKey, maskShape, maskShapes, type MaskedReportHit, type MaskShape } from './masks.js';
 export { MIGRATIONS, migrate, type DialectName, type Migration } from './migrations/index.js';

@@ -230,15 +230,23 @@ export interface SchemaMigrationsTable {
   applied_at: IsoTime;
 }
 
-/** The engine's cache after the event at `seq`, serialised by the app (see migration 4). Binary: the one non-TEXT/INTEGER column. */
+/** The engine's cache after the event at `seq`, serialised by the app (see migrations 4 and 8): the header; the parts are in checkpoint_parts. Binary `body`: with checkpoint_parts.body, the non-TEXT/INTEGER columns. */
 export interface CheckpointsTable {
   project_id: string;
   seq: number;
   head_hash: string;
   /** The engine code that wrote it; another engine ignores it. */
   fingerprint: string;
+  /** The app's header: what the parts are (their lengths and checksums). */
   body: Uint8Array;
   created_at: IsoTime;
+}
+
+/** The parts of a project's checkpoint, numbered from 0 (migration 8); replaced with its header row, in one transaction. */
+export interface CheckpointPartsTable {
+  project_id: string;
+  part: number;
+  body: Uint8Array;
 }
 
 /** What a user has read of their reminders (src/app/notifications.ts; migration 7). */
@@ -271,6 +279,7 @@ export interface Database {
   audit_log: AuditLogTable;
   erasures: ErasuresTable;
   checkpoints: CheckpointsTable;
+  checkpoint_parts: CheckpointPartsTable;
   notification_reads: NotificationReadsTable;
   schema_migrations: SchemaMigrationsTable;
 }
@@ -279,7 +288,7 @@ export interface Database {
 export const PROJECT_TABLES = [
   'projects', 'events', 'customers', 'rotation', 'reports', 'report_masks', 'report_mask_shapes',
   'deals', 'units', 'alerts', 'policies', 'staff',
-  'users', 'user_roles', 'sessions', 'login_failures', 'settings', 'grants', 'audit_log', 'erasures', 'checkpoints', 'notification_reads',
+  'users', 'user_roles', 'sessions', 'login_failures', 'settings', 'grants', 'audit_log', 'erasures', 'checkpoints', 'checkpoint_parts', 'notification_reads',
 ] as const satisfies readonly (keyof Database)[];
 
 export type ProjectRow = Selectable<ProjectsTable>;

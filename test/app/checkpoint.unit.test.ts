@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { build } from 'esbuild';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { engineDefines, engineFingerprint, engineSourceDigest, engineSourceFiles } from '../../scripts/engine-fingerprint.mjs';
 import {
   CHECKPOINT_FORMAT,
@@ -17,7 +17,9 @@ import {
   ENGINE_FINGERPRINT,
   ENGINE_FINGERPRINT_SOURCE,
   decodeCheckpoint,
+  decodeCheckpointParts,
   encodeCheckpoint,
+  encodeCheckpointParts,
   readCheckpointHeader,
 } from '../../src/app/checkpoint.ts';
 import { LazyCustomers } from '../../src/app/lazy-customers.ts';
@@ -308,9 +310,12 @@ describe('the encoding', () => {
 
   it('round-trips, and the header reads without deserializing', () => {
     const buf = encodeCheckpoint(cp);
-    expect(readCheckpointHeader(buf)).toEqual({ format: CHECKPOINT_FORMAT, fingerprint: ENGINE_FINGERPRINT, payloadBytes: buf.length - 84 });
-    // The payload: the part count, then the core (the checkpoint without its customers) and the customer shards.
-    expect(buf.readUInt32BE(84)).toBeGreaterThanOrEqual(2);
+    const header = readCheckpointHeader(buf);
+    expect(header).toMatchObject({ format: CHECKPOINT_FORMAT, fingerprint: ENGINE_FINGERPRINT });
+    // The parts: the core (the checkpoint without its customers), the projector and the customer shards, after the header.
+    expect(header.parts.length).toBeGreaterThanOrEqual(3);
+    expect(header.headerBytes).toBe(80 + 8 * header.parts.length);
+    expect(header.headerBytes + header.parts.reduce((n, p) => n + p.bytes, 0)).toBe(buf.length);
     const back = decodeCheckpoint<{ n: number }>(new Uint8Array(buf));
     // The customers decode lazily, in the order they were checkpointed.
     expect(back.timeline.state.customers).toBeInstanceOf(LazyCustomers);
@@ -338,6 +343,94 @@ describe('the encoding', () => {
     const notCp = encodeCheckpoint({ ...cp, timeline: undefined } as unknown as CacheCheckpoint);
     expect(reason(() => decodeCheckpoint(notCp))).toBe('corrupt');
     expect(() => encodeCheckpoint({ ...cp, format: 99 })).toThrow(/format/);
+  });
+});
+
+describe('the encoding in parts', () => {
+  const events = [...generateTimeline({ customers: 200, days: 3, consultants: 3, seed: 1, preset: 'standard' })];
+  const replayed = new Replay(SERVER);
+  for (const e of events) replayed.apply(e);
+  const checkpoint = (): CacheCheckpoint<{ note: string }> => ({
+    format: CHECKPOINT_FORMAT, fingerprint: ENGINE_FINGERPRINT, seq: replayed.seq, hash: 'h', timeline: replayed.timeline.checkpoint(), projector: replayed.projector.checkpoint(), extra: { note: 'x' }, lazy: { big: new Map([['a', [1, 2]]]) },
+  });
+  /** The parts as the store writes them (each asked for after the one before was taken), and the header returned last. */
+  const split = () => {
+    const parts: Buffer[] = [];
+    const it = encodeCheckpointParts(checkpoint());
+    for (;;) {
+      const next = it.next();
+      if (next.done) return { header: next.value, parts };
+      parts.push(next.value);
+    }
+  };
+  const reason = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CheckpointError);
+      return (e as CheckpointError).reason;
+    }
+    throw new Error('did not throw');
+  };
+
+  it('yields each part apart (the core, the projector, each lazy entry, the customer shards) and returns the header that lists them', () => {
+    const { header, parts } = split();
+    expect(parts).toHaveLength(4);
+    expect(new Set(parts.map((p) => p.buffer)).size).toBe(parts.length);
+    const h = readCheckpointHeader(header);
+    expect(h.headerBytes).toBe(header.length);
+    expect(h.parts.map((p) => p.bytes)).toEqual(parts.map((p) => p.length));
+    // The same bytes as the one-buffer form, which is the header and then the parts.
+    expect(Buffer.concat([header, ...parts]).equals(encodeCheckpoint(checkpoint()))).toBe(true);
+    const back = decodeCheckpointParts<{ note: string }>(header, parts, { fingerprint: ENGINE_FINGERPRINT });
+    expect(back.extra).toEqual({ note: 'x' });
+    expect(back.lazy!.big).toEqual(new Map([['a', [1, 2]]]));
+    const restored = Replay.from(Timeline.restore(options(events[0] as EventOf<'policy'>, RESTORED), back.timeline), Projector.restore(back.projector), back.seq);
+    expectSame(replayed, restored);
+  });
+
+  it('serialises a part only when it is asked for, and checks the checkpoint before the first', () => {
+    const serialize = vi.spyOn(v8, 'serialize');
+    try {
+      const it = encodeCheckpointParts(checkpoint());
+      expect(serialize).toHaveBeenCalledTimes(0);
+      for (let n = 1; n <= 4; n++) {
+        expect(it.next().done).toBe(false);
+        expect(serialize).toHaveBeenCalledTimes(n);
+      }
+      expect(it.next().done).toBe(true);
+    } finally {
+      serialize.mockRestore();
+    }
+    expect(() => encodeCheckpointParts({ ...checkpoint(), fingerprint: 'nope' })).toThrow(/fingerprint/);
+    expect(() => encodeCheckpointParts({ ...checkpoint(), format: 4 })).toThrow(/format/);
+  });
+
+  it('refuses a part missing, out of place, cut short or altered, a header altered, and another engine before anything else', () => {
+    const { header, parts } = split();
+    const decode = (h: Uint8Array, p: readonly Uint8Array[], fingerprint = ENGINE_FINGERPRINT) => decodeCheckpointParts(h, p, { fingerprint });
+    expect(() => decode(header, parts)).not.toThrow();
+    expect(reason(() => decode(header, parts.slice(0, -1)))).toBe('corrupt');
+    expect(reason(() => decode(header, [parts[0]!, ...parts.slice(2)]))).toBe('corrupt');
+    expect(reason(() => decode(header, [parts[0]!, parts[2]!, parts[1]!, parts[3]!]))).toBe('corrupt');
+    expect(reason(() => decode(header, [...parts, parts[3]!]))).toBe('corrupt');
+    expect(reason(() => decode(header, [...parts.slice(0, 3), parts[3]!.subarray(0, parts[3]!.length - 1)]))).toBe('corrupt');
+    for (const i of [0, 1, 2, 3]) {
+      const altered = parts.map((p) => Buffer.from(p));
+      altered[i]![altered[i]!.length >> 1]! ^= 0x10;
+      expect(reason(() => decode(header, altered)), `part ${i} altered`).toBe('corrupt');
+    }
+    const badHeader = Buffer.from(header);
+    badHeader[80]! ^= 0x01;
+    expect(reason(() => decode(badHeader, parts))).toBe('corrupt');
+    expect(reason(() => decode(Buffer.concat([header, Buffer.alloc(1)]), parts))).toBe('corrupt');
+    expect(reason(() => decode(header.subarray(0, 60), parts))).toBe('corrupt');
+    expect(reason(() => decode(header, [], 'f'.repeat(64)))).toBe('fingerprint');
+    expect(reason(() => decode(Buffer.alloc(0), parts))).toBe('not-a-checkpoint');
+    // A checkpoint of the one-blob format before (4): another format, passed over.
+    const older = Buffer.from(header);
+    older.writeUInt32BE(4, 4);
+    expect(reason(() => decode(older, parts))).toBe('format');
   });
 });
 

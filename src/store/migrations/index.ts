@@ -7,6 +7,7 @@ import { m0004_checkpoints } from './0004_checkpoints.js';
 import { m0005_erasure_guard } from './0005_erasure_guard.js';
 import { m0006_session_logins } from './0006_session_logins.js';
 import { m0007_notification_reads } from './0007_notification_reads.js';
+import { m0008_checkpoint_parts } from './0008_checkpoint_parts.js';
 
 export type { DialectName, Migration, MigrationDb, MigrationDdl } from './types.js';
 
@@ -14,7 +15,7 @@ export type { DialectName, Migration, MigrationDb, MigrationDdl } from './types.
  * The one migration history, in order. Append new migrations at the end with
  * the next version number; never edit or reorder a landed one.
  */
-export const MIGRATIONS: readonly Migration[] = [m0001_initial, m0002_accounts, m0003_report_mask_shapes, m0004_checkpoints, m0005_erasure_guard, m0006_session_logins, m0007_notification_reads];
+export const MIGRATIONS: readonly Migration[] = [m0001_initial, m0002_accounts, m0003_report_mask_shapes, m0004_checkpoints, m0005_erasure_guard, m0006_session_logins, m0007_notification_reads, m0008_checkpoint_parts];
 
 /** Runs `fn` in a transaction that serialises migrators (the adapter supplies it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -38,7 +38,7 @@ export interface MigrationDdl {
    * masks already there.
    */
   reportMaskShapes(db: MigrationDb): Promise<void>;
-  /** Migration 4: the type of a binary column (checkpoints.body): SQLite BLOB, PostgreSQL BYTEA. */
+  /** Migration 4: the type of a binary column (checkpoints.body; migration 8: checkpoint_parts.body too): SQLite BLOB, PostgreSQL BYTEA. */
   readonly binaryType: 'blob' | 'bytea';
   /** Migration 5: the erasure exception of the events guard needs an `erasures` row for the event. */
   eventsErasureGuard(db: MigrationDb): Promise<void>;

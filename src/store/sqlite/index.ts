@@ -116,8 +116,8 @@ export function openSqliteAdapter(config: SqliteStoreConfig): StoreAdapter {
     close: () => raw.close(),
     prepare(sqlText: string) {
       // better-sqlite3 keeps a statement's last bound values until it is bound again: a kept statement
-      // that wrote a checkpoint would hold its hundreds of megabytes for the life of the process.
-      if (sqlText.startsWith('insert into "checkpoints"')) return raw.prepare(sqlText);
+      // that wrote a checkpoint's header or a part would hold its megabytes for the life of the process.
+      if (sqlText.startsWith('insert into "checkpoint')) return raw.prepare(sqlText);
       let stmt = prepared.get(sqlText);
       if (!stmt) {
         stmt = raw.prepare(sqlText);
