@@ -15,7 +15,6 @@ import { ownerOf } from '../domain/engine/index.ts';
 import { maskPhone } from '../domain/phone.ts';
 import { formatLocalTime, localDay, startOfLocalDay } from '../domain/time.ts';
 import type { EventStore } from '../store/index.js';
-import { markNotificationsRead, readNotificationIds } from '../store/notification-reads.js';
 import { protectionAlerts } from './alerts.ts';
 import { eventNotes, type DisputeIndex, type DisputeKind, type EventNote } from './disputes.ts';
 import type { AppliedNotice, GuishuApp } from './office.ts';
@@ -183,11 +182,11 @@ export const DISPUTE_WORDS: Record<DisputeKind, { zh: string; en: string }> = {
 };
 
 async function readMarks(store: EventStore, projectId: string, userId: string, ids: string[]): Promise<Set<string>> {
-  return ids.length ? readNotificationIds(store.db, projectId, userId, ids) : new Set();
+  return ids.length ? store.readNotificationIds(projectId, userId, ids) : new Set();
 }
 
 /** Marks reminders read for the user (repeats are harmless); returns how many were new. */
 export async function markRead(store: EventStore, projectId: string, userId: string, ids: readonly string[], readAt: number): Promise<number> {
   const unique = [...new Set(ids)];
-  return unique.length ? markNotificationsRead(store.db, projectId, userId, unique, new Date(readAt).toISOString()) : 0;
+  return unique.length ? store.markNotificationsRead(projectId, userId, unique, new Date(readAt).toISOString()) : 0;
 }

@@ -12,6 +12,7 @@ import { logStore, type LogStore } from './log-store.js';
 import { auditStore, type AuditStore } from './audit-store.js';
 import { checkpointStore, type CheckpointStore } from './checkpoint-store.js';
 import { accountsStore, type AccountsStore } from './accounts-store.js';
+import { notificationReadStore, type NotificationReadStore } from './notification-reads.js';
 
 export type EventStatus = 'accepted' | 'rejected';
 
@@ -116,7 +117,7 @@ export interface ReadRange {
  */
 export type ApplyProjections = (tx: Transaction<Database>, stored: readonly StoredEvent[]) => Promise<void | readonly CompiledQuery[]>;
 
-export interface EventStore extends ProjectionStore, LogStore, AuditStore, AccountsStore, CheckpointStore {
+export interface EventStore extends ProjectionStore, LogStore, AuditStore, AccountsStore, CheckpointStore, NotificationReadStore {
   readonly dialect: DialectName;
   /** The query builder for projections (same API on both databases). */
   readonly db: Kysely<Database>;
@@ -511,6 +512,7 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
     ...auditStore(adapter),
     ...checkpointStore(adapter, now),
     ...accountsStore(adapter),
+    ...notificationReadStore(adapter),
     listen: (projectId, cb) => adapter.listen(projectId, cb),
     close: () => adapter.close(),
   };
