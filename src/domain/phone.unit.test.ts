@@ -30,6 +30,23 @@ describe('normalizePhone', () => {
   ])('refuses %j (%s)', (written) => {
     expect(normalizePhone(written)).toBeUndefined();
   });
+
+  it('reads a canonical number in one pass exactly as the canonical pattern and the segment table do', () => {
+    const canonical = /^1\d{10}$/;
+    const valid = (p: string) =>
+      MOBILE_SEGMENTS.split(' ').some((r) => {
+        const [from = '', to = from] = r.split('-');
+        const segment = p.slice(0, SEGMENT_DIGITS);
+        return segment >= from && segment <= to;
+      });
+    fc.assert(
+      fc.property(fc.stringMatching(/^1?[0-9]{9,11}[ a9]?$/), (text) => {
+        if (canonical.test(text)) expect(normalizePhone(text)).toBe(valid(text) ? text : undefined);
+        else expect(normalizePhone(text)).not.toBe(text);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
 });
 
 describe('masks', () => {

@@ -21,9 +21,8 @@ const OFFSET_VARIES = Number.NaN;
 let lastOffsetZone: string | undefined;
 let lastOffsetDay = Number.NaN;
 let lastOffset = 0;
-function offsetMinutes(timezone: string, ms: number): number {
-  const day = Math.floor(ms / MS_PER_DAY);
-  if (day === lastOffsetDay && timezone === lastOffsetZone) return lastOffset;
+/** The zone's offset throughout UTC day `day` (days since the epoch), or NaN when it changes that day. */
+function offsetOfUtcDay(timezone: string, day: number): number {
   let zone = offsetCache.get(timezone);
   if (!zone) offsetCache.set(timezone, (zone = new Map()));
   let minutes = zone.get(day);
@@ -34,6 +33,13 @@ function offsetMinutes(timezone: string, ms: number): number {
     if (zone.size > 200_000) zone.clear();
     zone.set(day, minutes);
   }
+  return minutes;
+}
+
+function offsetMinutes(timezone: string, ms: number): number {
+  const day = Math.floor(ms / MS_PER_DAY);
+  if (day === lastOffsetDay && timezone === lastOffsetZone) return lastOffset;
+  const minutes = offsetOfUtcDay(timezone, day);
   if (!Number.isNaN(minutes)) {
     lastOffsetZone = timezone;
     lastOffsetDay = day;
@@ -87,8 +93,15 @@ export function startOfLocalDay(day: number, timezone: string): number {
   if (!zone) dayStartCache.set(timezone, (zone = new Map()));
   let start = zone.get(day);
   if (start === undefined) {
-    const utc = new Date(day * MS_PER_DAY);
-    start = new TZDate(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), 0, 0, 0, timezone).getTime();
+    // Local midnight falls within the UTC days day-1 and day (offsets are under a day). Where the zone keeps one
+    // whole-minute offset through both, midnight is the day less that offset; else the zone's calendar decides.
+    const offset = offsetOfUtcDay(timezone, day);
+    if (Number.isInteger(offset) && offsetOfUtcDay(timezone, day - 1) === offset) {
+      start = day * MS_PER_DAY - offset * 60_000;
+    } else {
+      const utc = new Date(day * MS_PER_DAY);
+      start = new TZDate(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), 0, 0, 0, timezone).getTime();
+    }
     if (zone.size > 100_000) zone.clear();
     zone.set(day, start);
   }
@@ -119,6 +132,17 @@ export function formatLocalTime(ms: number, timezone: string): string {
 
 export function formatLocalDate(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * The local day of an instant, counted as the next day from `cutoffMinute`
+ * (minutes after local midnight) on: `localDay`, plus one when
+ * `localMinuteOfDay` ≥ the cut-off, with the zone asked once.
+ */
+export function localDayFromCutoff(ms: number, timezone: string, cutoffMinute: number): number {
+  const local = ms + offsetMinutes(timezone, ms) * 60_000;
+  const day = Math.floor(local / MS_PER_DAY);
+  return Math.floor((((local % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 60_000) >= cutoffMinute ? day + 1 : day;
 }
 
 /** Minutes since local midnight (for a daily cut-off such as 18:00). */

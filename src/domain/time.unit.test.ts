@@ -1,5 +1,6 @@
+import { TZDate } from '@date-fns/tz';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEZONE, endOfPeriod, formatLocalTime, localDay, localMinuteOfDay, parseLocalTime, startOfLocalDay } from './time.ts';
+import { DEFAULT_TIMEZONE, endOfPeriod, formatLocalTime, localDay, localDayFromCutoff, localMinuteOfDay, parseLocalTime, startOfLocalDay } from './time.ts';
 
 const SH = DEFAULT_TIMEZONE;
 const NY = 'America/New_York';
@@ -84,5 +85,37 @@ describe('a zone with daylight saving (America/New_York)', () => {
     expect(localMinuteOfDay(earlyEdt, NY)).toBe(3 * 60);
     expect(localDay(Date.UTC(2024, 2, 11, 3, 59), NY)).toBe(localDay(lateEst, NY));
     expect(localDay(Date.UTC(2024, 2, 11, 4, 0), NY)).toBe(localDay(lateEst, NY) + 1);
+  });
+});
+
+describe('local midnight without a calendar per day', () => {
+  // startOfLocalDay takes midnight as the day less the zone's offset where the offset holds through the UTC days around it,
+  // and asks the zone's calendar (TZDate) otherwise: both must agree on every day, transitions and historical offsets included.
+  const startsAsTZDateSays = (zone: string, from: number, to: number) => {
+    const wrong: string[] = [];
+    for (let day = Math.floor(from / 86_400_000); day <= Math.floor(to / 86_400_000); day++) {
+      const utc = new Date(day * 86_400_000);
+      const want = new TZDate(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), 0, 0, 0, zone).getTime();
+      if (startOfLocalDay(day, zone) !== want) wrong.push(utc.toISOString().slice(0, 10));
+    }
+    return wrong;
+  };
+  // DST at 02:00, a 30-minute DST, DST at midnight, a day skipped (Apia, 2011-12-30), a half-hour zone.
+  it.each([NY, 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Beirut', 'Pacific/Apia', 'Asia/Kolkata'])('%s: every day from 1975 to 2040 starts where TZDate says', (zone) => {
+    expect(startsAsTZDateSays(zone, Date.UTC(1975, 0, 1), Date.UTC(2040, 0, 1))).toEqual([]);
+  });
+  it('Asia/Shanghai from local mean time (+08:05:43) to +08:00 in 1901, and China\'s DST of 1986–1991', () => {
+    expect(startsAsTZDateSays(SH, Date.UTC(1899, 0, 1), Date.UTC(1903, 0, 1))).toEqual([]);
+    expect(startsAsTZDateSays(SH, Date.UTC(1985, 0, 1), Date.UTC(1992, 0, 1))).toEqual([]);
+  });
+
+  it('the business day after a cut-off is the local day, plus one from the cut-off minute on', () => {
+    for (const zone of [SH, NY]) {
+      for (let t = Date.UTC(2024, 2, 9); t < Date.UTC(2024, 2, 12); t += 7 * 60_000) {
+        for (const cutoff of [0, 17 * 60 + 30, 18 * 60, 24 * 60]) {
+          expect(localDayFromCutoff(t, zone, cutoff)).toBe(localDay(t, zone) + (localMinuteOfDay(t, zone) >= cutoff ? 1 : 0));
+        }
+      }
+    }
   });
 });

@@ -7,14 +7,14 @@ import { type Policy, caseClause } from '../policy/schema.ts';
 import { PolicyError } from '../policy/resolve.ts';
 import { reject } from '../rejection.ts';
 import { parseShare, type Share } from '../shares.ts';
-import { endOfPeriod, localDay, localMinuteOfDay } from '../time.ts';
+import { endOfPeriod, localDay, localDayFromCutoff } from '../time.ts';
 import type { Change } from './changes.ts';
-import { judgeCompanions, receive, type Arrival } from './judge.ts';
+import { judgeCompanions, receive, type Arrival, type NamesByPhone } from './judge.ts';
 import { closerWinsHousehold, ownerBasisOfDeal } from './deals.ts';
 import { holdingOwner, ownerView, periodClause } from './ownership.ts';
 import { customersForMask, reportsForMaskOrPhone, reportStatus } from './reports.ts';
 import { pointerForNewRoster, takeTurn } from './rotation.ts';
-import { type Basis, type Customer, type Deal, type OfficeState, type Ownership, type OwnershipVia, basis, policyAt } from './state.ts';
+import { type Basis, type Customer, type Deal, type OfficeState, type Ownership, type OwnershipVia, basis, customerByPhone, policyAt } from './state.ts';
 
 export interface DecideContext {
   /** Resolves a policy event into a versioned policy (presets live outside the engine's hot path). */
@@ -35,10 +35,9 @@ function requireStaff(state: OfficeState, id: string, field: string, at: number)
 
 /** The business day an instant counts towards: after the daily cut-off (e.g. 18:00) it is the next day (shenyang-multi-team.1.3b). */
 export function businessDay(state: OfficeState, at: number, policy: Policy): number {
-  const day = localDay(at, state.timezone);
   const cutoff = policy.parameters.daily_cutoff_and_deadlines.value.daily_cutoff;
-  if (!cutoff) return day;
-  return localMinuteOfDay(at, state.timezone) >= cutoffMinutes(cutoff) ? day + 1 : day;
+  if (!cutoff) return localDay(at, state.timezone);
+  return localDayFromCutoff(at, state.timezone, cutoffMinutes(cutoff));
 }
 
 let lastCutoff: string | undefined;
@@ -53,42 +52,48 @@ function cutoffMinutes(cutoff: string): number {
   return lastCutoffMinutes;
 }
 
-interface Protection {
-  protectionDays: number | null;
-  gapDays: number | null;
-  firstDueDay: number | null;
-  renews: boolean;
-  periods: NonNullable<Ownership['periods']>;
-}
+const NO_EXTRA: Pick<Ownership, 'previousOwner' | 'designatedOnly' | 'voidedBy'> = Object.freeze({});
 
-function protectionFor(via: OwnershipVia, day: number, policy: Policy, customer: Customer | undefined, isFirstVisit: boolean): Protection {
+/** An ownership acquired `via` at `day`, with the periods it runs on: protection, follow-up gap and first callback, with the clauses that set them. */
+function ownership(owner: string | null, via: OwnershipVia, at: number, day: number, b: Basis, policy: Policy, customer: Customer | undefined, extra: Pick<Ownership, 'previousOwner' | 'designatedOnly' | 'voidedBy'> = NO_EXTRA, isFirstVisit = false): Ownership {
   const p = policy.parameters;
   const f = p.follow_up_max_gap_days.value;
+  let protectionDays: number | null;
+  let gapDays: number | null;
+  let firstDueDay: number | null = null;
+  let renews: boolean;
+  let periods: NonNullable<Ownership['periods']>;
   if (via === 'call') {
-    return { protectionDays: p.call_protection_days.value.days, gapDays: f.call, firstDueDay: null, renews: f.renews_protection, periods: { protection: p.call_protection_days.clause, gap: caseClause(p.follow_up_max_gap_days, 'call') } };
+    protectionDays = p.call_protection_days.value.days;
+    gapDays = f.call;
+    renews = f.renews_protection;
+    periods = { protection: p.call_protection_days.clause, gap: caseClause(p.follow_up_max_gap_days, 'call') };
+  } else if (via === 'referral' && p.referral_window_days.value.rule === 'window') {
+    protectionDays = p.referral_window_days.value.window_days;
+    gapDays = null;
+    renews = false;
+    periods = { protection: p.referral_window_days.clause };
+  } else {
+    protectionDays = p.visit_protection_days.value;
+    gapDays = f.visit;
+    firstDueDay = isFirstVisit && f.first_callback_due_days !== null && !customer?.firstVisit ? day + f.first_callback_due_days : null;
+    renews = f.renews_protection;
+    const holds = p.visit_protection_days.clauses?.holds;
+    const gap = p.follow_up_max_gap_days.clause;
+    periods = holds ? { protection: p.visit_protection_days.clause, holds, gap, firstDue: gap } : { protection: p.visit_protection_days.clause, gap, firstDue: gap };
   }
-  if (via === 'referral' && p.referral_window_days.value.rule === 'window') {
-    return { protectionDays: p.referral_window_days.value.window_days, gapDays: null, firstDueDay: null, renews: false, periods: { protection: p.referral_window_days.clause } };
-  }
-  const firstDueDay = isFirstVisit && f.first_callback_due_days !== null && !customer?.firstVisit ? day + f.first_callback_due_days : null;
-  const holds = p.visit_protection_days.clauses?.holds;
-  return { protectionDays: p.visit_protection_days.value, gapDays: f.visit, firstDueDay, renews: f.renews_protection, periods: { protection: p.visit_protection_days.clause, ...(holds ? { holds } : {}), gap: p.follow_up_max_gap_days.clause, firstDue: p.follow_up_max_gap_days.clause } };
-}
-
-function ownership(owner: string | null, via: OwnershipVia, at: number, day: number, b: Basis, policy: Policy, customer: Customer | undefined, extra: Pick<Ownership, 'previousOwner' | 'designatedOnly' | 'voidedBy'> = {}, isFirstVisit = false): Ownership {
-  const prot = protectionFor(via, day, policy, customer, isFirstVisit);
   return {
     owner,
     via,
     since: at,
     startDay: day,
     lastContactDay: day,
-    protectionDays: prot.protectionDays,
-    gapDays: prot.gapDays,
-    firstDueDay: prot.firstDueDay,
+    protectionDays,
+    gapDays,
+    firstDueDay,
     firstCallbackDone: false,
-    renews: prot.renews,
-    periods: prot.periods,
+    renews,
+    periods,
     closed: false,
     basis: b,
     previousOwner: extra.previousOwner,
@@ -103,7 +108,7 @@ function customerChange(ref: CustomerRef, phone: string): Change {
 
 function requireName(state: OfficeState, ref: CustomerRef, phone: string, field: string, policy: Policy): void {
   const rule = policy.parameters.registration_required_fields;
-  if (rule.value.includes('name') && !ref.name && !state.customers.get(phone)?.name) {
+  if (rule.value.includes('name') && !ref.name && !customerByPhone(state, phone)?.name) {
     reject('missing-field', `${field}.name`, '登记缺少客户姓名', 'the registration has no customer name');
   }
 }
@@ -148,7 +153,7 @@ export function decide(state: OfficeState, event: OfficeEvent, ctx: DecideContex
       if (event.consultant) requireStaff(state, event.consultant, 'consultant', event.at);
       const out: Change[] = [customerChange(event.referrer, referrer), customerChange(event.referred, referred)];
       // With two referrers for one customer, the first counts (internal-jieding-06.4.2).
-      if (!state.customers.get(referred)?.referral) {
+      if (!customerByPhone(state, referred)?.referral) {
         out.push({ kind: 'referral', phone: referred, referral: { referrer, consultant: event.consultant, accompanied: event.accompanied ?? false, at: event.at, eventId: event.id } });
       }
       return out;
@@ -200,13 +205,25 @@ function requireSaidStaff(state: OfficeState, id: string | undefined, field: 'co
   if (id !== undefined && id !== 'unknown' && !state.staff.has(id)) reject('unknown-staff', `says.${field}`, `未登记的员工：${id}`, `unknown staff: ${id}`);
 }
 
-/** The names given at an arrival, by phone: a masked report must agree with them where the policy requires the name. */
-function arrivalNames(customer: CustomerRef, phone: string, party: readonly { ref: CustomerRef; phone: string }[]): ReadonlyMap<string, string> | undefined {
-  if (!customer.name && !party.some((m) => m.ref.name)) return undefined;
-  const names = new Map<string, string>();
-  if (customer.name) names.set(phone, customer.name);
-  for (const m of party) if (m.ref.name) names.set(m.phone, m.ref.name);
-  return names;
+/**
+ * The names given at an arrival, by phone: a masked report must agree with them where the policy requires the name.
+ * Looked up in the registration itself when asked (most arrivals never are), rather than copied into a map per visit:
+ * a companion's name as the last mention of their phone gives it, the customer's as given.
+ */
+class ArrivalNames implements NamesByPhone {
+  constructor(
+    private readonly phone: string,
+    private readonly name: string | undefined,
+    private readonly party: readonly { ref: CustomerRef; phone: string }[],
+  ) {}
+
+  get(phone: string): string | undefined {
+    for (let i = this.party.length - 1; i >= 0; i--) {
+      const m = this.party[i]!;
+      if (m.phone === phone && m.ref.name) return m.ref.name;
+    }
+    return phone === this.phone && this.name ? this.name : undefined;
+  }
 }
 
 function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy): Change[] {
@@ -228,13 +245,13 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
     purpose: event.purpose,
     group: event.group,
     recognizedBy: event.recognizedBy,
-    names: arrivalNames(event.customer, phone, party),
+    names: new ArrivalNames(phone, event.customer.name, party),
   };
   const reception = receive(state, arrival, policy, event.receivedBy);
   const receiver = reception.receiver;
   if (!receiver) reject('missing-field', 'receivedBy', '当前无人可接待，请填写接待顾问', 'nobody is free to receive: name the receiving consultant');
   const day = businessDay(state, event.at, policy);
-  const customer = state.customers.get(phone);
+  const customer = customerByPhone(state, phone);
   const out: Change[] = [customerChange(event.customer, phone)];
   const contact = { kind: 'visit' as const, staff: receiver, at: event.at, day, eventId: event.id };
 
@@ -279,7 +296,7 @@ function decideVisit(state: OfficeState, event: EventOf<'visit'>, policy: Policy
     for (const m of party) {
       out.push(customerChange(m.ref, m.phone));
       const o = outcomes.find((x) => x.phone === m.phone);
-      const mc = state.customers.get(m.phone);
+      const mc = customerByPhone(state, m.phone);
       if (o?.outcome === 'own') {
         out.push({ kind: 'renew', phone: m.phone, day, callback: false });
       } else if (o?.changes && o.owner) {
@@ -297,7 +314,7 @@ function decideCall(state: OfficeState, event: EventOf<'call'>, policy: Policy):
   requireStaff(state, event.staff, 'staff', event.at);
   const phone = phoneOf(event.customer, 'customer');
   const p = policy.parameters;
-  const customer = state.customers.get(phone);
+  const customer = customerByPhone(state, phone);
   const view = ownerView(state, customer, event.at);
   const held = holdingOwner(view);
   const day = businessDay(state, event.at, policy);
@@ -353,7 +370,7 @@ function departedPool(view: ReturnType<typeof ownerView>, _policy: Policy): bool
 function decideRecognize(state: OfficeState, event: EventOf<'recognize'>, policy: Policy): Change[] {
   requireStaff(state, event.staff, 'staff', event.at);
   const phone = phoneOf(event.customer, 'customer');
-  const customer = state.customers.get(phone);
+  const customer = customerByPhone(state, phone);
   const day = localDay(event.at, state.timezone);
   const out: Change[] = [customerChange(event.customer, phone), { kind: 'recognition', phone, staff: event.staff, at: event.at, day, eventId: event.id }];
   const o = customer?.ownership;
@@ -371,7 +388,7 @@ function decideRecognize(state: OfficeState, event: EventOf<'recognize'>, policy
 function decideFollowup(state: OfficeState, event: EventOf<'followup'>, policy: Policy): Change[] {
   requireStaff(state, event.staff, 'staff', event.at);
   const phone = phoneOf(event.customer, 'customer');
-  const customer = state.customers.get(phone);
+  const customer = customerByPhone(state, phone);
   const view = ownerView(state, customer, event.at);
   const day = businessDay(state, event.at, policy);
   const out: Change[] = [customerChange(event.customer, phone), { kind: 'contact', phone, contact: { kind: 'followup', staff: event.staff, at: event.at, day, eventId: event.id } }];
@@ -393,9 +410,9 @@ function decideOutreach(state: OfficeState, event: EventOf<'outreach'>, policy: 
   if (rules.value.outreach_form_required) {
     if (!event.place) reject('missing-field', 'place', '外拓登记缺少地址', 'the outreach form has no place');
     if (!event.company) reject('missing-field', 'company', '外拓登记缺少企业名', 'the outreach form has no company');
-    if (!event.customer.name && !state.customers.get(phone)?.name) reject('missing-field', 'customer.name', '外拓登记缺少客户姓名', 'the outreach form has no customer name');
+    if (!event.customer.name && !customerByPhone(state, phone)?.name) reject('missing-field', 'customer.name', '外拓登记缺少客户姓名', 'the outreach form has no customer name');
   }
-  const customer = state.customers.get(phone);
+  const customer = customerByPhone(state, phone);
   const view = ownerView(state, customer, event.at);
   const held = holdingOwner(view);
   const day = businessDay(state, event.at, policy);
@@ -430,7 +447,7 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
     const w = maskShapeWords(rules.value.masked_phone);
     reject('invalid-phone', 'customer.phone', `隐号须为${w.zh}`, `a masked phone must show the ${w.en}`);
   }
-  const name = event.customer.name ?? (phone ? state.customers.get(phone)?.name : undefined);
+  const name = event.customer.name ?? (phone ? customerByPhone(state, phone)?.name : undefined);
   if (event.checkedBy) requireStaff(state, event.checkedBy, 'checkedBy', event.at);
   if (rules.value.require_name_and_time) {
     if (!name) reject('missing-field', 'customer.name', '报备须写明客户姓名或姓氏', 'a report needs the customer name or surname');
@@ -443,7 +460,7 @@ function decideReport(state: OfficeState, event: EventOf<'report'>, policy: Poli
   // Who could this be: a full number, or every known customer a mask fits.
   // Where the policy requires the name, one on record under another name is not who a mask reports (channel-sms-report.2c).
   const candidates = phone ? [phone] : customersForMask(state, mask!, rules.value.require_name_and_time ? name : undefined);
-  const visited = candidates.filter((x) => state.customers.get(x)?.firstVisit !== undefined);
+  const visited = candidates.filter((x) => customerByPhone(state, x)?.firstVisit !== undefined);
   if (phone ? visited.length > 0 : visited.length > 0 && visited.length === candidates.length) {
     reject('report-after-visit', 'customer', '客户已首访，报备在后视为自然来访', 'the customer already visited: a report after the first visit is a natural walk-in');
   }
@@ -505,7 +522,7 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
   const day = localDay(event.at, state.timezone);
   const out: Change[] = event.customers.map((ref, i) => customerChange(ref, phones[i]!));
   const primary = phones[0]!;
-  const view = ownerView(state, state.customers.get(primary), event.at);
+  const view = ownerView(state, customerByPhone(state, primary), event.at);
   const ownerAtDeal = existing ? existing.ownerAtDeal : holdingOwner(view);
   // A household the consultants contest: under closer-wins the closer takes it (onsite-offsite-outreach.2.3c).
   const contested = existing ? undefined : closerWinsHousehold(state, phones, event.closedBy, event.at, policy, event.id);
@@ -529,7 +546,7 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
   // The buyer stays with their owner for good; one nobody holds goes to the closer. Either cites the clause that gave them
   // the deal's credit, or the rulebook's own clause on buyers (shenyang-multi-team.2.2b): `ownerBasisOfDeal`.
   for (const phone of phones) {
-    const customer = state.customers.get(phone);
+    const customer = customerByPhone(state, phone);
     const v = ownerView(state, customer, event.at);
     const held = holdingOwner(v);
     if (held) {
@@ -542,7 +559,7 @@ function decideDeal(state: OfficeState, event: EventOf<'deal'>, policy: Policy):
   }
   // The closer owns the contested household, buyers and family alike (onsite-offsite-outreach.2.3c).
   for (const m of contested?.members ?? []) {
-    out.push({ kind: 'ownership', phone: m.phone, ownership: { ...ownership(event.closedBy, 'deal', event.at, day, contested!.basis, policy, state.customers.get(m.phone), { previousOwner: m.owner }), closed: true } });
+    out.push({ kind: 'ownership', phone: m.phone, ownership: { ...ownership(event.closedBy, 'deal', event.at, day, contested!.basis, policy, customerByPhone(state, m.phone), { previousOwner: m.owner }), closed: true } });
   }
   return out;
 }
@@ -566,7 +583,7 @@ function decideCancel(state: OfficeState, event: EventOf<'deal'>, policy: Policy
     deal: { ...existing, stage: 'cancelled', eventIds: [...existing.eventIds, event.id], cancelled: { at: event.at, day, eventId: event.id, from: existing.stage, reason: event.reason, basis: b } },
   }];
   for (const phone of existing.customers) {
-    const customer = state.customers.get(phone);
+    const customer = customerByPhone(state, phone);
     const o = customer?.ownership;
     if (!customer || !o || !o.closed || o.owner === null) continue;
     if (customer.deals?.some((id) => id !== existing.id && !state.deals.get(id)?.cancelled)) continue;
@@ -597,7 +614,7 @@ function decideComplaint(state: OfficeState, event: EventOf<'complaint'>, policy
   const phone = phoneOf(event.customer, 'customer');
   const rule = policy.parameters.complaint_outcome;
   const b = basis(caseClause(rule, event.fault === 'service' ? 'service_fault' : 'other_fault'), event.id);
-  const customer = state.customers.get(phone);
+  const customer = customerByPhone(state, phone);
   const view = ownerView(state, customer, event.at);
   const out: Change[] = [customerChange(event.customer, phone), { kind: 'complaint', phone, complaint: { against: event.against, reassignTo: event.reassignTo, fault: event.fault, at: event.at, eventId: event.id, basis: b } }];
   if (view.owner !== event.against || view.status === 'public') return out;
@@ -682,7 +699,7 @@ function decideRuling(state: OfficeState, event: EventOf<'ruling'>, policy: Poli
   if (event.owner === undefined) reject('missing-field', 'owner', '裁决须指明归属', 'a customer ruling names the owner');
   const owner = event.owner === 'none' ? null : event.owner;
   if (owner) requireStaff(state, owner, 'owner', event.at);
-  const customer = state.customers.get(phone);
+  const customer = customerByPhone(state, phone);
   const view = ownerView(state, customer, event.at);
   // Reassigning a departed consultant's customer is the manager's (attribution-definition.2.3); assigning one nobody holds, before
   // their first visit, the manager's assignment (site-draft-one-month.8, sales-dept1-rotation.2.1.4); any other dispute, the supervisor's ruling.

@@ -2,7 +2,7 @@
 import { coarseKey, coarseKeyOfMask } from '../phone.ts';
 import type { RelationKind } from '../events.ts';
 import type { Change } from './changes.ts';
-import type { Customer, OfficeState } from './state.ts';
+import { type Customer, type OfficeState, addCustomer, customerByPhone } from './state.ts';
 
 const INVERSE: Record<RelationKind, RelationKind> = {
   spouse: 'spouse',
@@ -14,13 +14,9 @@ const INVERSE: Record<RelationKind, RelationKind> = {
   colleague: 'colleague',
 };
 
-/** The customer an evolve step last touched: one event's changes mostly concern one customer, so the map is asked once. */
-let lastState: OfficeState | undefined;
-let lastCustomer: Customer | undefined;
-
+/** The customer a change concerns, made on first mention. One event's changes mostly concern one customer, which decide has just looked up: `customerByPhone` answers again without the map. */
 function customer(state: OfficeState, phone: string): Customer {
-  if (lastState === state && lastCustomer?.phone === phone) return lastCustomer;
-  let c = state.customers.get(phone);
+  let c = customerByPhone(state, phone);
   if (!c) {
     // Every field present from the start: one hidden class for a million customers keeps property access fast.
     c = {
@@ -47,11 +43,9 @@ function customer(state: OfficeState, phone: string): Customer {
       publicLead: undefined,
       deals: undefined,
     };
-    state.customers.set(phone, c);
+    addCustomer(state, c);
     if (state.maskIndexed) indexCustomer(state, phone);
   }
-  lastState = state;
-  lastCustomer = c;
   return c;
 }
 

@@ -9,7 +9,7 @@ import { closedOwnerBasis } from './deals.ts';
 import { holdingOwner, ownerView, periodClause, type OwnerView } from './ownership.ts';
 import { findValidReport } from './reports.ts';
 import { availabilityOf, firstOfTeam, isAtOffice, isOnSite, lastInRotation, nextUp } from './rotation.ts';
-import { type Basis, type CoClaim, type Customer, type OfficeState, type OwnershipVia, basis } from './state.ts';
+import { type Basis, type CoClaim, type Customer, type OfficeState, type OwnershipVia, basis, customerByPhone } from './state.ts';
 
 export interface Arrival {
   /** Normalised phone of the customer registered. */
@@ -22,7 +22,12 @@ export interface Arrival {
   group?: boolean;
   recognizedBy?: string;
   /** Names given at this arrival, by normalised phone (the customer's and companions'): a masked report must agree with them where the policy requires the name. */
-  names?: ReadonlyMap<string, string>;
+  names?: NamesByPhone;
+}
+
+/** A name by normalised phone (a `ReadonlyMap<string, string>` is one). */
+export interface NamesByPhone {
+  get(phone: string): string | undefined;
 }
 
 /** Who has a claim on the arriving customer, before anyone receives them. */
@@ -80,7 +85,7 @@ const FAMILY_KINDS = new Set(['spouse', 'parent', 'child', 'sibling', 'relative'
 const NONE_CLAIM = (b: Basis): Claim => ({ kind: 'none', staff: null, via: 'visit', basis: b, claimantTurn: true });
 
 function customerOf(state: OfficeState, phone: string): Customer | undefined {
-  return state.customers.get(phone);
+  return customerByPhone(state, phone);
 }
 
 function isAgent(state: OfficeState, staff: string): boolean {
@@ -398,7 +403,7 @@ function standIn(state: OfficeState, owner: string, at: number, policy: Policy, 
       return { staff: lastInRotation(state, at, exclude), basis: b };
     case 'last_in_rotation_if_notified': {
       // The owner had told colleagues the customer was coming: an appointment they registered (callback-direct-kin.3b).
-      const notified = appointmentFor(state.customers.get(phone), at, state.timezone)?.staff === owner;
+      const notified = appointmentFor(customerByPhone(state, phone), at, state.timezone)?.staff === owner;
       return { staff: notified ? lastInRotation(state, at, exclude) : nextUp(state, at, policy, exclude).staff, basis: b };
     }
     case 'first_in_queue':
@@ -422,7 +427,7 @@ function overflowReceiver(state: OfficeState, at: number, policy: Policy): { sta
   for (const staff of state.rotation.order) {
     if (availabilityOf(state, staff, at) !== 'busy') continue;
     const last = state.lastReception.get(staff);
-    const served = last ? state.customers.get(last.phone) : undefined;
+    const served = last ? customerByPhone(state, last.phone) : undefined;
     if (served?.ownership?.closed && !served.complaint) return { staff, basis: basis(policy.clauses.allBusy) };
   }
   return { staff: null, basis: basis(policy.clauses.allBusy) };
@@ -466,7 +471,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
 
     const recognized = arrival.recognizedBy === owner;
     if (p.returning_unrecognized_outcome.value === 'new_consultant_gets_credit' && !ownerIsAgent) {
-      const customer = state.customers.get(arrival.phone);
+      const customer = customerByPhone(state, arrival.phone);
       // 谁邀约接待业绩归谁: the consultant who invited by phone — with the number's source on record — and receives, wins, and the
       // earlier consultant's long protection is void (internal-jieding-06.2.3): their recognising the customer, then or later that day, changes nothing.
       const inviter = says.invitedBy;
@@ -482,7 +487,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
     }
     if (p.returning_unrecognized_outcome.value === 'new_consultant_gets_credit' && !recognized && !ownerIsAgent) {
       const rule = p.returning_unrecognized_outcome;
-      const customer = state.customers.get(arrival.phone);
+      const customer = customerByPhone(state, arrival.phone);
       const callOnly = (customer?.visits ?? 0) === 0 && claim.via === 'call';
       if (callOnly) {
         const named = says.invitedBy === owner || says.consultant === owner;
@@ -534,7 +539,7 @@ export function receive(state: OfficeState, arrival: Arrival, policy: Policy, re
 
     if (ownerIsAgent) {
       // A channel customer returns: the office's consultant of record receives.
-      const customer = state.customers.get(arrival.phone);
+      const customer = customerByPhone(state, arrival.phone);
       const consultant = customer?.lastVisit?.receiver;
       const r = receivedBy ?? (consultant && isOnSite(state, consultant, arrival.at) ? consultant : newCustomerReceiver(state, arrival.at, policy).staff);
       return { claim, view, receiver: r, receiverBasis: basis(c.returningOwner), owner, ownerBasis: claim.basis, countsAsTurn: false };

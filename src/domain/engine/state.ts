@@ -291,6 +291,35 @@ export function createOfficeState(timezone: string, initialPolicy: Policy): Offi
   };
 }
 
+/**
+ * The customer last found by phone, and the map it was found in: one event asks
+ * for its customer several times (decide, judge, evolve), and the first lookup
+ * in a map of a few hundred thousand is the one that costs. A customer's entry
+ * never changes once made (`evolve` adds customers and changes them in place),
+ * so the answer holds for as long as the map is the state's.
+ */
+let foundIn: Map<string, Customer> | undefined;
+let found: Customer | undefined;
+
+/** `state.customers.get(phone)`, remembering the customer found for the next ask. */
+export function customerByPhone(state: OfficeState, phone: string): Customer | undefined {
+  const customers = state.customers;
+  if (foundIn === customers && found!.phone === phone) return found;
+  const c = customers.get(phone);
+  if (c !== undefined) {
+    foundIn = customers;
+    found = c;
+  }
+  return c;
+}
+
+/** Adds a new customer to the state (evolve only) and remembers it as the last found. */
+export function addCustomer(state: OfficeState, c: Customer): void {
+  state.customers.set(c.phone, c);
+  foundIn = state.customers;
+  found = c;
+}
+
 /** The policy version in force at an instant. */
 export function policyAt(state: OfficeState, at: number): Policy {
   let current = state.policies[0]!;
@@ -302,6 +331,8 @@ export function policyAt(state: OfficeState, at: number): Policy {
 }
 
 export function basis(clause: string, ...events: (string | undefined)[]): Basis {
+  // The rest array is this call's own: kept as it is unless an event is missing.
+  if (!events.includes(undefined)) return { clause, events: events as string[] };
   const kept: string[] = [];
   for (const e of events) if (e !== undefined) kept.push(e);
   return { clause, events: kept };
