@@ -35,6 +35,7 @@ export class LazyCustomers extends Map<string, Customer> {
   #plain: Map<string, Customer> | null = null;
   #pending: number;
   #background: Promise<void> | null = null;
+  #backgroundStopped = false;
 
   constructor(shards: Uint8Array[], private readonly onComplete: (plain: Map<string, Customer>) => void) {
     super();
@@ -104,17 +105,29 @@ export class LazyCustomers extends Map<string, Customer> {
     this.#finish().forEach((v, k) => fn.call(thisArg, v, k, this));
   }
 
-  /** Decodes the remaining shards one per event-loop turn, then completes. Idempotent. */
+  /** Decodes the remaining shards one per event-loop turn, then completes (unless stopped). Idempotent. */
   completeInBackground(): Promise<void> {
     this.#background ??= (async () => {
       for (let i = 0; i < this.#shards.length && !this.#plain; i++) {
         if (this.#shards[i] === null) continue;
         await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.#backgroundStopped) return;
         if (!this.#plain) this.#decode(i);
       }
-      this.#finish();
+      if (!this.#backgroundStopped) this.#finish();
     })();
     return this.#background;
+  }
+
+  /**
+   * Stops the background decoding (the project left memory): the rest would
+   * be decoded for nobody, and the loop would keep the whole cache alive
+   * until it ended — a second per 50,000 customers, during which a process
+   * cycling through a group's offices held every one of them. Asking still
+   * decodes on demand, so a request already holding this map answers right.
+   */
+  stopBackground(): void {
+    this.#backgroundStopped = true;
   }
 
   #ensure(phone: string): void {

@@ -66,6 +66,12 @@ function* lettingGo<T, R>(parts: Iterator<T, R, undefined>): Generator<T, R, und
   }
 }
 
+/** A cache leaving memory decodes no more of its restored customers in the background (lazy-customers.ts). */
+function stopDecoding(cache: ProjectCache): void {
+  const customers = cache.timeline.state.customers;
+  if (customers instanceof LazyCustomers) customers.stopBackground();
+}
+
 export function projectNotFound(projectId: string): NotFoundError {
   return new NotFoundError('project-not-found', `no project ${projectId}`, 'project');
 }
@@ -94,7 +100,10 @@ export class ProjectCaches {
 
   /** Forgets a project's cache (a speculative batch failed, an erasure, a restore); the next use rebuilds it. */
   drop(projectId: string, only?: ProjectCache): void {
-    if (only === undefined || this.caches.get(projectId) === only) this.caches.delete(projectId);
+    const cache = this.caches.get(projectId);
+    if (!cache || (only !== undefined && cache !== only)) return;
+    this.caches.delete(projectId);
+    stopDecoding(cache);
   }
 
   clear(): void {
@@ -341,6 +350,7 @@ export class ProjectCaches {
       if (projectId === keep || this.mutex.busy(projectId) || this.o.writing(projectId)) continue;
       this.caches.delete(projectId);
       this.o.stats.evicted++;
+      stopDecoding(cache);
       if (this.o.checkpointEvery > 0 && cache.headSeq > cache.checkpointSeq) {
         void this.mutex.run(projectId, async () => {
           if (!this.caches.has(projectId)) await this.saveCheckpoint(projectId, cache);

@@ -61,4 +61,18 @@ describe('LazyCustomers', () => {
     void lazy.size;
     expect(lazy.complete).toBe(true);
   });
+
+  it('stops decoding in the background when its project leaves memory, and still answers on demand', async () => {
+    const entries = Array.from({ length: 400 }, (_x, i): [string, Customer] => [`139${String(i).padStart(8, '0')}`, customer(`139${String(i).padStart(8, '0')}`, i)]);
+    const { lazy, swapped } = lazyOf(entries, 8);
+    const background = lazy.completeInBackground();
+    lazy.stopBackground();
+    await background;
+    expect(swapped()).toBeUndefined();
+    expect(lazy.complete).toBe(false);
+    expect(lazy.get(entries[123]![0])).toEqual(entries[123]![1]);
+    // Iterating still completes it, in the checkpointed order.
+    expect([...lazy.keys()]).toEqual(entries.map(([p]) => p));
+    expect(swapped()).toBeDefined();
+  });
 });
