@@ -25,6 +25,14 @@ export const configSchema = z.object({
   GUISHU_CHECKPOINT_EVERY: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).default(CHECKPOINT_EVERY)),
   /** Projects held in memory at most (0: no limit); the one idle longest leaves first and comes back from its checkpoint. */
   GUISHU_WARM_PROJECTS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(100_000).default(0)),
+  /**
+   * glibc's own (read by the C library when the process starts; Guishu only checks it): allocations of this
+   * many bytes or more are mapped, and given back to the system when freed. Unset, glibc raises its threshold
+   * after the first large free, so a restored office's checkpoint parts (3-5 MB each) land in the heap and the
+   * process keeps their pages: 20 offices cycled under GUISHU_WARM_PROJECTS=2 held 640 MiB, with 131072 350 MiB
+   * (docs/operations.md "Memory"). `guishu start` warns when a warm-project limit runs without it on Linux.
+   */
+  MALLOC_MMAP_THRESHOLD_: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(33_554_432).optional()),
   /** Customer lookups (judge and card) a minute per consultant, front desk, channel or controller user (src/server/auth.ts). */
   GUISHU_JUDGE_RATE: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_000_000).optional()),
   /** The `admin` password set at first start (otherwise one is printed once). */
@@ -59,6 +67,8 @@ export interface Config {
   checkpointEvery: number;
   /** Projects held in memory at most (GUISHU_WARM_PROJECTS; 0: no limit). */
   warmProjects: number;
+  /** MALLOC_MMAP_THRESHOLD_ as glibc read it at start (undefined: glibc's dynamic threshold). */
+  mallocMmapThreshold?: number;
   /** GUISHU_JUDGE_RATE: customer lookups a minute per user; absent: the server's default (60). */
   judgeRate?: number;
   /** GUISHU_ADMIN_PASSWORD: the admin password at first start; absent: one is printed once. */
@@ -115,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parse(configSchema, env);
   const proxy = c.GUISHU_TRUST_PROXY?.trim();
   const trustProxy = proxy === undefined ? undefined : proxy === 'true' ? true : /^\d+$/.test(proxy) ? Number(proxy) : proxy;
-  return { warmProjects: c.GUISHU_WARM_PROJECTS, judgeRate: c.GUISHU_JUDGE_RATE, adminPassword: c.GUISHU_ADMIN_PASSWORD, demo: c.GUISHU_DEMO === '1', trustProxy, signingKey: c.GUISHU_SIGNING_KEY, port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE, recordTime: { aheadMs: c.GUISHU_CLOCK_AHEAD_S * 1000, behindMs: c.GUISHU_CLOCK_BEHIND_S * 1000 } };
+  return { warmProjects: c.GUISHU_WARM_PROJECTS, mallocMmapThreshold: c.MALLOC_MMAP_THRESHOLD_, judgeRate: c.GUISHU_JUDGE_RATE, adminPassword: c.GUISHU_ADMIN_PASSWORD, demo: c.GUISHU_DEMO === '1', trustProxy, signingKey: c.GUISHU_SIGNING_KEY, port: c.PORT, host: c.HOST, dataDir: c.GUISHU_DATA, databaseUrl: c.DATABASE_URL, logLevel: c.LOG_LEVEL, warm: c.GUISHU_WARM === 'all', checkpointEvery: c.GUISHU_CHECKPOINT_EVERY, loginRate: c.GUISHU_LOGIN_RATE, addressRate: c.GUISHU_ADDRESS_RATE, recordTime: { aheadMs: c.GUISHU_CLOCK_AHEAD_S * 1000, behindMs: c.GUISHU_CLOCK_BEHIND_S * 1000 } };
 }
 
 /** The store a configuration names: DATABASE_URL set → PostgreSQL; otherwise SQLite in GUISHU_DATA. */

@@ -33,6 +33,9 @@ export async function startCommand(args: string[]): Promise<number> {
     return 1;
   }
   logger.info({ database: store.dialect, migrationsApplied: store.migrationsApplied }, 'store open');
+  if (config.warmProjects > 0 && config.mallocMmapThreshold === undefined && process.platform === 'linux') {
+    logger.warn({ warmProjects: config.warmProjects }, 'GUISHU_WARM_PROJECTS without MALLOC_MMAP_THRESHOLD_: the offices that leave memory may not give it back to the system; start with MALLOC_MMAP_THRESHOLD_=131072 (docs/operations.md, "Memory")');
+  }
   const server = await buildServer({ store, logger, auth: { loginRate: config.loginRate, addressRate: config.addressRate ?? ADDRESS_RATE, judgeRate: config.judgeRate, adminPassword: config.adminPassword }, signing: { key: config.signingKey, dataDir: config.dataDir }, recordTime: config.recordTime, trustProxy: config.trustProxy, app: new GuishuApp({ store, checkpointEvery: config.checkpointEvery, warmProjects: config.warmProjects }) });
   server.app.on('checkpoint-failed', ({ projectId, error }: { projectId: string; error: unknown }) => logger.warn({ err: error, project: projectId }, 'checkpoint not saved'));
   try {
