@@ -5,8 +5,9 @@
 // 2. floor: read + decode every line (trusted), without applying it (and, for reference,
 //    read + JSON.parse alone);
 // 3. replay: read + decode the same way and apply each event through the engine, with the
-//    server's cold-start Timeline options (`--mode server`, the default: keepHistory and
-//    checkIds, as replayLog in src/app/office.ts) or neither (`--mode lean`);
+//    server's cold-start Timeline options (`--mode server`, the default: no history, no id
+//    check, as timelineOptions in src/app/replay.ts) or those of a correction's replay
+//    (`--mode history`: keepHistory 'events');
 // 4. judge: 100,000 `judgeArrival` queries against known and unknown phones;
 // 5. memory: peak RSS sampled in the loops, and the process's maxRSS.
 // Prints a table and writes bench/engine-results.json. Every loop is bounded
@@ -40,7 +41,7 @@ const { values } = parseArgs({
     file: { type: 'string' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string' },
-    // server: the cold start's Timeline options (keepHistory, checkIds); lean: neither.
+    // server: the cold start's Timeline options (no history, no id check); history: a correction's replay (keepHistory 'events').
     mode: { type: 'string', default: 'server' },
   },
 });
@@ -55,7 +56,7 @@ const targetEvents = whole('events', values.events, 1);
 const seed = whole('seed', values.seed, 0);
 const judgeQueries = whole('judge', values.judge, 1);
 const maxMs = whole('max-seconds', values['max-seconds'], 1) * 1000;
-if (values.mode !== 'server' && values.mode !== 'lean') throw new Error(`--mode must be server or lean, got ${values.mode}`);
+if (values.mode !== 'server' && values.mode !== 'history') throw new Error(`--mode must be server or history, got ${values.mode}`);
 const mode: ReplayMode = values.mode;
 const here = dirname(fileURLToPath(import.meta.url));
 const outPath = values.out ?? join(here, 'engine-results.json');

@@ -14,23 +14,24 @@ export interface EngineAdapter {
 }
 
 /**
- * `server`: the options of the server's cold start (`replayLog` in src/app/office.ts): every
- * event kept without its changes (`keepHistory: 'events'`, for corrections and what-ifs), no
- * id set (the store's unique key and the app's index refuse repeats).
- * `lean`: neither — the least a trusted replay can do.
+ * `server`: the options of the server's cold start (`timelineOptions` in src/app/replay.ts): no
+ * history (the cache keeps the state, not the events) and no id set (the store's unique key and
+ * the app's id filter refuse repeats).
+ * `history`: as the server replays a project for a correction (`history: true`): every event kept
+ * without its changes (`keepHistory: 'events'`).
  */
-export type ReplayMode = 'server' | 'lean';
+export type ReplayMode = 'server' | 'history';
 
 export function createEngine(timezone: string, preset = 'standard', mode: ReplayMode = 'server'): EngineAdapter {
   const timeline = new Timeline({
     timezone,
     policy: initialPolicy(preset, undefined),
-    keepHistory: mode === 'server' ? 'events' : false,
+    keepHistory: mode === 'history' ? 'events' : false,
     checkIds: false,
     resolvePolicy: policyOfEvent,
   });
   return {
-    name: `Timeline (src/domain/engine), ${mode === 'server' ? "server cold-start options: keepHistory 'events'" : 'lean: no history, no id check'}`,
+    name: `Timeline (src/domain/engine), ${mode === 'history' ? "a correction's replay options: keepHistory 'events'" : 'server cold-start options: no history, no id check'}`,
     apply(event) {
       const outcome = timeline.apply(event);
       return outcome.accepted ? { accepted: true } : { accepted: false, code: outcome.rejection.code };
