@@ -4,7 +4,7 @@
 // their own columns. `fromStored` puts the event back together for replay.
 import { createHash } from 'node:crypto';
 import type { OfficeEvent } from '../domain/events.ts';
-import type { NewEvent, StoredEvent } from '../store/index.js';
+import type { NewEvent, ReplayedEvent, StoredEvent } from '../store/index.js';
 
 /** Top-level fields that name customers. */
 const PERSONAL_KEYS = ['customer', 'party', 'referrer', 'referred', 'a', 'b', 'customers'] as const;
@@ -61,7 +61,7 @@ export function toNewEvent(event: OfficeEvent, outcome: { status: 'accepted' | '
  * customers are gone: each becomes `{phone: ''}` (a replay then treats the
  * registration as one without a valid phone).
  */
-export function fromStored(row: StoredEvent, ...overlay: [erasedOverlay?: unknown]): OfficeEvent {
+export function fromStored(row: ReplayedEvent, ...overlay: [erasedOverlay?: unknown]): OfficeEvent {
   const out: Obj = { id: row.eventId, type: row.type, at: row.atMs, ...(isObj(row.payload) ? row.payload : {}) };
   // After erasure, `erasedOverlay` (table `erasures`) stands in for the blanked
   // personal part: the erased customer under a stable pseudonymous phone, the

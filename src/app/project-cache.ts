@@ -151,7 +151,7 @@ export class ProjectCaches {
     }
     try {
       const overlay = await erasedOverlay(store, projectId, cache.headSeq + 1);
-      for await (const row of store.readEvents(projectId, { fromSeq: cache.headSeq + 1, toSeq: head.seq })) {
+      for await (const row of store.replayEvents(projectId, { fromSeq: cache.headSeq + 1, toSeq: head.seq })) {
         const event = fromStored(row, overlay.get(row.seq));
         if (event.type === 'correction' && !cache.timeline.hasHistory) {
           // Another process corrected an event: replaying it in place needs the whole log.

@@ -75,7 +75,7 @@ export async function replayLog(store: EventStore, project: Project, projections
   // After a checkpoint the projector steps through each event, as a live process does.
   const perEvent = projections === 'recompute' || from !== undefined;
   const due = everyNth(2_000);
-  for await (const row of store.readEvents(project.projectId, { fromSeq: from ? from.seq + 1 : 1, batchSize: 2_000 })) {
+  for await (const row of store.replayEvents(project.projectId, { fromSeq: from ? from.seq + 1 : 1, batchSize: 2_000 })) {
     if (due()) await nextTurn();
     const event = fromStored(row, overlay.get(row.seq));
     if (!cache) {

@@ -29,7 +29,7 @@ export async function whatIf(caches: ProjectCaches, now: () => number, projectId
     const overlay = await erasedOverlay(caches.store, projectId);
     const logged: { id: string; type: OfficeEvent['type'] }[] = [];
     const due = everyNth(2_000);
-    for await (const row of caches.store.readEvents(projectId, { fromSeq: 2, toSeq: c.headSeq, batchSize: 2_000 })) {
+    for await (const row of caches.store.replayEvents(projectId, { fromSeq: 2, toSeq: c.headSeq, batchSize: 2_000 })) {
       if (due()) await nextTurn();
       const event = fromStored(row, overlay.get(row.seq));
       logged.push({ id: event.id, type: event.type });

@@ -26,7 +26,7 @@ export async function openStore(config: StoreConfig): Promise<EventStore> {
 }
 
 export type {
-  AppendOptions, ApplyProjections, ErasureOptions, EventStatus, EventStore, EventStoreOptions, Head, NewEvent, Project, ReadRange, StoredEvent, VerifyResult,
+  AppendOptions, ApplyProjections, ErasureOptions, EventStatus, EventStore, EventStoreOptions, Head, NewEvent, Project, ReadRange, ReplayedEvent, StoredEvent, VerifyResult,
 } from './event-store.js';
 export { toIsoTime } from './event-store.js';
 export type { HeadNotice, StoreAdapter, Unlisten } from './adapter.js';
