@@ -10,7 +10,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { errorText } from '../../api/client.ts';
 import { fetchAllEvents, fetchDayHead, useStaff, type StoredEventJson } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
-import { staffName } from '../../lib/format.ts';
+import { staffName, todayLocal } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
 
 const PRINT_CSS = '@media print { .ant-layout-header, .no-print { display: none !important; } .ant-card { box-shadow: none !important; } body { background: #fff !important; } }';
@@ -19,7 +19,8 @@ export default function DayRegister() {
   const { project } = useOffice();
   const { t, lang } = useI18n();
   const staff = useStaff(project);
-  const [day, setDay] = useState<Dayjs>(dayjs());
+  // Today is the office's day (its zone), not the browser's: from 16:00 UTC a browser on UTC is a day behind Shanghai.
+  const [day, setDay] = useState<Dayjs>(() => dayjs(todayLocal()));
   const d = day.format('YYYY-MM-DD');
   // `local` is the event's time in the project's zone, written by the server: the day is the office's day.
   const events = useQuery({ queryKey: [project, 'register', d], queryFn: async () => (await fetchAllEvents(project)).filter((e) => e.local.startsWith(d) && (e.type === 'visit' || e.type === 'call')) });

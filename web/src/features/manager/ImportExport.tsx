@@ -16,7 +16,7 @@ import { errorText } from '../../api/client.ts';
 import { rejectionText } from '../../api/errors.ts';
 import { fetchAllEvents, fetchDayHead, recordEvent, useCustomers, useDeals, useStaff, type HttpEventBody } from '../../api/office.ts';
 import { useI18n } from '../../lib/i18n.tsx';
-import { localDate, localTime, OWNER_STATUS, staffName, w } from '../../lib/format.ts';
+import { localDate, localTime, OWNER_STATUS, staffName, w, todayLocal } from '../../lib/format.ts';
 import { useOffice } from '../../layout/office.tsx';
 import { downloadXlsx, readRegisters, REGISTER_HEADERS, REGISTER_SHEETS, sha256Hex, type RegisterRow } from './xlsx.ts';
 
@@ -33,7 +33,8 @@ export default function ImportExport() {
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [problems, setProblems] = useState<RowProblem[]>([]);
   const [summary, setSummary] = useState<string | null>(null);
-  const [day, setDay] = useState<Dayjs>(dayjs());
+  // Today is the office's day (its zone), not the browser's: from 16:00 UTC a browser on UTC is a day behind Shanghai.
+  const [day, setDay] = useState<Dayjs>(() => dayjs(todayLocal()));
 
   const staffId = (s: string) => staff.data?.find((m) => m.id === s || m.name === s)?.id;
 
