@@ -214,6 +214,27 @@ function toProject(r: ProjectRow): Project {
   return { projectId: r.project_id, name: r.name, timezone: r.timezone, createdAt: r.created_at, headSeq: Number(r.head_seq), headHash: r.head_hash };
 }
 
+/** What a replay reads of a row (`replayEvents`): the fields of `ReplayedEvent`, decoded as `toStoredEvent` decodes them. */
+function toReplayedEvent(r: Pick<EventRow, 'seq' | 'event_id' | 'type' | 'at' | 'payload' | 'personal' | 'personal_digest' | 'hash'>): ReplayedEvent {
+  return {
+    seq: Number(r.seq), eventId: r.event_id, type: r.type, atMs: Date.parse(r.at), payload: JSON.parse(r.payload) as unknown,
+    personal: r.personal === null ? null : (JSON.parse(r.personal) as PersonalEnvelope).data,
+    personalErased: r.personal_digest !== null && r.personal === null, hash: r.hash,
+  };
+}
+
+/** Rows in seq order, a page of `range.batchSize` (default 500) at a time: constant memory for long logs. */
+async function* inSeqOrder<R extends { seq: number | string | bigint }>(range: ReadRange, page: (after: number, limit: number) => Promise<R[]>): AsyncGenerator<R> {
+  const limit = Math.max(1, range.batchSize ?? 500);
+  let after = (range.fromSeq ?? 1) - 1;
+  for (;;) {
+    const rows = await page(after, limit);
+    yield* rows;
+    if (rows.length < limit) return;
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
+
 export function toStoredEvent(r: EventRow): StoredEvent {
   const envelope = r.personal === null ? null : (JSON.parse(r.personal) as PersonalEnvelope);
   return {
@@ -241,6 +262,12 @@ const CHUNK = 400;
 export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOptions = {}): Promise<EventStore> {
   const now = () => (opts.now ? opts.now() : new Date()).toISOString();
   const { db } = adapter;
+  /** A project's events after `after` (up to `to`), in seq order, `limit` at most: the query before its columns. */
+  const eventsAfter = (projectId: string, after: number, limit: number, to: number | undefined) => {
+    let q = db.selectFrom('events').where('project_id', '=', projectId).where('seq', '>', after);
+    if (to !== undefined) q = q.where('seq', '<=', to);
+    return q.orderBy('seq').limit(limit);
+  };
   const doMigrate = () => migrate(adapter.transaction.bind(adapter) as never, adapter.ddl);
   const migrationsApplied = await doMigrate();
 
@@ -386,39 +413,12 @@ export async function createEventStore(adapter: StoreAdapter, opts: EventStoreOp
     },
 
     async *readEvents(projectId, range = {}) {
-      const batch = Math.max(1, range.batchSize ?? 500);
-      let after = (range.fromSeq ?? 1) - 1;
-      const to = range.toSeq;
-      for (;;) {
-        let q = db.selectFrom('events').selectAll()
-          .where('project_id', '=', projectId).where('seq', '>', after);
-        if (to !== undefined) q = q.where('seq', '<=', to);
-        const rows = await q.orderBy('seq').limit(batch).execute();
-        for (const r of rows) yield toStoredEvent(r);
-        if (rows.length < batch) return;
-        after = Number(rows[rows.length - 1]!.seq);
-      }
+      for await (const r of inSeqOrder(range, (after, limit) => eventsAfter(projectId, after, limit, range.toSeq).selectAll().execute())) yield toStoredEvent(r);
     },
 
     async *replayEvents(projectId, range = {}) {
-      const batch = Math.max(1, range.batchSize ?? 500);
-      let after = (range.fromSeq ?? 1) - 1;
-      const to = range.toSeq;
-      for (;;) {
-        let q = db.selectFrom('events').select(['seq', 'event_id', 'type', 'at', 'payload', 'personal', 'personal_digest', 'hash'])
-          .where('project_id', '=', projectId).where('seq', '>', after);
-        if (to !== undefined) q = q.where('seq', '<=', to);
-        const rows = await q.orderBy('seq').limit(batch).execute();
-        for (const r of rows) {
-          yield {
-            seq: Number(r.seq), eventId: r.event_id, type: r.type, atMs: Date.parse(r.at), payload: JSON.parse(r.payload) as unknown,
-            personal: r.personal === null ? null : (JSON.parse(r.personal) as PersonalEnvelope).data,
-            personalErased: r.personal_digest !== null && r.personal === null, hash: r.hash,
-          };
-        }
-        if (rows.length < batch) return;
-        after = Number(rows[rows.length - 1]!.seq);
-      }
+      const columns = ['seq', 'event_id', 'type', 'at', 'payload', 'personal', 'personal_digest', 'hash'] as const;
+      for await (const r of inSeqOrder(range, (after, limit) => eventsAfter(projectId, after, limit, range.toSeq).select(columns).execute())) yield toReplayedEvent(r);
     },
 
     knownHead: (projectId) => adapter.knownHead(projectId),
