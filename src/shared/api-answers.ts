@@ -141,22 +141,27 @@ export interface Rotation {
 
 // ------------------------------------------------------------------ customers
 
-/** `late`: registered after the fact (补登), shown with both times; `recordedLocal` is when it was recorded, in the project's zone. */
-export interface TimelineItem {
+/** A recorded event's place in the log, its two times and its outcome as recorded: what the card's timeline and the log share. */
+export interface RecordedEventTimes {
   seq: number;
   id: string;
   type: string;
   at: string;
   local: string;
   recordedAt: string;
+  /** When it was recorded, in the project's zone. */
   recordedLocal: string;
+  /** Registered after the fact (补登), shown with both times. */
   late: boolean;
   lateReason: string | null;
   /** As recorded. */
   status: string;
+  rejectionCode: string | null;
+}
+
+export interface TimelineItem extends RecordedEventTimes {
   /** As it stands now, after corrections and rulings. */
   current: 'accepted' | 'rejected';
-  rejectionCode: string | null;
 }
 
 /** The customer card: owner, status, protection left, the basis in words, the timeline. */
@@ -279,19 +284,8 @@ export interface ReportDetailList {
 // ------------------------------------------------------------------ the log
 
 /** One stored event. `E`: the event as recorded (the server's OfficeEvent; a loose object for the web). */
-export interface StoredEventJson<E = LooseEvent> {
-  seq: number;
-  id: string;
-  type: string;
-  at: string;
-  local: string;
-  recordedAt: string;
-  recordedLocal: string;
+export interface StoredEventJson<E = LooseEvent> extends RecordedEventTimes {
   recordedBy: string | null;
-  late: boolean;
-  lateReason: string | null;
-  status: string;
-  rejectionCode: string | null;
   event: E;
   personalErased: boolean;
   hash: string;
